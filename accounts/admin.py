@@ -1,0 +1,1 @@
+# The Django admin is not mounted: it would bypass the tenant scope. Staff pages do the work.

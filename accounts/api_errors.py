@@ -1,0 +1,44 @@
+"""API errors are JSON with a readable `detail`, never an HTML page."""
+
+import logging
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, status
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+logger = logging.getLogger(__name__)
+
+
+def json_exception_handler(exc, context):
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound(_("Not found."))
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied(_("You do not have permission to do this."))
+    request = context.get("request")
+    if request is not None:
+        # Errors are JSON whatever the view negotiated: the schema view answers YAML by default,
+        # and an error there must still carry a plain `detail` a client can read.
+        request.accepted_renderer = JSONRenderer()
+        request.accepted_media_type = JSONRenderer.media_type
+    response = exception_handler(exc, context)
+    if response is not None:
+        return response
+    logger.exception("Unhandled API error", exc_info=exc)
+    return Response(
+        {"detail": _("Something went wrong on our side. The error has been logged.")},
+        status=status.HTTP_500_INTERNAL_SERVER_ERROR,
+    )
+
+
+def api_not_found(request, *args, **kwargs):
+    """Unknown paths under /<tenant>/api/ answer JSON too, not the HTML 404 page."""
+    from django.http import JsonResponse
+
+    return JsonResponse({"detail": _("Not found.")}, status=404)
+
+
+api_not_found.tenant_audience = "api"

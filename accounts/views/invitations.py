@@ -1,0 +1,77 @@
+"""Accepting an invitation: joins an existing account or creates one, then signs in."""
+
+from allauth.account.utils import perform_login
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from accounts.access import tenant_view
+from accounts.forms import AcceptInvitationForm
+from accounts.models import User
+from accounts.services import invitation_accept, invitation_find
+from accounts.views.home import membership_home_url
+
+
+@tenant_view(audience="public")
+@require_http_methods(["GET", "POST"])
+def invitation_accept_view(request, tenant_slug, token):
+    tenant = request.tenant
+    invitation = invitation_find(tenant=tenant, token=token)
+    if invitation is None or not invitation.is_pending:
+        return render(request, "accounts/invitation_invalid.html", status=410)
+
+    user = request.user
+    if user.is_authenticated and user.email.lower() != invitation.email.lower():
+        if request.method == "POST" and request.POST.get("action") == "switch":
+            logout(request)
+            return redirect(request.path)
+        return render(request, "accounts/invitation_wrong_user.html", {"invitation": invitation})
+
+    existing = User.objects.filter(email__iexact=invitation.email).first()
+    if not user.is_authenticated and existing is not None:
+        # The account exists: the person signs in first, then comes back to this link.
+        messages.info(
+            request,
+            _("Sign in as %(email)s to accept the invitation.") % {"email": invitation.email},
+        )
+        return redirect_to_login(request.path, reverse(settings.LOGIN_URL))
+
+    form = None
+    if user.is_authenticated:
+        if request.method == "POST":
+            return _accept(request, tenant, invitation, user)
+    else:
+        form = AcceptInvitationForm(request.POST or None, email=invitation.email)
+        if request.method == "POST" and form.is_valid():
+            with transaction.atomic():
+                user = User.objects.create_user(
+                    email=invitation.email,
+                    password=form.cleaned_data["password1"],
+                    full_name=form.cleaned_data["full_name"],
+                    language=request.LANGUAGE_CODE if request.LANGUAGE_CODE in {"ja", "en"} else "",
+                )
+                response = _accept(request, tenant, invitation, user)
+            return response
+    return render(
+        request, "accounts/invitation_accept.html", {"invitation": invitation, "form": form}
+    )
+
+
+def _accept(request, tenant, invitation, user):
+    try:
+        membership = invitation_accept(tenant=tenant, invitation=invitation, user=user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return render(request, "accounts/invitation_invalid.html", status=410)
+    if not request.user.is_authenticated:
+        perform_login(request, user, email_verification="none")
+    messages.success(request, _("Welcome to %(tenant)s.") % {"tenant": tenant.name})
+    return redirect(membership_home_url(membership))

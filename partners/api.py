@@ -1,0 +1,592 @@
+"""The partners app's REST API: partners, reps, prospects and activities of the tenant.
+
+Who sees what:
+- staff (PARTNERS_VIEW) read everything of their tenant; PARTNERS_MANAGE writes;
+- partner users (portal roles, session only) read their own partner and its reps; nothing
+  else. Their writes are refused: the portal pages are their way to edit;
+- bank fields (FINANCE_ONLY_FIELDS) appear for FINANCE_FIELDS_VIEW, or for a partner admin
+  reading their own partner;
+- prospects and activities are staff-only (activities are the vendor's own notes).
+Writes go through the services; another tenant's or partner's object answers 404.
+"""
+
+import django_filters
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import generics, serializers, status
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from accounts.api_auth import request_role
+from accounts.api_schema import TenantQuerysetMixin
+from accounts.models import Membership
+from accounts.roles import PORTAL_ROLES, Perm, role_has_perm
+from partners.access import partner_for_membership
+from partners.choices import (
+    ActivityKind,
+    PartnerStatus,
+    Prefecture,
+    Priority,
+    ProspectSource,
+    ProspectStage,
+)
+from partners.models import (
+    FINANCE_ONLY_FIELDS,
+    Activity,
+    Partner,
+    PartnerRep,
+    PartnerType,
+    Prospect,
+)
+from partners.services import directory as directory_services
+from partners.services import engagement as engagement_services
+from partners.validators import search_key
+
+# --- helpers ----------------------------------------------------------------------------------
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def _is_portal(request) -> bool:
+    return request_role(request) in PORTAL_ROLES
+
+
+def _portal_partner(request) -> Partner | None:
+    return partner_for_membership(getattr(request._request, "membership", None))
+
+
+def _raise_drf(error: DjangoValidationError):
+    if hasattr(error, "error_dict"):
+        raise ValidationError(error.message_dict) from error
+    raise ValidationError({"non_field_errors": error.messages}) from error
+
+
+class PermByMethodMixin:
+    """`required_perm` for IsTenantMember: reading needs `read_perm`, writing `write_perm`.
+
+    Views with `portal_readable` let partner users read (their queryset is their partner's).
+    """
+
+    read_perm = Perm.PARTNERS_VIEW
+    write_perm = Perm.PARTNERS_MANAGE
+    portal_readable = False
+
+    @property
+    def required_perm(self):
+        if self.request.method in SAFE_METHODS:
+            if self.portal_readable and _is_portal(self.request):
+                return Perm.PORTAL_VIEW
+            return self.read_perm
+        return self.write_perm
+
+
+# --- partners ---------------------------------------------------------------------------------
+
+
+# Fields whose choice set another field already names in the schema are plain strings here
+# (one enum per choice set keeps the schema free of naming warnings): the codes are listed
+# in their help text.
+PREFECTURES_HELP = _("Prefecture codes (JIS X 0401), e.g. 13 for Tokyo.")
+
+
+def _prefectures_field(**kwargs):
+    return serializers.ListField(
+        child=serializers.CharField(max_length=2), help_text=PREFECTURES_HELP, **kwargs
+    )
+
+
+class PartnerOutSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(read_only=True)
+    prefectures = _prefectures_field(read_only=True)
+    suggested_priority = serializers.CharField(
+        read_only=True, help_text=_("A, B, C or D as the scoring suggests; empty when none.")
+    )
+    partner_type_name = serializers.CharField(source="partner_type.name", default=None)
+    owner_email = serializers.EmailField(source="owner.user.email", default=None)
+
+    class Meta:
+        model = Partner
+        fields = [
+            "id",
+            "name",
+            "legal_name",
+            "legal_name_kana",
+            "display_name",
+            "corporate_number",
+            "entity_kind",
+            "partner_type",
+            "partner_type_name",
+            "industries",
+            "customer_segments",
+            "prefectures",
+            "employee_count",
+            "sales_headcount",
+            "other_vendor_products_count",
+            "products_handled",
+            "status",
+            "status_since",
+            "owner",
+            "owner_email",
+            "priority",
+            "suggested_priority",
+            "postal_code",
+            "prefecture",
+            "city",
+            "street_address",
+            "building",
+            "website",
+            "registration_number",
+            *FINANCE_ONLY_FIELDS,
+            "created_at",
+            "updated_at",
+        ]
+        extra_kwargs = {name: {"required": False} for name in FINANCE_ONLY_FIELDS}
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if not self.context.get("show_bank", lambda partner: False)(instance):
+            for name in FINANCE_ONLY_FIELDS:
+                data.pop(name, None)
+        return data
+
+
+class PartnerInSerializer(serializers.ModelSerializer):
+    """What a client may set; bank fields need FINANCE_FIELDS_VIEW."""
+
+    partner_type = serializers.PrimaryKeyRelatedField(
+        queryset=PartnerType.objects.none(), allow_null=True, required=False
+    )
+    owner = serializers.PrimaryKeyRelatedField(
+        queryset=Membership.objects.none(), allow_null=True, required=False
+    )
+    prefectures = _prefectures_field(required=False)
+
+    class Meta:
+        model = Partner
+        fields = [
+            name
+            for name in directory_services.PARTNER_FIELDS
+            if name not in ("partner_type", "owner")
+        ] + ["partner_type", "owner", "status"]
+        extra_kwargs = {"legal_name": {"required": True}}
+        validators = []  # uniqueness and validators run in the service (full_clean)
+
+    def __init__(self, *args, tenant=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if tenant is not None:
+            # SECURITY(tenant): ids in the body resolve inside this tenant only.
+            self.fields["partner_type"].queryset = PartnerType.objects.filter(tenant=tenant)
+            self.fields["owner"].queryset = directory_services.owner_queryset(tenant)
+
+    def get_validators(self):
+        return []
+
+
+class PartnerFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search name, reading or number"))
+
+    partner_type = django_filters.NumberFilter(field_name="partner_type_id")
+    owner = django_filters.NumberFilter(field_name="owner_id")
+    status = django_filters.ChoiceFilter(choices=PartnerStatus.choices)
+    priority = django_filters.ChoiceFilter(choices=Priority.choices)
+    prefecture = django_filters.ChoiceFilter(choices=Prefecture.choices)
+
+    class Meta:
+        model = Partner
+        fields: list[str] = []
+
+    def search(self, queryset, name, value):
+        key = search_key(value)
+        return queryset.filter(search_text__contains=key) if key else queryset
+
+
+class PartnerQuerysetMixin(PermByMethodMixin, TenantQuerysetMixin):
+    model = Partner
+    portal_readable = True
+
+    def tenant_queryset(self, tenant):
+        queryset = Partner.objects.filter(tenant=tenant).select_related(
+            "partner_type", "owner__user"
+        )
+        if _is_portal(self.request):
+            # SECURITY(tenant): a partner user sees their own company only.
+            own = _portal_partner(self.request)
+            queryset = queryset.filter(pk=own.pk) if own is not None else queryset.none()
+        return queryset.order_by("legal_name_kana", "pk")
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        request = self.request
+        role = request_role(request)
+        if role_has_perm(role, Perm.FINANCE_FIELDS_VIEW):
+            context["show_bank"] = lambda partner: True
+        elif role_has_perm(role, Perm.PARTNER_COMPANY_MANAGE):
+            own = _portal_partner(request)
+            context["show_bank"] = lambda partner: own is not None and partner.pk == own.pk
+        return context
+
+    def _check_bank_write(self, data):
+        if any(name in data for name in FINANCE_ONLY_FIELDS) and not role_has_perm(
+            request_role(self.request), Perm.FINANCE_FIELDS_VIEW
+        ):
+            raise ValidationError({"bank_code": [_("Only finance may change the bank account.")]})
+
+
+@extend_schema_view(
+    get=extend_schema(responses=PartnerOutSerializer),
+    post=extend_schema(request=PartnerInSerializer, responses={201: PartnerOutSerializer}),
+)
+class PartnerListView(PartnerQuerysetMixin, generics.ListCreateAPIView):
+    serializer_class = PartnerOutSerializer
+    filterset_class = PartnerFilter
+    ordering_fields = ["legal_name_kana", "priority", "status", "created_at", "updated_at"]
+
+    def create(self, request, *args, **kwargs):
+        tenant = request._request.tenant
+        serializer = PartnerInSerializer(data=request.data, tenant=tenant)
+        serializer.is_valid(raise_exception=True)
+        self._check_bank_write(serializer.validated_data)
+        try:
+            partner = directory_services.partner_create(
+                tenant=tenant, actor=_actor(request), **serializer.validated_data
+            )
+        except DjangoValidationError as error:
+            _raise_drf(error)
+        out = PartnerOutSerializer(partner, context=self.get_serializer_context())
+        return Response(out.data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(
+    get=extend_schema(responses=PartnerOutSerializer),
+    put=extend_schema(request=PartnerInSerializer, responses=PartnerOutSerializer),
+    patch=extend_schema(request=PartnerInSerializer, responses=PartnerOutSerializer),
+)
+class PartnerDetailView(PartnerQuerysetMixin, generics.RetrieveUpdateAPIView):
+    serializer_class = PartnerOutSerializer
+    lookup_url_kwarg = "partner_id"
+
+    def update(self, request, *args, **kwargs):
+        partial = kwargs.pop("partial", False)
+        tenant = request._request.tenant
+        partner = self.get_object()
+        serializer = PartnerInSerializer(partner, data=request.data, partial=partial, tenant=tenant)
+        serializer.is_valid(raise_exception=True)
+        fields = dict(serializer.validated_data)
+        self._check_bank_write(fields)
+        fields.pop("status", None)  # status changes have their own history (staff pages)
+        try:
+            partner = directory_services.partner_update(
+                tenant=tenant, actor=_actor(request), partner=partner, fields=fields
+            )
+        except DjangoValidationError as error:
+            _raise_drf(error)
+        out = PartnerOutSerializer(partner, context=self.get_serializer_context())
+        return Response(out.data)
+
+
+def _actor(request):
+    """The person behind a write; an API key writes with no person (the log names the key)."""
+    user = request.user
+    return user if getattr(user, "pk", None) else None
+
+
+# --- reps -------------------------------------------------------------------------------------
+
+
+class RepOutSerializer(serializers.ModelSerializer):
+    has_portal_login = serializers.SerializerMethodField()
+
+    class Meta:
+        model = PartnerRep
+        fields = [
+            "id",
+            "partner",
+            "full_name",
+            "full_name_kana",
+            "email",
+            "phone",
+            "department",
+            "title",
+            "is_reachable",
+            "is_active",
+            "left_on",
+            "has_portal_login",
+            "created_at",
+        ]
+
+    def get_has_portal_login(self, rep) -> bool:
+        return rep.membership_id is not None
+
+
+class RepInSerializer(serializers.ModelSerializer):
+    partner = serializers.PrimaryKeyRelatedField(queryset=Partner.objects.none())
+
+    class Meta:
+        model = PartnerRep
+        fields = ["partner", *directory_services.REP_FIELDS]
+        validators = []
+
+    def __init__(self, *args, tenant=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if tenant is not None:
+            self.fields["partner"].queryset = Partner.objects.filter(tenant=tenant)
+
+    def get_validators(self):
+        return []
+
+
+class RepFilter(django_filters.FilterSet):
+    partner = django_filters.NumberFilter(field_name="partner_id")
+    is_active = django_filters.BooleanFilter()
+    is_reachable = django_filters.BooleanFilter()
+
+    class Meta:
+        model = PartnerRep
+        fields: list[str] = []
+
+
+class RepQuerysetMixin(PermByMethodMixin, TenantQuerysetMixin):
+    model = PartnerRep
+    portal_readable = True
+
+    def tenant_queryset(self, tenant):
+        queryset = PartnerRep.objects.filter(tenant=tenant)
+        if _is_portal(self.request):
+            # SECURITY(tenant): a partner user sees their own company's reps only.
+            own = _portal_partner(self.request)
+            queryset = queryset.filter(partner=own) if own is not None else queryset.none()
+        return queryset.order_by("full_name", "pk")
+
+
+@extend_schema_view(
+    get=extend_schema(responses=RepOutSerializer),
+    post=extend_schema(request=RepInSerializer, responses={201: RepOutSerializer}),
+)
+class RepListView(RepQuerysetMixin, generics.ListCreateAPIView):
+    serializer_class = RepOutSerializer
+    filterset_class = RepFilter
+    ordering_fields = ["full_name", "created_at"]
+
+    def create(self, request, *args, **kwargs):
+        tenant = request._request.tenant
+        serializer = RepInSerializer(data=request.data, tenant=tenant)
+        serializer.is_valid(raise_exception=True)
+        fields = dict(serializer.validated_data)
+        partner = fields.pop("partner")
+        try:
+            rep = directory_services.rep_create(
+                tenant=tenant, actor=_actor(request), partner=partner, **fields
+            )
+        except DjangoValidationError as error:
+            _raise_drf(error)
+        return Response(RepOutSerializer(rep).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(
+    get=extend_schema(responses=RepOutSerializer),
+    put=extend_schema(request=RepInSerializer, responses=RepOutSerializer),
+    patch=extend_schema(request=RepInSerializer, responses=RepOutSerializer),
+)
+class RepDetailView(RepQuerysetMixin, generics.RetrieveUpdateAPIView):
+    serializer_class = RepOutSerializer
+    lookup_url_kwarg = "rep_id"
+
+    def update(self, request, *args, **kwargs):
+        partial = kwargs.pop("partial", False)
+        tenant = request._request.tenant
+        rep = self.get_object()
+        serializer = RepInSerializer(rep, data=request.data, partial=partial, tenant=tenant)
+        serializer.is_valid(raise_exception=True)
+        fields = dict(serializer.validated_data)
+        if fields.pop("partner", rep.partner) != rep.partner:
+            raise ValidationError({"partner": [_("A rep cannot move to another partner.")]})
+        try:
+            rep = directory_services.rep_update(
+                tenant=tenant, actor=_actor(request), rep=rep, fields=fields
+            )
+        except DjangoValidationError as error:
+            _raise_drf(error)
+        return Response(RepOutSerializer(rep).data)
+
+
+# --- prospects (staff only; read-only until the recruitment services land) --------------------
+
+
+class ProspectOutSerializer(serializers.ModelSerializer):
+    prefectures = _prefectures_field(read_only=True)
+
+    class Meta:
+        model = Prospect
+        fields = [
+            "id",
+            "company_name",
+            "company_name_kana",
+            "corporate_number",
+            "entity_kind",
+            "website",
+            "partner_type",
+            "industries",
+            "customer_segments",
+            "prefectures",
+            "employee_count",
+            "sales_headcount",
+            "products_handled",
+            "contact_name",
+            "contact_name_kana",
+            "contact_email",
+            "contact_phone",
+            "contact_department",
+            "contact_title",
+            "source",
+            "stage",
+            "stage_changed_at",
+            "lost_reason",
+            "lost_note",
+            "owner",
+            "partner",
+            "created_at",
+        ]
+
+
+class ProspectFilter(django_filters.FilterSet):
+    owner = django_filters.NumberFilter(field_name="owner_id")
+    partner_type = django_filters.NumberFilter(field_name="partner_type_id")
+    stage = django_filters.ChoiceFilter(choices=ProspectStage.choices)
+    source = django_filters.ChoiceFilter(choices=ProspectSource.choices)
+
+    class Meta:
+        model = Prospect
+        fields: list[str] = []
+
+
+class ProspectQuerysetMixin(PermByMethodMixin, TenantQuerysetMixin):
+    model = Prospect
+
+    def tenant_queryset(self, tenant):
+        return Prospect.objects.filter(tenant=tenant).order_by("-created_at", "pk")
+
+
+class ProspectListView(ProspectQuerysetMixin, generics.ListAPIView):
+    serializer_class = ProspectOutSerializer
+    filterset_class = ProspectFilter
+    ordering_fields = ["created_at", "stage_changed_at", "company_name"]
+
+
+class ProspectDetailView(ProspectQuerysetMixin, generics.RetrieveAPIView):
+    serializer_class = ProspectOutSerializer
+    lookup_url_kwarg = "prospect_id"
+
+
+# --- activities (staff only) ------------------------------------------------------------------
+
+
+KIND_HELP = format_lazy(_("One of: {kinds}."), kinds=", ".join(ActivityKind.values))
+
+
+class ActivityOutSerializer(serializers.ModelSerializer):
+    kind = serializers.CharField(read_only=True, help_text=KIND_HELP)
+    staff_attendees = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    rep_attendees = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = Activity
+        fields = [
+            "id",
+            "partner",
+            "kind",
+            "occurred_on",
+            "staff_attendees",
+            "rep_attendees",
+            "notes",
+            "next_action",
+            "next_action_due",
+            "created_at",
+        ]
+
+
+class ActivityInSerializer(serializers.Serializer):
+    partner = serializers.PrimaryKeyRelatedField(queryset=Partner.objects.none())
+    kind = serializers.CharField(help_text=KIND_HELP)
+    occurred_on = serializers.DateField()
+    staff_attendee_ids = serializers.ListField(
+        child=serializers.IntegerField(), required=False, default=list
+    )
+    rep_attendee_ids = serializers.ListField(
+        child=serializers.IntegerField(), required=False, default=list
+    )
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+    next_action = serializers.CharField(required=False, allow_blank=True, default="")
+    next_action_due = serializers.DateField(required=False, allow_null=True, default=None)
+
+    def __init__(self, *args, tenant=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if tenant is not None:
+            self.fields["partner"].queryset = Partner.objects.filter(tenant=tenant)
+
+    def validate_kind(self, value):
+        if value not in ActivityKind.values:
+            raise ValidationError(_("Choose a valid kind of activity."))
+        return value
+
+
+class ActivityFilter(django_filters.FilterSet):
+    occurred_from = django_filters.DateFilter(field_name="occurred_on", lookup_expr="gte")
+    occurred_to = django_filters.DateFilter(field_name="occurred_on", lookup_expr="lte")
+    partner = django_filters.NumberFilter(field_name="partner_id")
+    kind = django_filters.ChoiceFilter(choices=ActivityKind.choices)
+
+    class Meta:
+        model = Activity
+        fields: list[str] = []
+
+
+class ActivityQuerysetMixin(PermByMethodMixin, TenantQuerysetMixin):
+    model = Activity
+
+    def tenant_queryset(self, tenant):
+        return (
+            Activity.objects.filter(tenant=tenant)
+            .prefetch_related("staff_attendees", "rep_attendees")
+            .order_by("-occurred_on", "-pk")
+        )
+
+
+@extend_schema_view(
+    get=extend_schema(responses=ActivityOutSerializer),
+    post=extend_schema(request=ActivityInSerializer, responses={201: ActivityOutSerializer}),
+)
+class ActivityListView(ActivityQuerysetMixin, generics.ListCreateAPIView):
+    serializer_class = ActivityOutSerializer
+    filterset_class = ActivityFilter
+    ordering_fields = ["occurred_on", "created_at"]
+
+    def create(self, request, *args, **kwargs):
+        tenant = request._request.tenant
+        serializer = ActivityInSerializer(data=request.data, tenant=tenant)
+        serializer.is_valid(raise_exception=True)
+        try:
+            activity = engagement_services.activity_log(
+                tenant=tenant, actor=_actor(request), **serializer.validated_data
+            )
+        except DjangoValidationError as error:
+            _raise_drf(error)
+        return Response(ActivityOutSerializer(activity).data, status=status.HTTP_201_CREATED)
+
+
+class ActivityDetailView(ActivityQuerysetMixin, generics.RetrieveAPIView):
+    serializer_class = ActivityOutSerializer
+    lookup_url_kwarg = "activity_id"
+
+
+__all__ = [
+    "ActivityDetailView",
+    "ActivityListView",
+    "PartnerDetailView",
+    "PartnerListView",
+    "ProspectDetailView",
+    "ProspectListView",
+    "RepDetailView",
+    "RepListView",
+]

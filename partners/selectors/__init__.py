@@ -1,0 +1,1 @@
+"""Split by area: directory (partners and reps), imports, recruitment, engagement, portal."""

@@ -1,0 +1,223 @@
+"""Reads for engagement: cadence per priority, the activity timeline, who is due for contact.
+
+Tenant explicit everywhere; the due computation runs in SQL (one grouped query per call).
+"""
+
+import zoneinfo
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Max,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Membership, Tenant
+from accounts.roles import STAFF_ROLES
+from partners.choices import PartnerStatus, Priority
+from partners.models import Activity, CadenceRule, Partner, PartnerRep
+
+# Partners a manager is expected to keep in touch with; prospects and terminated ones are not.
+ENGAGED_STATUSES = (PartnerStatus.ONBOARDING, PartnerStatus.ACTIVE, PartnerStatus.DORMANT)
+# "Due this week": the due date falls within the next seven days, today included.
+DUE_SOON_DAYS = 6
+
+
+@dataclass(frozen=True)
+class Cadence:
+    """How often partners of one priority are contacted; a stored row or the code default."""
+
+    priority: str
+    contact_interval_days: int | None
+    expectation: str | Promise
+    is_default: bool = False
+
+    def get_priority_display(self) -> str:
+        return str(Priority(self.priority).label)
+
+
+DEFAULT_CADENCES: dict[str, Cadence] = {
+    Priority.A: Cadence(
+        Priority.A,
+        7,
+        _("Weekly regular meeting plus individual actions (joint visits, custom material)."),
+        is_default=True,
+    ),
+    Priority.B: Cadence(
+        Priority.B, 30, _("Monthly regular meeting plus regular contact."), is_default=True
+    ),
+    Priority.C: Cadence(Priority.C, 30, _("Monthly regular meeting."), is_default=True),
+    Priority.D: Cadence(Priority.D, None, _("No push: contact when they ask."), is_default=True),
+}
+
+
+def cadence_rules(*, tenant: Tenant) -> dict[str, Cadence]:
+    """The cadence of every priority, A to D: the tenant's stored rule or the default."""
+    rules = dict(DEFAULT_CADENCES)
+    for row in CadenceRule.objects.filter(tenant=tenant):
+        rules[row.priority] = Cadence(
+            row.priority,
+            row.contact_interval_days,
+            row.expectation or DEFAULT_CADENCES[row.priority].expectation,
+        )
+    return {priority: rules[priority] for priority in Priority.values}
+
+
+def partner_page_path(tenant: Tenant, partner_id: int) -> str:
+    """The partner's page; until the directory's page exists, the activity page stands in."""
+    from django.urls import NoReverseMatch, reverse
+
+    kwargs = {"tenant_slug": tenant.slug, "partner_id": partner_id}
+    try:
+        return reverse("partner_detail", kwargs=kwargs)
+    except NoReverseMatch:
+        return reverse("partner_activities", kwargs=kwargs)
+
+
+def tenant_today(tenant: Tenant, now: datetime | None = None) -> date:
+    """The date in the tenant's own time zone (a digest goes out by the tenant's calendar)."""
+    return timezone.localtime(now or timezone.now(), zoneinfo.ZoneInfo(tenant.time_zone)).date()
+
+
+# --- Activity timeline ------------------------------------------------------------------------
+
+
+def partner_activities(*, tenant: Tenant, partner: Partner) -> QuerySet[Activity]:
+    """The partner's activities, newest first, with attendees and the logger loaded."""
+    return (
+        Activity.objects.filter(tenant=tenant, partner=partner)
+        .select_related("created_by")
+        .prefetch_related("staff_attendees__user", "rep_attendees")
+        .order_by("-occurred_on", "-id")
+    )
+
+
+def activity_get(*, tenant: Tenant, partner: Partner, activity_id: int) -> Activity:
+    from django.shortcuts import get_object_or_404
+
+    # SECURITY(tenant): the activity must belong to this tenant and to this partner.
+    return get_object_or_404(
+        Activity.objects.filter(tenant=tenant, partner=partner), pk=activity_id
+    )
+
+
+def staff_attendee_choices(*, tenant: Tenant) -> QuerySet[Membership]:
+    """Vendor people who can attend a meeting: the tenant's active staff memberships."""
+    return (
+        Membership.objects.filter(tenant=tenant, is_active=True, role__in=STAFF_ROLES)
+        .select_related("user")
+        .order_by("user__full_name", "user__email")
+    )
+
+
+def rep_attendee_choices(*, tenant: Tenant, partner: Partner) -> QuerySet[PartnerRep]:
+    """People of this partner (never of another one) who can attend."""
+    return PartnerRep.objects.filter(tenant=tenant, partner=partner, is_active=True).order_by(
+        "full_name_kana", "full_name"
+    )
+
+
+def partner_owner_choices(*, tenant: Tenant) -> QuerySet[Membership]:
+    """Staff who own at least one partner: the due list's owner filter."""
+    return (
+        Membership.objects.filter(tenant=tenant, owned_partners__isnull=False)
+        .distinct()
+        .select_related("user")
+        .order_by("user__full_name", "user__email")
+    )
+
+
+# --- Due for contact --------------------------------------------------------------------------
+
+
+def _due_queryset(*, tenant: Tenant, today: date, owner: Membership | None) -> QuerySet[Partner]:
+    rules = cadence_rules(tenant=tenant)
+    intervals = {p: rule.contact_interval_days for p, rule in rules.items()}
+    pushed = [p for p, days in intervals.items() if days]
+    queryset = Partner.objects.filter(
+        tenant=tenant, status__in=ENGAGED_STATUSES, priority__in=pushed
+    )
+    if owner is not None:
+        queryset = queryset.filter(owner=owner)
+    horizon = today + timedelta(days=DUE_SOON_DAYS)
+    return (
+        queryset.annotate(
+            last_contact=Max("activities__occurred_on"),
+            open_action_count=Count(
+                "activities",
+                filter=Q(activities__next_action_due__lt=today) & ~Q(activities__next_action=""),
+            ),
+            interval_days=Case(
+                *[When(priority=p, then=Value(intervals[p])) for p in pushed],
+                output_field=IntegerField(),
+            ),
+        )
+        # PostgreSQL: date + integer is a date.
+        .annotate(
+            due_on=ExpressionWrapper(
+                F("last_contact") + F("interval_days"), output_field=DateField()
+            )
+        )
+        .filter(Q(last_contact__isnull=True) | Q(due_on__lte=horizon))
+        .select_related("owner__user")
+        # Never contacted sorts first within a priority: it is the most overdue of all.
+        .order_by("priority", F("due_on").asc(nulls_first=True), "legal_name_kana", "legal_name")
+    )
+
+
+def partners_due_for_contact(
+    *, tenant: Tenant, owner: Membership | None = None, today: date
+) -> list[Partner]:
+    """Engaged partners whose cadence is overdue or due within the week.
+
+    Each partner carries `last_contact` (latest activity date or None), `due_on` (last contact
+    plus the priority's interval; None when never contacted, which counts as overdue),
+    `days_overdue` (negative: due in that many days; None: never contacted), `is_overdue`,
+    `cadence` and `open_actions` (activities whose next action is past its due date).
+    """
+    rules = cadence_rules(tenant=tenant)
+    partners = list(_due_queryset(tenant=tenant, today=today, owner=owner))
+    open_actions: dict[int, list[Activity]] = {}
+    if partners:
+        for activity in (
+            Activity.objects.filter(
+                tenant=tenant,
+                partner__in=[p.pk for p in partners],
+                next_action_due__lt=today,
+            )
+            .exclude(next_action="")
+            .order_by("next_action_due", "id")
+        ):
+            open_actions.setdefault(activity.partner_id, []).append(activity)
+    for partner in partners:
+        partner.cadence = rules[partner.priority]
+        partner.days_overdue = (today - partner.due_on).days if partner.due_on else None
+        partner.days_until = -partner.days_overdue if partner.days_overdue is not None else None
+        partner.is_overdue = partner.due_on is None or partner.due_on < today
+        partner.open_actions = open_actions.get(partner.pk, [])
+    return partners
+
+
+def digest_recipients(*, tenant: Tenant, today: date) -> list[Membership]:
+    """Active staff who own at least one partner due for contact on `today`."""
+    owner_ids = {
+        p.owner_id
+        for p in _due_queryset(tenant=tenant, today=today, owner=None).filter(owner__isnull=False)
+    }
+    return list(
+        Membership.objects.filter(
+            tenant=tenant, pk__in=owner_ids, is_active=True, role__in=STAFF_ROLES
+        ).select_related("user")
+    )

@@ -1,0 +1,460 @@
+"""Reads of the recruitment pipeline: prospects, persona fit, stage history, the report.
+
+Tenant explicit; another tenant's prospect or lost reason is a 404.
+"""
+
+import re
+import statistics
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.db.models import Count, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from accounts.models import Tenant
+from partners.choices import (
+    OPEN_PROSPECT_STAGES,
+    CustomerSegment,
+    Industry,
+    Prefecture,
+    ProspectSource,
+    ProspectStage,
+)
+from partners.models import LostReason, PartnerPersona, Prospect, ProspectStageChange
+from partners.validators import search_key
+
+# The order prospects move in; lost leaves the path anywhere, signed ends it.
+STAGE_ORDER = (*OPEN_PROSPECT_STAGES, ProspectStage.SIGNED)
+CLOSED_STAGES = (ProspectStage.SIGNED, ProspectStage.LOST)
+
+
+# --- Fetch ------------------------------------------------------------------------------------
+
+
+def prospect_get(*, tenant: Tenant, prospect_id: int) -> Prospect:
+    queryset = Prospect.objects.filter(tenant=tenant).select_related(
+        "owner__user", "lost_reason", "partner", "partner_type"
+    )
+    return get_object_or_404(queryset, pk=prospect_id)
+
+
+def lost_reason_get(*, tenant: Tenant, lost_reason_id: int) -> LostReason:
+    return get_object_or_404(LostReason.objects.filter(tenant=tenant), pk=lost_reason_id)
+
+
+def lost_reasons(*, tenant: Tenant) -> QuerySet[LostReason]:
+    return LostReason.objects.filter(tenant=tenant).annotate(
+        prospect_count=Count("prospects", filter=Q(prospects__tenant=tenant))
+    )
+
+
+def persona_get(*, tenant: Tenant) -> PartnerPersona | None:
+    return PartnerPersona.objects.filter(tenant=tenant).first()
+
+
+# --- Pipeline ---------------------------------------------------------------------------------
+
+# Sort keys of the table -> order_by fields ("fit" is sorted in Python, see prospect_rows).
+PROSPECT_SORTS = {
+    "company": ("company_name_kana", "company_name", "id"),
+    "stage": ("stage", "id"),
+    "source": ("source", "id"),
+    "created": ("created_at", "id"),
+    "in_stage": ("stage_changed_at", "id"),
+}
+
+
+def prospect_list_filtered(
+    *,
+    tenant: Tenant,
+    query: str = "",
+    source: str = "",
+    owner_id: int | None = None,
+    stage: str = "",
+    sort: str = "-created",
+) -> QuerySet[Prospect]:
+    queryset = Prospect.objects.filter(tenant=tenant).select_related(
+        "owner__user", "lost_reason", "partner"
+    )
+    if query.strip():
+        # Company names are searched width- and case-blind, like the partner directory.
+        key = search_key(query)
+        matches = [
+            pk
+            for pk, name, kana in queryset.values_list("pk", "company_name", "company_name_kana")
+            if key in search_key(name, kana)
+        ]
+        queryset = queryset.filter(pk__in=matches)
+    if source:
+        queryset = queryset.filter(source=source)
+    if owner_id:
+        queryset = queryset.filter(owner_id=owner_id)
+    if stage:
+        queryset = queryset.filter(stage=stage)
+    fields = PROSPECT_SORTS.get(sort.lstrip("-"), PROSPECT_SORTS["created"])
+    if sort.startswith("-"):
+        fields = tuple(f"-{f}" for f in fields)
+    return queryset.order_by(*fields)
+
+
+def stage_counts(queryset: QuerySet[Prospect]) -> list[dict]:
+    """[{stage, label, count}] for every stage in pipeline order, zeros included."""
+    counts = dict(queryset.order_by().values_list("stage").annotate(n=Count("id")))
+    return [
+        {"stage": stage.value, "label": stage.label, "count": counts.get(stage.value, 0)}
+        for stage in (*STAGE_ORDER, ProspectStage.LOST)
+    ]
+
+
+# --- Persona fit ------------------------------------------------------------------------------
+
+
+@dataclass
+class Fit:
+    score: int
+    reasons: list[str] = field(default_factory=list)
+    # One entry per criterion the persona sets: (matched?, sentence).
+    checks: list[tuple[bool, str]] = field(default_factory=list)
+
+    @property
+    def stars(self) -> int:
+        """0–5 stars for a compact display."""
+        return round(self.score / 20)
+
+
+def choice_labels(values: Iterable[str], choices) -> str:
+    """The display labels of stored choice values, comma-separated."""
+    names = dict(choices)
+    return ", ".join(str(names.get(v, v)) for v in values)
+
+
+def _keywords(text: str) -> list[str]:
+    return [part.strip() for part in re.split(r"[,、，;／/\n]+", text or "") if part.strip()]
+
+
+def prospect_fit(*, persona: PartnerPersona | None, prospect) -> Fit | None:
+    """How well `prospect` fits the tenant's ideal partner: 0–100 and the reasons why.
+
+    Each criterion the persona sets weighs the same; a criterion the persona leaves empty is
+    skipped. Unknown values on the prospect count as not matching (and say so). Returns None
+    when there is no persona or it sets nothing.
+    """
+    if persona is None:
+        return None
+    checks: list[tuple[float, str]] = []
+
+    def overlap(wanted, have, choices, matched_text, missed_text, unknown_text):
+        if not wanted:
+            return
+        common = [v for v in wanted if v in set(have or [])]
+        if common:
+            checks.append((1.0, matched_text % {"values": choice_labels(common, choices)}))
+        elif not have:
+            checks.append((0.0, unknown_text))
+        else:
+            checks.append((0.0, missed_text % {"values": choice_labels(wanted, choices)}))
+
+    overlap(
+        persona.ideal_industries,
+        prospect.industries,
+        Industry.choices,
+        _("Sells to the industries you want: %(values)s."),
+        _("Does not sell to your ideal industries (%(values)s)."),
+        _("Industries unknown."),
+    )
+    overlap(
+        persona.customer_segments,
+        prospect.customer_segments,
+        CustomerSegment.choices,
+        _("Serves your customer segments: %(values)s."),
+        _("Serves other customer segments than yours (%(values)s)."),
+        _("Customer segments unknown."),
+    )
+    overlap(
+        persona.ideal_prefectures,
+        prospect.prefectures,
+        Prefecture.choices,
+        _("Covers your regions: %(values)s."),
+        _("Covers none of your regions (%(values)s)."),
+        _("Regions unknown."),
+    )
+
+    low, high = persona.min_employee_count, persona.max_employee_count
+    if low is not None or high is not None:
+        count = prospect.employee_count
+        if low is not None and high is not None:
+            wanted = _("%(low)s–%(high)s employees") % {"low": low, "high": high}
+        elif low is not None:
+            wanted = _("at least %(low)s employees") % {"low": low}
+        else:
+            wanted = _("at most %(high)s employees") % {"high": high}
+        if count is None:
+            checks.append(
+                (0.0, _("Employee count unknown (you want %(range)s).") % {"range": wanted})
+            )
+        elif (low is None or count >= low) and (high is None or count <= high):
+            checks.append(
+                (
+                    1.0,
+                    _("%(count)s employees: within %(range)s.") % {"count": count, "range": wanted},
+                )
+            )
+        else:
+            checks.append(
+                (
+                    0.0,
+                    _("%(count)s employees: outside %(range)s.")
+                    % {"count": count, "range": wanted},
+                )
+            )
+
+    minimum = persona.min_sales_headcount
+    if minimum is not None:
+        headcount = prospect.sales_headcount
+        if headcount is None:
+            checks.append(
+                (0.0, _("Sales headcount unknown (you want at least %(min)s).") % {"min": minimum})
+            )
+        elif headcount >= minimum:
+            checks.append(
+                (
+                    1.0,
+                    ngettext(
+                        "%(count)s salesperson: at least %(min)s.",
+                        "%(count)s salespeople: at least %(min)s.",
+                        headcount,
+                    )
+                    % {"count": headcount, "min": minimum},
+                )
+            )
+        else:
+            checks.append(
+                (
+                    0.0,
+                    ngettext(
+                        "Only %(count)s salesperson (you want at least %(min)s).",
+                        "Only %(count)s salespeople (you want at least %(min)s).",
+                        headcount,
+                    )
+                    % {"count": headcount, "min": minimum},
+                )
+            )
+
+    keywords = _keywords(persona.products_handled)
+    if keywords:
+        handled = search_key(prospect.products_handled or "")
+        found = [k for k in keywords if search_key(k) and search_key(k) in handled]
+        if not handled:
+            checks.append((0.0, _("Products handled unknown.")))
+        elif found:
+            checks.append(
+                (
+                    len(found) / len(keywords),
+                    _("Handles %(found)s (of %(wanted)s).")
+                    % {"found": ", ".join(found), "wanted": ", ".join(keywords)},
+                )
+            )
+        else:
+            checks.append(
+                (
+                    0.0,
+                    _("Handles none of the products you look for (%(wanted)s).")
+                    % {"wanted": ", ".join(keywords)},
+                )
+            )
+
+    if not checks:
+        return None
+    score = round(100 * sum(weight for weight, _text in checks) / len(checks))
+    return Fit(
+        score=score,
+        reasons=[text for _weight, text in checks],
+        checks=[(weight > 0, text) for weight, text in checks],
+    )
+
+
+def persona_is_set(persona: PartnerPersona | None) -> bool:
+    if persona is None:
+        return False
+    return bool(
+        persona.ideal_industries
+        or persona.customer_segments
+        or persona.ideal_prefectures
+        or persona.min_employee_count is not None
+        or persona.max_employee_count is not None
+        or persona.min_sales_headcount is not None
+        or _keywords(persona.products_handled)
+    )
+
+
+# --- Stage history ----------------------------------------------------------------------------
+
+
+@dataclass
+class StageStay:
+    stage: str
+    label: str
+    entered_at: datetime
+    left_at: datetime | None
+    changed_by: object
+    from_stage: str
+
+    @property
+    def duration(self) -> timedelta:
+        return (self.left_at or timezone.now()) - self.entered_at
+
+    @property
+    def days(self) -> int:
+        return self.duration.days
+
+    @property
+    def is_current(self) -> bool:
+        return self.left_at is None
+
+
+def _stays(changes: list[ProspectStageChange]) -> list[StageStay]:
+    labels = dict(ProspectStage.choices)
+    stays = []
+    for index, change in enumerate(changes):
+        following = changes[index + 1] if index + 1 < len(changes) else None
+        stays.append(
+            StageStay(
+                stage=change.to_stage,
+                label=str(labels.get(change.to_stage, change.to_stage)),
+                entered_at=change.changed_at,
+                left_at=following.changed_at if following else None,
+                changed_by=change.changed_by,
+                from_stage=change.from_stage,
+            )
+        )
+    return stays
+
+
+def prospect_stage_history(*, tenant: Tenant, prospect: Prospect) -> list[StageStay]:
+    """Each stay of the prospect in a stage, oldest first, with the time spent there."""
+    changes = list(
+        ProspectStageChange.objects.filter(tenant=tenant, prospect=prospect)
+        .select_related("changed_by")
+        .order_by("changed_at", "id")
+    )
+    stays = _stays(changes)
+    if stays and stays[-1].stage in CLOSED_STAGES:
+        # Signed or lost is where it ends: no time "spent" there.
+        stays[-1].left_at = stays[-1].entered_at
+    return stays
+
+
+# --- Report -----------------------------------------------------------------------------------
+
+
+def _furthest(reached: set[str]) -> int:
+    """Index in STAGE_ORDER of the furthest stage reached (lost does not count)."""
+    indexes = [STAGE_ORDER.index(s) for s in reached if s in STAGE_ORDER]
+    return max(indexes) if indexes else 0
+
+
+def _percent(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def recruitment_report(*, tenant: Tenant, created_from=None, created_to=None) -> dict:
+    """Conversion by source and by stage, and the time spent in each stage.
+
+    A prospect "reached" a stage when it got there or beyond (skipping a stage forward still
+    passes it); a lost prospect reached the stages before it dropped out. Time per stage counts
+    the finished stays only (from entering a stage to the next move).
+    """
+    prospects = Prospect.objects.filter(tenant=tenant)
+    if created_from:
+        prospects = prospects.filter(created_at__date__gte=created_from)
+    if created_to:
+        prospects = prospects.filter(created_at__date__lte=created_to)
+    prospects = list(prospects.only("id", "stage", "source"))
+    changes_by_prospect: dict[int, list[ProspectStageChange]] = defaultdict(list)
+    for change in ProspectStageChange.objects.filter(
+        tenant=tenant, prospect_id__in=[p.pk for p in prospects]
+    ).order_by("changed_at", "id"):
+        changes_by_prospect[change.prospect_id].append(change)
+
+    meeting_index = STAGE_ORDER.index(ProspectStage.MEETING)
+    by_source: dict[str, dict] = {
+        value: {"prospects": 0, "meeting": 0, "signed": 0, "lost": 0, "open": 0}
+        for value in ProspectSource.values
+    }
+    reached_counts = dict.fromkeys(STAGE_ORDER, 0)
+    lost_from = dict.fromkeys(STAGE_ORDER, 0)
+    durations: dict[str, list[float]] = defaultdict(list)
+    for prospect in prospects:
+        changes = changes_by_prospect.get(prospect.pk, [])
+        reached = {c.to_stage for c in changes} | {prospect.stage}
+        furthest = _furthest(reached)
+        row = by_source.setdefault(
+            prospect.source, {"prospects": 0, "meeting": 0, "signed": 0, "lost": 0, "open": 0}
+        )
+        row["prospects"] += 1
+        if furthest >= meeting_index:
+            row["meeting"] += 1
+        if prospect.stage == ProspectStage.SIGNED:
+            row["signed"] += 1
+        elif prospect.stage == ProspectStage.LOST:
+            row["lost"] += 1
+            lost_from[STAGE_ORDER[furthest]] += 1
+        else:
+            row["open"] += 1
+        for index in range(furthest + 1):
+            reached_counts[STAGE_ORDER[index]] += 1
+        for stay in _stays(changes):
+            if stay.left_at is not None and stay.stage in OPEN_PROSPECT_STAGES:
+                durations[stay.stage].append((stay.left_at - stay.entered_at).total_seconds())
+
+    labels = dict(ProspectSource.choices)
+    sources = []
+    for value, row in by_source.items():
+        if not row["prospects"]:
+            continue
+        sources.append(
+            {
+                "source": value,
+                "label": str(labels.get(value, value)),
+                **row,
+                "meeting_rate": _percent(row["meeting"], row["prospects"]),
+                "conversion": _percent(row["signed"], row["prospects"]),
+                "win_rate": _percent(row["signed"], row["signed"] + row["lost"]),
+            }
+        )
+    sources.sort(key=lambda r: (-r["prospects"], r["label"]))
+    total = {
+        key: sum(r[key] for r in sources)
+        for key in ("prospects", "meeting", "signed", "lost", "open")
+    }
+    total["meeting_rate"] = _percent(total["meeting"], total["prospects"])
+    total["conversion"] = _percent(total["signed"], total["prospects"])
+    total["win_rate"] = _percent(total["signed"], total["signed"] + total["lost"])
+
+    stage_labels = dict(ProspectStage.choices)
+    stages = []
+    for index, stage in enumerate(STAGE_ORDER):
+        following = STAGE_ORDER[index + 1] if index + 1 < len(STAGE_ORDER) else None
+        days = [seconds / 86400 for seconds in durations.get(stage, [])]
+        stages.append(
+            {
+                "stage": stage,
+                "label": str(stage_labels[stage]),
+                "reached": reached_counts[stage],
+                "reached_rate": _percent(reached_counts[stage], len(prospects)),
+                "next_label": str(stage_labels[following]) if following else "",
+                "to_next": _percent(reached_counts[following], reached_counts[stage])
+                if following
+                else None,
+                "lost_here": lost_from[stage],
+                "stays": len(days),
+                "average_days": round(statistics.fmean(days), 1) if days else None,
+                "median_days": round(statistics.median(days), 1) if days else None,
+            }
+        )
+    return {"sources": sources, "total": total, "stages": stages, "count": len(prospects)}

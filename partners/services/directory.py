@@ -1,0 +1,415 @@
+"""Writes of the partner directory: partners, status changes, reps, partner types.
+
+Keyword-only, tenant explicit, every related object checked against the tenant, audited in the
+same transaction. Validation errors name the field they concern.
+"""
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.audit import audit_record, field_changes, register_action_labels
+from accounts.models import Membership, Tenant, User
+from accounts.roles import Role
+from partners.choices import PartnerStatus
+from partners.models import (
+    FINANCE_ONLY_FIELDS,
+    Partner,
+    PartnerRep,
+    PartnerStatusChange,
+    PartnerType,
+)
+from partners.validators import search_key
+
+OWNER_ROLES = (Role.VENDOR_ADMIN, Role.PARTNER_MANAGER)
+
+register_action_labels(
+    {
+        "partner.created": gettext_lazy("Partner created"),
+        "partner.updated": gettext_lazy("Partner updated"),
+        "partner.bank_changed": gettext_lazy("Partner bank account changed"),
+        "partner.status_changed": gettext_lazy("Partner status changed"),
+        "partner.imported": gettext_lazy("Partners imported"),
+        "partner_rep.created": gettext_lazy("Rep added"),
+        "partner_rep.updated": gettext_lazy("Rep updated"),
+        "partner_rep.left": gettext_lazy("Rep marked as left"),
+        "partner_type.created": gettext_lazy("Partner type added"),
+        "partner_type.renamed": gettext_lazy("Partner type renamed"),
+        "partner_type.deleted": gettext_lazy("Partner type deleted"),
+    }
+)
+
+# Fields a caller may set on a partner (everything but the kept ones: status, search_text…).
+PARTNER_FIELDS = (
+    "legal_name",
+    "legal_name_kana",
+    "display_name",
+    "corporate_number",
+    "entity_kind",
+    "partner_type",
+    "industries",
+    "customer_segments",
+    "prefectures",
+    "employee_count",
+    "sales_headcount",
+    "other_vendor_products_count",
+    "products_handled",
+    "owner",
+    "priority",
+    "postal_code",
+    "prefecture",
+    "city",
+    "street_address",
+    "building",
+    "website",
+    "registration_number",
+    *FINANCE_ONLY_FIELDS,
+    "notes",
+)
+REP_FIELDS = (
+    "full_name",
+    "full_name_kana",
+    "email",
+    "phone",
+    "department",
+    "title",
+    "is_reachable",
+)
+
+
+def owner_queryset(tenant: Tenant):
+    """Who may own a partner: active vendor admins and partner managers of the tenant."""
+    return (
+        Membership.objects.filter(tenant=tenant, is_active=True, role__in=OWNER_ROLES)
+        .select_related("user")
+        .order_by("user__email")
+    )
+
+
+def _check_related(tenant: Tenant, fields: dict[str, Any]) -> None:
+    partner_type = fields.get("partner_type")
+    if partner_type is not None and partner_type.tenant_id != tenant.pk:
+        # SECURITY(tenant): a partner type of another tenant is no choice here.
+        raise ValidationError({"partner_type": _("Choose a partner type of this tenant.")})
+    owner = fields.get("owner")
+    if owner is not None and not owner_queryset(tenant).filter(pk=owner.pk).exists():
+        # SECURITY(tenant): only this tenant's active vendor admins and partner managers.
+        raise ValidationError(
+            {"owner": _("Choose an active vendor admin or partner manager of this tenant.")}
+        )
+
+
+def _refresh_search_text(partner: Partner) -> None:
+    partner.search_text = search_key(
+        partner.legal_name,
+        partner.legal_name_kana,
+        partner.display_name,
+        partner.corporate_number,
+    )
+
+
+def _full_clean(instance, exclude: list[str] | None = None) -> None:
+    # validate_unique checks the tenant's constraints (corporate number, rep e-mail).
+    instance.full_clean(exclude=exclude or [])
+
+
+def _audit_changes(changes: dict) -> dict:
+    """Bank details are audited as changed, never with their values in the log."""
+    safe = {}
+    for name, values in changes.items():
+        safe[name] = ["***", "***"] if name in FINANCE_ONLY_FIELDS else values
+    return safe
+
+
+def _check_known(fields: dict[str, Any], allowed: tuple[str, ...]) -> None:
+    unknown = sorted(set(fields) - set(allowed))
+    if unknown:
+        raise ValueError(f"unknown partner fields: {', '.join(unknown)}")
+
+
+@transaction.atomic
+def partner_create(*, tenant: Tenant, actor: User | None, **fields) -> Partner:
+    _check_known(fields, PARTNER_FIELDS + ("status", "status_since"))
+    _check_related(tenant, fields)
+    status = fields.pop("status", PartnerStatus.PROSPECT) or PartnerStatus.PROSPECT
+    status_since = fields.pop("status_since", None) or timezone.localdate()
+    partner = Partner(tenant=tenant, status=status, status_since=status_since, **fields)
+    _refresh_search_text(partner)
+    _full_clean(partner, exclude=["tenant"])
+    try:
+        with transaction.atomic():
+            partner.save()
+    except IntegrityError as error:
+        raise ValidationError(
+            {"corporate_number": _("A partner with this corporate number already exists.")}
+        ) from error
+    PartnerStatusChange.objects.create(
+        tenant=tenant,
+        partner=partner,
+        status=partner.status,
+        changed_on=partner.status_since,
+        changed_by=actor if actor is not None and actor.is_authenticated else None,
+    )
+    audit_record(
+        tenant=tenant,
+        actor=actor,
+        action="partner.created",
+        target=partner,
+        changes={"legal_name": partner.legal_name, "status": partner.status},
+    )
+    return partner
+
+
+@transaction.atomic
+def partner_update(
+    *, tenant: Tenant, actor: User | None, partner: Partner, fields: dict[str, Any]
+) -> Partner:
+    if partner.tenant_id != tenant.pk:
+        raise ValidationError(_("This partner belongs to another tenant."))
+    _check_known(fields, PARTNER_FIELDS)
+    _check_related(tenant, fields)
+    partner = Partner.objects.select_for_update().get(tenant=tenant, pk=partner.pk)
+    changes = field_changes(partner, list(fields), fields)
+    if not changes:
+        return partner
+    for name, value in fields.items():
+        setattr(partner, name, value)
+    _refresh_search_text(partner)
+    partner.updated_at = timezone.now()
+    _full_clean(partner, exclude=["tenant"])
+    try:
+        with transaction.atomic():
+            partner.save()
+    except IntegrityError as error:
+        raise ValidationError(
+            {"corporate_number": _("A partner with this corporate number already exists.")}
+        ) from error
+    bank_changes = {k: v for k, v in changes.items() if k in FINANCE_ONLY_FIELDS}
+    other_changes = {k: v for k, v in changes.items() if k not in FINANCE_ONLY_FIELDS}
+    if other_changes:
+        audit_record(
+            tenant=tenant,
+            actor=actor,
+            action="partner.updated",
+            target=partner,
+            changes=other_changes,
+        )
+    if bank_changes:
+        audit_record(
+            tenant=tenant,
+            actor=actor,
+            action="partner.bank_changed",
+            target=partner,
+            changes=_audit_changes(bank_changes),
+        )
+    return partner
+
+
+@transaction.atomic
+def partner_status_change(
+    *,
+    tenant: Tenant,
+    actor: User | None,
+    partner: Partner,
+    status: str,
+    changed_on: datetime.date | None = None,
+) -> Partner:
+    if partner.tenant_id != tenant.pk:
+        raise ValidationError(_("This partner belongs to another tenant."))
+    if status not in PartnerStatus.values:
+        raise ValidationError({"status": _("Choose a valid status.")})
+    changed_on = changed_on or timezone.localdate()
+    if changed_on > timezone.localdate():
+        raise ValidationError({"changed_on": _("The date cannot be in the future.")})
+    partner = Partner.objects.select_for_update().get(tenant=tenant, pk=partner.pk)
+    if status == partner.status:
+        raise ValidationError({"status": _("The partner already has this status.")})
+    old = partner.status
+    partner.status = status
+    partner.status_since = changed_on
+    partner.updated_at = timezone.now()
+    partner.save(update_fields=["status", "status_since", "updated_at"])
+    PartnerStatusChange.objects.create(
+        tenant=tenant,
+        partner=partner,
+        status=status,
+        changed_on=changed_on,
+        changed_by=actor if actor is not None and actor.is_authenticated else None,
+    )
+    audit_record(
+        tenant=tenant,
+        actor=actor,
+        action="partner.status_changed",
+        target=partner,
+        changes={"status": [old, status], "changed_on": changed_on.isoformat()},
+    )
+    return partner
+
+
+# --- Reps -------------------------------------------------------------------------------------
+
+
+def _rep_save(rep: PartnerRep) -> None:
+    _full_clean(rep, exclude=["tenant", "partner", "membership"])
+    try:
+        with transaction.atomic():
+            rep.save()
+    except IntegrityError as error:
+        raise ValidationError(
+            {"email": _("This partner already has a rep with this e-mail address.")}
+        ) from error
+
+
+@transaction.atomic
+def rep_create(*, tenant: Tenant, actor: User | None, partner: Partner, **fields) -> PartnerRep:
+    if partner.tenant_id != tenant.pk:
+        # SECURITY(tenant): a rep joins a partner of the same tenant only.
+        raise ValidationError({"partner": _("Choose a partner of this tenant.")})
+    _check_known(fields, REP_FIELDS)
+    rep = PartnerRep(tenant=tenant, partner=partner, **fields)
+    _rep_save(rep)
+    # The partner's record changed too: "updated" sorts and syncs see the new rep.
+    Partner.objects.filter(tenant=tenant, pk=partner.pk).update(updated_at=timezone.now())
+    audit_record(
+        tenant=tenant,
+        actor=actor,
+        action="partner_rep.created",
+        target=rep,
+        changes={"partner": partner.pk, "full_name": rep.full_name},
+    )
+    return rep
+
+
+@transaction.atomic
+def rep_update(
+    *, tenant: Tenant, actor: User | None, rep: PartnerRep, fields: dict[str, Any]
+) -> PartnerRep:
+    if rep.tenant_id != tenant.pk:
+        raise ValidationError(_("This rep belongs to another tenant."))
+    _check_known(fields, REP_FIELDS)
+    rep = PartnerRep.objects.select_for_update().get(tenant=tenant, pk=rep.pk)
+    changes = field_changes(rep, list(fields), fields)
+    if not changes:
+        return rep
+    for name, value in fields.items():
+        setattr(rep, name, value)
+    _rep_save(rep)
+    audit_record(
+        tenant=tenant, actor=actor, action="partner_rep.updated", target=rep, changes=changes
+    )
+    return rep
+
+
+@transaction.atomic
+def rep_leave(
+    *, tenant: Tenant, actor: User | None, rep: PartnerRep, left_on: datetime.date | None = None
+) -> PartnerRep:
+    if rep.tenant_id != tenant.pk:
+        raise ValidationError(_("This rep belongs to another tenant."))
+    rep = PartnerRep.objects.select_for_update().get(tenant=tenant, pk=rep.pk)
+    if not rep.is_active:
+        raise ValidationError(_("This rep has already left."))
+    left_on = left_on or timezone.localdate()
+    if left_on > timezone.localdate():
+        raise ValidationError({"left_on": _("The date cannot be in the future.")})
+    rep.is_active = False
+    rep.is_reachable = False
+    rep.left_on = left_on
+    rep.save(update_fields=["is_active", "is_reachable", "left_on"])
+    audit_record(
+        tenant=tenant,
+        actor=actor,
+        action="partner_rep.left",
+        target=rep,
+        changes={"left_on": left_on.isoformat()},
+    )
+    return rep
+
+
+# --- Partner types ----------------------------------------------------------------------------
+
+
+def _partner_type_name(tenant: Tenant, name: str, exclude_pk: int | None = None) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": _("Enter a name.")})
+    if len(name) > 100:
+        raise ValidationError({"name": _("Use at most 100 characters.")})
+    clash = PartnerType.objects.filter(tenant=tenant, name__iexact=name)
+    if exclude_pk is not None:
+        clash = clash.exclude(pk=exclude_pk)
+    if clash.exists():
+        raise ValidationError({"name": _("A partner type with this name already exists.")})
+    return name
+
+
+@transaction.atomic
+def partner_type_create(
+    *, tenant: Tenant, actor: User | None, name: str, description: str = ""
+) -> PartnerType:
+    name = _partner_type_name(tenant, name)
+    last = PartnerType.objects.filter(tenant=tenant).order_by("-position").first()
+    partner_type = PartnerType.objects.create(
+        tenant=tenant,
+        name=name,
+        description=(description or "").strip()[:300],
+        position=(last.position + 1) if last else 0,
+    )
+    audit_record(
+        tenant=tenant,
+        actor=actor,
+        action="partner_type.created",
+        target=partner_type,
+        changes={"name": name},
+    )
+    return partner_type
+
+
+@transaction.atomic
+def partner_type_rename(
+    *, tenant: Tenant, actor: User | None, partner_type: PartnerType, name: str
+) -> PartnerType:
+    if partner_type.tenant_id != tenant.pk:
+        raise ValidationError(_("This partner type belongs to another tenant."))
+    name = _partner_type_name(tenant, name, exclude_pk=partner_type.pk)
+    old = partner_type.name
+    if old == name:
+        return partner_type
+    partner_type.name = name
+    partner_type.save(update_fields=["name"])
+    audit_record(
+        tenant=tenant,
+        actor=actor,
+        action="partner_type.renamed",
+        target=partner_type,
+        changes={"name": [old, name]},
+    )
+    return partner_type
+
+
+@transaction.atomic
+def partner_type_delete(*, tenant: Tenant, actor: User | None, partner_type: PartnerType) -> None:
+    if partner_type.tenant_id != tenant.pk:
+        raise ValidationError(_("This partner type belongs to another tenant."))
+    used = Partner.objects.filter(tenant=tenant, partner_type=partner_type).count()
+    if used:
+        raise ValidationError(
+            _(
+                "“%(name)s” is still used by %(count)d partner(s); "
+                "give them another type before deleting it."
+            )
+            % {"name": partner_type.name, "count": used}
+        )
+    audit_record(
+        tenant=tenant,
+        actor=actor,
+        action="partner_type.deleted",
+        target=partner_type,
+        changes={"name": partner_type.name},
+    )
+    partner_type.delete()

@@ -1,0 +1,283 @@
+"""Writes for engagement: cadence rules, the activity log, the daily due-for-contact digest.
+
+Keyword-only, tenant explicit, validated, audited in the same transaction; e-mail after commit.
+"""
+
+from collections.abc import Iterable
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.audit import audit_record, register_action_labels
+from accounts.models import Membership, Tenant, User
+from accounts.roles import STAFF_ROLES, Role
+from partners.choices import ActivityKind, Priority
+from partners.models import (
+    Activity,
+    ActivityRepAttendee,
+    ActivityStaffAttendee,
+    CadenceRule,
+    DigestDelivery,
+    Partner,
+    PartnerRep,
+)
+from partners.selectors.engagement import (
+    cadence_rules,
+    partner_page_path,
+    partners_due_for_contact,
+)
+
+register_action_labels(
+    {
+        "cadence.changed": gettext_lazy("Cadence changed"),
+        "activity.logged": gettext_lazy("Activity logged"),
+        "activity.deleted": gettext_lazy("Activity deleted"),
+    }
+)
+
+
+# --- Cadence ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def cadence_rules_update(*, tenant: Tenant, actor: User, rules: dict[str, dict]) -> None:
+    """Store the cadence of each priority given: {"A": {"contact_interval_days": 7,
+    "expectation": "..."}}. An empty interval means no regular contact is expected."""
+    current = cadence_rules(tenant=tenant)
+    for priority, values in rules.items():
+        if priority not in Priority.values:
+            raise ValidationError(_("Unknown priority %(priority)s.") % {"priority": priority})
+        interval = values.get("contact_interval_days")
+        if interval is not None and not 1 <= interval <= 365:
+            raise ValidationError(
+                {"contact_interval_days": _("Enter a number of days between 1 and 365.")}
+            )
+        expectation = (values.get("expectation") or "").strip()
+        before = current[priority]
+        changes = {}
+        if before.contact_interval_days != interval:
+            changes["contact_interval_days"] = [
+                str(before.contact_interval_days or ""),
+                str(interval or ""),
+            ]
+        if str(before.expectation) != expectation:
+            changes["expectation"] = [str(before.expectation), expectation]
+        if not changes:
+            # Saving a rule unchanged writes nothing: untouched defaults stay translated.
+            continue
+        rule, _created = CadenceRule.objects.update_or_create(
+            tenant=tenant,
+            priority=priority,
+            defaults={"contact_interval_days": interval, "expectation": expectation},
+        )
+        audit_record(
+            tenant=tenant,
+            actor=actor,
+            action="cadence.changed",
+            target=rule,
+            changes=changes,
+        )
+
+
+# --- Activity log -----------------------------------------------------------------------------
+
+
+def _ids(values: Iterable | None) -> set[int]:
+    return {int(getattr(v, "pk", v)) for v in (values or [])}
+
+
+@transaction.atomic
+def activity_log(
+    *,
+    tenant: Tenant,
+    actor: User,
+    partner: Partner,
+    kind: str,
+    occurred_on: date,
+    staff_attendee_ids: Iterable[int] = (),
+    rep_attendee_ids: Iterable[int] = (),
+    notes: str = "",
+    next_action: str = "",
+    next_action_due: date | None = None,
+) -> Activity:
+    """Log one touchpoint with `partner`; attendees must be this tenant's staff and this
+    partner's reps."""
+    # SECURITY(tenant): the partner and every attendee must belong to this tenant (and the reps
+    # to this very partner); the ids come from a request body.
+    if partner.tenant_id != tenant.pk:
+        raise ValidationError(_("This partner does not belong to this tenant."))
+    errors: dict[str, list[str]] = {}
+    if kind not in ActivityKind.values:
+        errors.setdefault("kind", []).append(_("Choose a valid kind of activity."))
+    if occurred_on is None:
+        errors.setdefault("occurred_on", []).append(_("Enter the date of the activity."))
+    elif occurred_on > timezone.localdate():
+        errors.setdefault("occurred_on", []).append(
+            _("An activity is logged once it happened: the date cannot be in the future.")
+        )
+    next_action = (next_action or "").strip()
+    if next_action_due is not None and not next_action:
+        errors.setdefault("next_action", []).append(
+            _("Say what the next action is, or leave its due date empty.")
+        )
+    staff_ids = _ids(staff_attendee_ids)
+    staff = list(
+        Membership.objects.filter(
+            tenant=tenant, pk__in=staff_ids, is_active=True, role__in=STAFF_ROLES
+        )
+    )
+    if len(staff) != len(staff_ids):
+        errors.setdefault("staff_attendees", []).append(
+            _("Choose attendees among this vendor's active staff.")
+        )
+    rep_ids = _ids(rep_attendee_ids)
+    reps = list(PartnerRep.objects.filter(tenant=tenant, partner=partner, pk__in=rep_ids))
+    if len(reps) != len(rep_ids):
+        errors.setdefault("rep_attendees", []).append(
+            _("Choose attendees among this partner's people.")
+        )
+    if errors:
+        raise ValidationError(errors)
+
+    activity = Activity.objects.create(
+        tenant=tenant,
+        partner=partner,
+        kind=kind,
+        occurred_on=occurred_on,
+        notes=(notes or "").strip(),
+        next_action=next_action,
+        next_action_due=next_action_due,
+        created_by=actor,
+    )
+    # Through rows carry the tenant (row-level security), so they are created explicitly.
+    ActivityStaffAttendee.objects.bulk_create(
+        [ActivityStaffAttendee(tenant=tenant, activity=activity, membership=m) for m in staff]
+    )
+    ActivityRepAttendee.objects.bulk_create(
+        [ActivityRepAttendee(tenant=tenant, activity=activity, rep=r) for r in reps]
+    )
+    audit_record(
+        tenant=tenant,
+        actor=actor,
+        action="activity.logged",
+        target=activity,
+        changes={
+            "partner": ["", str(partner)],
+            "kind": ["", kind],
+            "occurred_on": ["", occurred_on.isoformat()],
+        },
+    )
+    return activity
+
+
+def activity_may_delete(*, activity: Activity, actor: User, membership: Membership | None) -> bool:
+    """Whoever logged an activity may delete it; a vendor admin may delete any."""
+    if activity.created_by_id is not None and activity.created_by_id == actor.pk:
+        return True
+    return bool(
+        membership is not None
+        and membership.is_active
+        and membership.tenant_id == activity.tenant_id
+        and membership.role == Role.VENDOR_ADMIN
+    )
+
+
+@transaction.atomic
+def activity_delete(
+    *, tenant: Tenant, actor: User, membership: Membership | None, activity: Activity
+) -> None:
+    if activity.tenant_id != tenant.pk:
+        raise ValidationError(_("This activity does not belong to this tenant."))
+    if not activity_may_delete(activity=activity, actor=actor, membership=membership):
+        raise ValidationError(_("Only the person who logged an activity can delete it."))
+    audit_record(
+        tenant=tenant,
+        actor=actor,
+        action="activity.deleted",
+        target=activity,
+        changes={
+            "partner": [str(activity.partner), ""],
+            "kind": [activity.kind, ""],
+            "occurred_on": [activity.occurred_on.isoformat(), ""],
+            "notes": [activity.notes, ""],
+        },
+    )
+    activity.delete()
+
+
+# --- Daily digest -----------------------------------------------------------------------------
+
+
+def _site_url(path: str) -> str:
+    # E-mails need absolute links; PRM_SITE_URL (e.g. https://prm.example.com) names the host.
+    return getattr(settings, "PRM_SITE_URL", "").rstrip("/") + path
+
+
+def _digest_language(*, tenant: Tenant, membership: Membership) -> str:
+    return membership.user.language or tenant.default_language or settings.LANGUAGE_CODE
+
+
+@transaction.atomic
+def due_digest_send(*, tenant: Tenant, membership: Membership, today: date) -> bool:
+    """E-mail `membership` the partners they own that are due for contact, once per day.
+
+    Returns True when an e-mail was scheduled. The DigestDelivery row is inserted before the
+    e-mail is queued, in this transaction, and the mail leaves only after commit: a retried or
+    concurrent run finds the row (the unique key makes the second insert wait, then fail) and
+    sends nothing.
+    """
+    if membership.tenant_id != tenant.pk:
+        raise ValidationError(_("This member does not belong to this tenant."))
+    if not membership.is_active or membership.role not in STAFF_ROLES:
+        return False
+    partners = partners_due_for_contact(tenant=tenant, owner=membership, today=today)
+    if not partners:
+        return False
+    for partner in partners:
+        partner.page_url = _site_url(partner_page_path(tenant, partner.pk))
+    _delivery, created = DigestDelivery.objects.get_or_create(
+        tenant=tenant,
+        membership=membership,
+        digest_date=today,
+        defaults={"partner_count": len(partners)},
+    )
+    if not created:
+        return False
+
+    language = _digest_language(tenant=tenant, membership=membership)
+    with translation.override(language):
+        context = {
+            "tenant": tenant,
+            "membership": membership,
+            "partners": partners,
+            "today": today,
+            "due_list_url": _site_url(
+                reverse("contact_due_list", kwargs={"tenant_slug": tenant.slug})
+            ),
+        }
+        subject = due_digest_subject(tenant=tenant, count=len(partners))
+        text_body = render_to_string("partners/email/due_digest.txt", context)
+        html_body = render_to_string("partners/email/due_digest.html", context)
+    message = EmailMultiAlternatives(
+        subject, text_body, settings.DEFAULT_FROM_EMAIL, [membership.user.email]
+    )
+    message.attach_alternative(html_body, "text/html")
+    transaction.on_commit(message.send)
+    return True
+
+
+def due_digest_subject(*, tenant: Tenant, count: int) -> str:
+    """The digest's subject in the active language."""
+    return translation.ngettext(
+        "[%(tenant)s] %(count)d partner due for contact",
+        "[%(tenant)s] %(count)d partners due for contact",
+        count,
+    ) % {"tenant": tenant.name, "count": count}

@@ -1,0 +1,227 @@
+"""Portal writes: a partner admin edits their own company and manages its reps."""
+
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from accounts import services as account_services
+from accounts.audit import audit_record, field_changes, register_action_labels
+from accounts.models import Invitation, Membership, Tenant, User
+from accounts.roles import Role
+from accounts.tenancy import tenant_context
+from accounts.urls_helpers import tenant_reverse
+from partners.models import FINANCE_ONLY_FIELDS, Partner, PartnerRep
+
+# What a partner admin may change about their own company (the tenant's allow-list).
+PROFILE_FIELDS = (
+    "postal_code",
+    "prefecture",
+    "city",
+    "street_address",
+    "building",
+    "website",
+    "registration_number",
+)
+PORTAL_EDITABLE_FIELDS = PROFILE_FIELDS + FINANCE_ONLY_FIELDS
+INVITE_ROLES = (Role.PARTNER_REP, Role.PARTNER_ADMIN)
+
+register_action_labels(
+    {
+        "partner.portal_updated": _("Company profile changed in the portal"),
+        "partner_rep.linked": _("Rep linked to a portal login"),
+        "partner_rep.deactivated": _("Rep deactivated in the portal"),
+    }
+)
+
+
+def mask_account_number(number: str) -> str:
+    """Only the last three digits: the e-mail and the audit log never carry the number."""
+    if not number:
+        return ""
+    return "*" * max(len(number) - 3, 0) + number[-3:]
+
+
+def _partner_url(tenant: Tenant, partner: Partner) -> str:
+    # E-mails need absolute links; PRM_SITE_URL (e.g. https://prm.example.com) names the host.
+    path = tenant_reverse(tenant, "partner_detail", partner_id=partner.pk)
+    return getattr(settings, "PRM_SITE_URL", "").rstrip("/") + path
+
+
+def _notify_finance_bank_change(*, tenant: Tenant, partner_id: int, actor_email: str) -> None:
+    # Runs after the commit: reads again inside the tenant (RLS and scope).
+    with tenant_context(tenant):
+        partner = Partner.objects.filter(tenant=tenant, pk=partner_id).first()
+        memberships = list(
+            Membership.objects.filter(
+                tenant=tenant, role=Role.FINANCE, is_active=True, user__is_active=True
+            ).select_related("user")
+        )
+    if partner is None:
+        return
+    url = _partner_url(tenant, partner)
+    for membership in memberships:
+        user = membership.user
+        with translation.override(user.language or tenant.default_language):
+            context = {
+                "tenant": tenant,
+                "partner": partner,
+                "partner_url": url,
+                "actor_email": actor_email,
+                "masked_number": mask_account_number(partner.account_number),
+            }
+            subject = render_to_string(
+                "partners/portal/email/bank_changed_subject.txt", context
+            ).strip()
+            body = render_to_string("partners/portal/email/bank_changed_body.txt", context)
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+
+
+@transaction.atomic
+def portal_company_update(
+    *, tenant: Tenant, actor: User, partner: Partner, fields: dict[str, Any]
+) -> Partner:
+    """Save the allowed profile and bank fields; a bank change notifies finance."""
+    if partner.tenant_id != tenant.pk:
+        raise ValidationError(_("This partner belongs to another tenant."))
+    unknown = sorted(set(fields) - set(PORTAL_EDITABLE_FIELDS))
+    if unknown:
+        raise ValueError(f"fields not editable in the portal: {', '.join(unknown)}")
+    partner = Partner.objects.select_for_update().get(tenant=tenant, pk=partner.pk)
+    changes = field_changes(partner, list(fields), fields)
+    if not changes:
+        return partner
+    for name, value in fields.items():
+        setattr(partner, name, value)
+    partner.full_clean(exclude=["tenant", "partner_type", "owner"])
+    partner.updated_at = timezone.now()
+    partner.save(update_fields=[*fields, "updated_at"])
+    safe = {
+        name: (["***", "***"] if name in FINANCE_ONLY_FIELDS else values)
+        for name, values in changes.items()
+    }
+    audit_record(
+        tenant=tenant, actor=actor, action="partner.portal_updated", target=partner, changes=safe
+    )
+    if any(name in FINANCE_ONLY_FIELDS for name in changes):
+        partner_id, actor_email = partner.pk, actor.email
+        transaction.on_commit(
+            lambda: _notify_finance_bank_change(
+                tenant=tenant, partner_id=partner_id, actor_email=actor_email
+            )
+        )
+    return partner
+
+
+@transaction.atomic
+def portal_rep_invite(
+    *,
+    tenant: Tenant,
+    actor: User,
+    partner: Partner,
+    full_name: str,
+    email: str,
+    role: str,
+    accept_url_for,
+    department: str = "",
+    title: str = "",
+) -> tuple[PartnerRep, Invitation]:
+    """Create (or reuse by e-mail) the rep of `partner` and invite them to the portal."""
+    if partner.tenant_id != tenant.pk:
+        raise ValidationError(_("This partner belongs to another tenant."))
+    if role not in INVITE_ROLES:
+        raise ValidationError({"role": _("Choose a partner role.")})
+    email = User.objects.normalize_email(email).strip().lower()
+    if not email:
+        raise ValidationError({"email": _("Enter the e-mail address to send the invitation to.")})
+    rep = (
+        PartnerRep.objects.select_for_update()
+        .filter(tenant=tenant, partner=partner, email__iexact=email)
+        .first()
+    )
+    if rep is None:
+        rep = PartnerRep(
+            tenant=tenant,
+            partner=partner,
+            full_name=full_name,
+            email=email,
+            department=department,
+            title=title,
+        )
+        rep.full_clean(exclude=["tenant", "partner", "membership"])
+        rep.save()
+        audit_record(
+            tenant=tenant,
+            actor=actor,
+            action="partner_rep.created",
+            target=rep,
+            changes={"partner": partner.pk, "full_name": rep.full_name},
+        )
+    elif not rep.is_active:
+        rep.is_active = True
+        rep.left_on = None
+        rep.save(update_fields=["is_active", "left_on"])
+    invitation = account_services.invitation_create(
+        tenant=tenant,
+        actor=actor,
+        email=email,
+        role=role,
+        accept_url_for=accept_url_for,
+        payload={"partner_rep_id": rep.pk},
+    )
+    return rep, invitation
+
+
+def rep_link_membership(*, tenant: Tenant, invitation: Invitation, membership: Membership) -> None:
+    """Receiver body of invitation_accepted: link the invited rep to the new login."""
+    rep_id = (invitation.payload or {}).get("partner_rep_id")
+    if not rep_id:
+        return
+    rep = PartnerRep.objects.filter(tenant=tenant, pk=rep_id).first()
+    # SECURITY(tenant): only a rep of the accepting tenant, and a membership of that tenant.
+    if rep is None or membership.tenant_id != tenant.pk or rep.membership_id == membership.pk:
+        return
+    rep.membership = membership
+    rep.save(update_fields=["membership"])
+    audit_record(
+        tenant=tenant,
+        actor=membership.user,
+        action="partner_rep.linked",
+        target=rep,
+        changes={"membership": ["", str(membership.pk)]},
+    )
+
+
+@transaction.atomic
+def portal_rep_deactivate(
+    *, tenant: Tenant, actor: User, partner: Partner, rep: PartnerRep
+) -> PartnerRep:
+    """Mark the rep left and end their portal login."""
+    if rep.tenant_id != tenant.pk or rep.partner_id != partner.pk:
+        raise ValidationError(_("This rep belongs to another company."))
+    rep = PartnerRep.objects.select_for_update().get(tenant=tenant, pk=rep.pk)
+    membership = rep.membership
+    if membership is not None and membership.user_id == actor.pk:
+        raise ValidationError(
+            _("You cannot deactivate yourself. Ask another partner admin of your company.")
+        )
+    if not rep.is_active and (membership is None or not membership.is_active):
+        raise ValidationError(_("This rep is already inactive."))
+    changes = {}
+    if rep.is_active:
+        rep.is_active = False
+        rep.is_reachable = False
+        rep.left_on = timezone.localdate()
+        rep.save(update_fields=["is_active", "is_reachable", "left_on"])
+        changes = {"is_active": ["True", "False"], "left_on": ["", rep.left_on.isoformat()]}
+    audit_record(
+        tenant=tenant, actor=actor, action="partner_rep.deactivated", target=rep, changes=changes
+    )
+    if membership is not None and membership.is_active and membership.tenant_id == tenant.pk:
+        account_services.membership_deactivate(tenant=tenant, actor=actor, membership=membership)
+    return rep

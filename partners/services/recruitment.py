@@ -1,0 +1,504 @@
+"""Writes of recruitment: prospects and their stage moves, signing, persona, lost reasons,
+and the public "become a partner" application.
+
+Keyword-only, tenant explicit, every related object checked against the tenant, audited in the
+same transaction. Validation errors name the field they concern.
+"""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.audit import audit_record, field_changes, register_action_labels
+from accounts.models import Tenant, User
+from partners.choices import PartnerStatus, ProspectSource, ProspectStage
+from partners.models import (
+    LostReason,
+    Partner,
+    PartnerPersona,
+    Prospect,
+    ProspectStageChange,
+)
+from partners.selectors.recruitment import CLOSED_STAGES
+from partners.services import directory as directory_services
+
+register_action_labels(
+    {
+        "prospect.created": gettext_lazy("Prospect added"),
+        "prospect.applied": gettext_lazy("Partner application received"),
+        "prospect.updated": gettext_lazy("Prospect updated"),
+        "prospect.stage_changed": gettext_lazy("Prospect stage changed"),
+        "prospect.signed": gettext_lazy("Prospect signed"),
+        "persona.changed": gettext_lazy("Partner persona changed"),
+        "lost_reason.created": gettext_lazy("Lost reason added"),
+        "lost_reason.renamed": gettext_lazy("Lost reason renamed"),
+        "lost_reason.deleted": gettext_lazy("Lost reason deleted"),
+    }
+)
+
+# Fields a caller may set on a prospect (stage, lost reason and partner move by their services).
+PROSPECT_FIELDS = (
+    "company_name",
+    "company_name_kana",
+    "corporate_number",
+    "entity_kind",
+    "website",
+    "partner_type",
+    "industries",
+    "customer_segments",
+    "prefectures",
+    "employee_count",
+    "sales_headcount",
+    "products_handled",
+    "contact_name",
+    "contact_name_kana",
+    "contact_email",
+    "contact_phone",
+    "contact_department",
+    "contact_title",
+    "message",
+    "source",
+    "owner",
+)
+# What a visitor fills in on the public application form.
+APPLICATION_FIELDS = tuple(
+    f for f in PROSPECT_FIELDS if f not in {"partner_type", "source", "owner"}
+)
+PERSONA_FIELDS = (
+    "ideal_industries",
+    "customer_segments",
+    "ideal_prefectures",
+    "min_employee_count",
+    "max_employee_count",
+    "min_sales_headcount",
+    "products_handled",
+    "goals",
+)
+# Offered when a tenant has none yet; created in the tenant's default language.
+DEFAULT_LOST_REASONS = (
+    gettext_lazy("Conflicts with their own business"),
+    gettext_lazy("No customers in our segment"),
+    gettext_lazy("Chose a competitor"),
+    gettext_lazy("No response"),
+    gettext_lazy("Not enough sales capacity"),
+)
+
+
+def _user(actor: User | None) -> User | None:
+    return actor if actor is not None and actor.is_authenticated else None
+
+
+def _check_known(fields: dict[str, Any], allowed: tuple[str, ...]) -> None:
+    unknown = sorted(set(fields) - set(allowed))
+    if unknown:
+        raise ValueError(f"unknown prospect fields: {', '.join(unknown)}")
+
+
+def _check_related(tenant: Tenant, fields: dict[str, Any]) -> None:
+    partner_type = fields.get("partner_type")
+    if partner_type is not None and partner_type.tenant_id != tenant.pk:
+        # SECURITY(tenant): a partner type of another tenant is no choice here.
+        raise ValidationError({"partner_type": _("Choose a partner type of this tenant.")})
+    owner = fields.get("owner")
+    if (
+        owner is not None
+        and not directory_services.owner_queryset(tenant).filter(pk=owner.pk).exists()
+    ):
+        # SECURITY(tenant): only this tenant's active vendor admins and partner managers.
+        raise ValidationError(
+            {"owner": _("Choose an active vendor admin or partner manager of this tenant.")}
+        )
+
+
+def _record_stage(
+    *, tenant: Tenant, prospect: Prospect, from_stage: str, to_stage: str, actor: User | None
+) -> ProspectStageChange:
+    return ProspectStageChange.objects.create(
+        tenant=tenant,
+        prospect=prospect,
+        from_stage=from_stage,
+        to_stage=to_stage,
+        changed_at=prospect.stage_changed_at,
+        changed_by=_user(actor),
+    )
+
+
+def _prospect_insert(*, tenant: Tenant, actor: User | None, fields: dict[str, Any]) -> Prospect:
+    now = timezone.now()
+    prospect = Prospect(
+        tenant=tenant, stage=ProspectStage.SOURCED, stage_changed_at=now, created_at=now, **fields
+    )
+    prospect.full_clean(exclude=["tenant", "partner_type", "owner", "lost_reason", "partner"])
+    prospect.save()
+    _record_stage(
+        tenant=tenant, prospect=prospect, from_stage="", to_stage=prospect.stage, actor=actor
+    )
+    return prospect
+
+
+# --- Prospects --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def prospect_create(*, tenant: Tenant, actor: User | None, **fields) -> Prospect:
+    """A new prospect in the "sourced" stage (moving on is a stage change, recorded)."""
+    _check_known(fields, PROSPECT_FIELDS)
+    _check_related(tenant, fields)
+    prospect = _prospect_insert(tenant=tenant, actor=actor, fields=fields)
+    audit_record(
+        tenant=tenant,
+        actor=actor,
+        action="prospect.created",
+        target=prospect,
+        changes={"company_name": prospect.company_name, "source": prospect.source},
+    )
+    return prospect
+
+
+@transaction.atomic
+def prospect_update(
+    *, tenant: Tenant, actor: User | None, prospect: Prospect, fields: dict[str, Any]
+) -> Prospect:
+    if prospect.tenant_id != tenant.pk:
+        raise ValidationError(_("This prospect belongs to another tenant."))
+    _check_known(fields, PROSPECT_FIELDS)
+    _check_related(tenant, fields)
+    prospect = Prospect.objects.select_for_update().get(tenant=tenant, pk=prospect.pk)
+    changes = field_changes(prospect, list(fields), fields)
+    if not changes:
+        return prospect
+    for name, value in fields.items():
+        setattr(prospect, name, value)
+    prospect.full_clean(exclude=["tenant", "partner_type", "owner", "lost_reason", "partner"])
+    prospect.save()
+    audit_record(
+        tenant=tenant, actor=actor, action="prospect.updated", target=prospect, changes=changes
+    )
+    return prospect
+
+
+@transaction.atomic
+def prospect_stage_change(
+    *,
+    tenant: Tenant,
+    actor: User | None,
+    prospect: Prospect,
+    to_stage: str,
+    lost_reason: LostReason | None = None,
+    lost_note: str = "",
+) -> Prospect:
+    """Move a prospect to another open stage or to "lost" (with a reason from the tenant's
+    list). Stages may be skipped; signed and lost are final. Signing goes through
+    prospect_sign, which creates the partner."""
+    if prospect.tenant_id != tenant.pk:
+        raise ValidationError(_("This prospect belongs to another tenant."))
+    prospect = Prospect.objects.select_for_update().get(tenant=tenant, pk=prospect.pk)
+    if prospect.stage in CLOSED_STAGES:
+        raise ValidationError(
+            {
+                "to_stage": _(
+                    "This prospect is already %(stage)s: "
+                    "a signed or lost prospect stays where it is."
+                )
+                % {"stage": prospect.get_stage_display()}
+            }
+        )
+    if to_stage not in ProspectStage.values:
+        raise ValidationError({"to_stage": _("Choose a valid stage.")})
+    if to_stage == ProspectStage.SIGNED:
+        raise ValidationError(
+            {
+                "to_stage": _(
+                    "Use “Sign” to sign a prospect: it creates the partner at the same time."
+                )
+            }
+        )
+    if to_stage == prospect.stage:
+        raise ValidationError({"to_stage": _("The prospect is already in this stage.")})
+    lost_note = (lost_note or "").strip()
+    if to_stage == ProspectStage.LOST:
+        if lost_reason is None:
+            raise ValidationError({"lost_reason": _("Say why the prospect was lost.")})
+        if lost_reason.tenant_id != tenant.pk:
+            # SECURITY(tenant): the reason comes from a request body.
+            raise ValidationError({"lost_reason": _("Choose a reason from this tenant's list.")})
+    else:
+        lost_reason, lost_note = None, ""
+    old = prospect.stage
+    prospect.stage = to_stage
+    prospect.stage_changed_at = timezone.now()
+    prospect.lost_reason = lost_reason
+    prospect.lost_note = lost_note[:300]
+    prospect.save(update_fields=["stage", "stage_changed_at", "lost_reason", "lost_note"])
+    _record_stage(tenant=tenant, prospect=prospect, from_stage=old, to_stage=to_stage, actor=actor)
+    changes: dict[str, Any] = {"stage": [old, to_stage]}
+    if lost_reason is not None:
+        changes["lost_reason"] = lost_reason.label
+        if lost_note:
+            changes["lost_note"] = lost_note
+    audit_record(
+        tenant=tenant,
+        actor=actor,
+        action="prospect.stage_changed",
+        target=prospect,
+        changes=changes,
+    )
+    return prospect
+
+
+def sign_defaults(prospect: Prospect) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The partner's and its first rep's fields, taken from the prospect (nothing re-typed)."""
+    partner_fields = {
+        "legal_name": prospect.company_name,
+        "legal_name_kana": prospect.company_name_kana,
+        "corporate_number": prospect.corporate_number,
+        "entity_kind": prospect.entity_kind,
+        "website": prospect.website,
+        "partner_type": prospect.partner_type,
+        "industries": list(prospect.industries),
+        "customer_segments": list(prospect.customer_segments),
+        "prefectures": list(prospect.prefectures),
+        "employee_count": prospect.employee_count,
+        "sales_headcount": prospect.sales_headcount,
+        "products_handled": prospect.products_handled,
+        "owner": prospect.owner,
+    }
+    rep_fields = {
+        "full_name": prospect.contact_name,
+        "full_name_kana": prospect.contact_name_kana,
+        "email": prospect.contact_email,
+        "phone": prospect.contact_phone,
+        "department": prospect.contact_department,
+        "title": prospect.contact_title,
+    }
+    return partner_fields, rep_fields
+
+
+@transaction.atomic
+def prospect_sign(
+    *,
+    tenant: Tenant,
+    actor: User | None,
+    prospect: Prospect,
+    partner_fields: dict[str, Any] | None = None,
+    rep_fields: dict[str, Any] | None = None,
+) -> Partner:
+    """Sign a prospect: the partner (onboarding) and its first rep are created from the
+    prospect's fields (overridden by those given), the prospect moves to "signed" and points
+    at the partner. All or nothing."""
+    if prospect.tenant_id != tenant.pk:
+        raise ValidationError(_("This prospect belongs to another tenant."))
+    prospect = Prospect.objects.select_for_update().get(tenant=tenant, pk=prospect.pk)
+    if prospect.stage in CLOSED_STAGES or prospect.partner_id is not None:
+        raise ValidationError(
+            _("This prospect is already %(stage)s and cannot be signed again.")
+            % {"stage": prospect.get_stage_display()}
+        )
+    default_partner, default_rep = sign_defaults(prospect)
+    partner_values = {**default_partner, **(partner_fields or {})}
+    rep_values = {**default_rep, **(rep_fields or {})}
+    owner = partner_values.get("owner")
+    if (
+        owner is not None
+        and not directory_services.owner_queryset(tenant).filter(pk=owner.pk).exists()
+    ):
+        # An owner who left or changed role since: the partner starts without one.
+        partner_values["owner"] = None
+    number = (partner_values.get("corporate_number") or "").strip()
+    if number and Partner.objects.filter(tenant=tenant, corporate_number=number).exists():
+        raise ValidationError(
+            {
+                "corporate_number": _(
+                    "A partner with the corporate number %(number)s already exists: "
+                    "check the directory before signing."
+                )
+                % {"number": number}
+            }
+        )
+    partner = directory_services.partner_create(
+        tenant=tenant,
+        actor=actor,
+        status=PartnerStatus.ONBOARDING,
+        status_since=timezone.localdate(),
+        **partner_values,
+    )
+    if (rep_values.get("full_name") or "").strip():
+        directory_services.rep_create(tenant=tenant, actor=actor, partner=partner, **rep_values)
+    old = prospect.stage
+    prospect.stage = ProspectStage.SIGNED
+    prospect.stage_changed_at = timezone.now()
+    prospect.partner = partner
+    prospect.lost_reason = None
+    prospect.lost_note = ""
+    try:
+        with transaction.atomic():
+            prospect.save(
+                update_fields=["stage", "stage_changed_at", "partner", "lost_reason", "lost_note"]
+            )
+    except IntegrityError as error:  # pragma: no cover - the partner was created just above
+        raise ValidationError(_("This partner is already linked to another prospect.")) from error
+    _record_stage(
+        tenant=tenant, prospect=prospect, from_stage=old, to_stage=prospect.stage, actor=actor
+    )
+    audit_record(
+        tenant=tenant,
+        actor=actor,
+        action="prospect.signed",
+        target=prospect,
+        changes={"stage": [old, prospect.stage], "partner": [None, partner.pk]},
+    )
+    return partner
+
+
+# --- Public application -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def prospect_apply(*, tenant: Tenant, fields: dict[str, Any]) -> Prospect:
+    """A "become a partner" application from the public page: a sourced prospect from an
+    inbound application, recorded without an actor."""
+    _check_known(fields, APPLICATION_FIELDS)
+    prospect = _prospect_insert(
+        tenant=tenant,
+        actor=None,
+        fields={**fields, "source": ProspectSource.INBOUND_APPLICATION},
+    )
+    audit_record(
+        tenant=tenant,
+        actor=None,
+        action="prospect.applied",
+        target=prospect,
+        changes={"company_name": prospect.company_name, "source": prospect.source},
+    )
+    return prospect
+
+
+# --- Persona ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def persona_save(*, tenant: Tenant, actor: User | None, fields: dict[str, Any]) -> PartnerPersona:
+    """Create or change the tenant's one partner persona."""
+    _check_known(fields, PERSONA_FIELDS)
+    low, high = fields.get("min_employee_count"), fields.get("max_employee_count")
+    if low is not None and high is not None and low > high:
+        raise ValidationError({"max_employee_count": _("The maximum cannot be below the minimum.")})
+    persona = PartnerPersona.objects.select_for_update().filter(tenant=tenant).first()
+    if persona is None:
+        persona = PartnerPersona(tenant=tenant)
+    changes = field_changes(persona, list(fields), fields)
+    if persona.pk and not changes:
+        return persona
+    for name, value in fields.items():
+        setattr(persona, name, value)
+    persona.full_clean(exclude=["tenant"])
+    persona.save()
+    audit_record(
+        tenant=tenant, actor=actor, action="persona.changed", target=persona, changes=changes
+    )
+    return persona
+
+
+# --- Lost reasons -----------------------------------------------------------------------------
+
+
+def _clean_label(tenant: Tenant, label: str, exclude_pk: int | None = None) -> str:
+    label = " ".join((label or "").split())
+    if not label:
+        raise ValidationError({"label": _("Enter the reason.")})
+    if len(label) > 150:
+        raise ValidationError({"label": _("Keep the reason under 150 characters.")})
+    taken = LostReason.objects.filter(tenant=tenant, label__iexact=label)
+    if exclude_pk is not None:
+        taken = taken.exclude(pk=exclude_pk)
+    if taken.exists():
+        raise ValidationError({"label": _("This reason is already in the list.")})
+    return label
+
+
+@transaction.atomic
+def lost_reasons_ensure_defaults(*, tenant: Tenant) -> int:
+    """Give a tenant without lost reasons the usual ones, in its default language.
+
+    Returns how many were created (0 when the tenant already has a list). Safe to call on
+    every page view: concurrent calls create each reason once (unique label per tenant).
+    """
+    if LostReason.objects.filter(tenant=tenant).exists():
+        return 0
+    with translation.override(tenant.default_language or None):
+        labels = [str(label) for label in DEFAULT_LOST_REASONS]
+    created = LostReason.objects.bulk_create(
+        [
+            LostReason(tenant=tenant, label=label, position=position)
+            for position, label in enumerate(labels)
+        ],
+        ignore_conflicts=True,
+    )
+    return len(created)
+
+
+@transaction.atomic
+def lost_reason_create(*, tenant: Tenant, actor: User | None, label: str) -> LostReason:
+    label = _clean_label(tenant, label)
+    last = LostReason.objects.filter(tenant=tenant).order_by("-position").first()
+    reason = LostReason.objects.create(
+        tenant=tenant, label=label, position=(last.position + 1) if last else 0
+    )
+    audit_record(
+        tenant=tenant,
+        actor=actor,
+        action="lost_reason.created",
+        target=reason,
+        changes={"label": label},
+    )
+    return reason
+
+
+@transaction.atomic
+def lost_reason_rename(
+    *, tenant: Tenant, actor: User | None, lost_reason: LostReason, label: str
+) -> LostReason:
+    if lost_reason.tenant_id != tenant.pk:
+        raise ValidationError(_("This reason belongs to another tenant."))
+    label = _clean_label(tenant, label, exclude_pk=lost_reason.pk)
+    old = lost_reason.label
+    if old == label:
+        return lost_reason
+    lost_reason.label = label
+    lost_reason.save(update_fields=["label"])
+    audit_record(
+        tenant=tenant,
+        actor=actor,
+        action="lost_reason.renamed",
+        target=lost_reason,
+        changes={"label": [old, label]},
+    )
+    return lost_reason
+
+
+@transaction.atomic
+def lost_reason_delete(*, tenant: Tenant, actor: User | None, lost_reason: LostReason) -> None:
+    if lost_reason.tenant_id != tenant.pk:
+        raise ValidationError(_("This reason belongs to another tenant."))
+    used = Prospect.objects.filter(tenant=tenant, lost_reason=lost_reason).count()
+    if used:
+        raise ValidationError(
+            translation.ngettext(
+                "“%(label)s” explains %(count)s lost prospect: rename it instead of deleting it.",
+                "“%(label)s” explains %(count)s lost prospects: rename it instead of deleting it.",
+                used,
+            )
+            % {"label": lost_reason.label, "count": used}
+        )
+    audit_record(
+        tenant=tenant,
+        actor=actor,
+        action="lost_reason.deleted",
+        target=lost_reason,
+        changes={"label": [lost_reason.label, ""]},
+    )
+    lost_reason.delete()

@@ -1,0 +1,15 @@
+"""The partners app's routes inside a tenant (mounted under /<tenant_slug>/ by prm/urls.py).
+
+One module per area, so each area's routes sit beside its views.
+"""
+
+from partners.urls import api, engagement, portal, public, recruitment, staff
+
+urlpatterns = [
+    *staff.urlpatterns,
+    *recruitment.urlpatterns,
+    *engagement.urlpatterns,
+    *public.urlpatterns,
+    *portal.urlpatterns,
+    *api.urlpatterns,
+]

@@ -1,0 +1,247 @@
+"""Engagement: activity log, due-for-contact list, cadence settings."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.access import request_has_perm, tenant_view
+from accounts.models import Membership
+from accounts.pagination import paginate
+from accounts.roles import Perm
+from accounts.urls_helpers import tenant_reverse
+from partners.forms.engagement import ActivityForm, CadenceRuleForm, DueFilterForm
+from partners.selectors import engagement as selectors
+from partners.selectors.directory import partner_get
+from partners.services import engagement as services
+
+TIMELINE_PAGE_SIZE = 10
+ACTIVITY_ICONS = {
+    "regular_meeting": "bi-people",
+    "study_session": "bi-easel",
+    "joint_visit": "bi-briefcase",
+    "dinner": "bi-cup-hot",
+    "call": "bi-telephone",
+    "email": "bi-envelope",
+    "other": "bi-three-dots",
+}
+
+
+def partner_page_url(tenant, partner_id: int) -> str:
+    return selectors.partner_page_path(tenant, partner_id)
+
+
+# --- Activity panel (htmx fragment on the partner page) ---------------------------------------
+
+
+def _timeline_page(request, partner):
+    activities = selectors.partner_activities(tenant=request.tenant, partner=partner)
+    page = Paginator(activities, TIMELINE_PAGE_SIZE).get_page(request.GET.get("page"))
+    may_manage = request_has_perm(request, Perm.PARTNERS_MANAGE)
+    for activity in page:
+        activity.icon = ACTIVITY_ICONS.get(activity.kind, "bi-dot")
+        activity.may_delete = may_manage and services.activity_may_delete(
+            activity=activity, actor=request.user, membership=request.membership
+        )
+    return page
+
+
+def _panel(request, partner, form=None, *, logged=None, status=200):
+    may_manage = request_has_perm(request, Perm.PARTNERS_MANAGE)
+    if form is None and may_manage:
+        form = ActivityForm(tenant=request.tenant, partner=partner, me=request.membership)
+    context = {
+        "partner": partner,
+        "form": form,
+        "may_manage": may_manage,
+        "page": _timeline_page(request, partner),
+        "today": timezone.localdate(),
+        "logged": logged,
+        "partner_url": partner_page_url(request.tenant, partner.pk),
+    }
+    if request.htmx:
+        template = "partners/engagement/_activity_panel.html"
+    else:
+        # Visited directly (no JavaScript, or a link from an e-mail): a full page around it.
+        template = "partners/engagement/activities_page.html"
+        context["nav"] = "partners"
+    return render(request, template, context, status=status)
+
+
+@tenant_view(audience="staff", perm=Perm.PARTNERS_VIEW)
+@require_http_methods(["GET", "POST"])
+def partner_activities(request, tenant_slug, partner_id):
+    partner = partner_get(tenant=request.tenant, partner_id=partner_id)
+    if request.method == "GET":
+        if request.GET.get("part") == "timeline":
+            # "Show more": the next page of the timeline only.
+            return render(
+                request,
+                "partners/engagement/_activity_items.html",
+                {
+                    "partner": partner,
+                    "page": _timeline_page(request, partner),
+                    "today": timezone.localdate(),
+                },
+            )
+        return _panel(request, partner)
+
+    if not request_has_perm(request, Perm.PARTNERS_MANAGE):
+        raise PermissionDenied
+    form = ActivityForm(request.POST, tenant=request.tenant, partner=partner, me=request.membership)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            activity = services.activity_log(
+                tenant=request.tenant,
+                actor=request.user,
+                partner=partner,
+                kind=data["kind"],
+                occurred_on=data["occurred_on"],
+                staff_attendee_ids=[m.pk for m in data["staff_attendees"]],
+                rep_attendee_ids=[r.pk for r in data["rep_attendees"]],
+                notes=data["notes"],
+                next_action=data["next_action"],
+                next_action_due=data["next_action_due"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if not request.htmx:
+                messages.success(request, _("Activity logged."))
+                return redirect(
+                    tenant_reverse(request.tenant, "partner_activities", partner_id=partner.pk)
+                )
+            return _panel(request, partner, logged=activity)
+    return _panel(request, partner, form)
+
+
+@tenant_view(audience="staff", perm=Perm.PARTNERS_MANAGE)
+@require_POST
+def activity_delete(request, tenant_slug, partner_id, activity_id):
+    partner = partner_get(tenant=request.tenant, partner_id=partner_id)
+    activity = selectors.activity_get(
+        tenant=request.tenant, partner=partner, activity_id=activity_id
+    )
+    try:
+        services.activity_delete(
+            tenant=request.tenant,
+            actor=request.user,
+            membership=request.membership,
+            activity=activity,
+        )
+    except ValidationError as error:
+        raise PermissionDenied(error.messages[0]) from error
+    if request.htmx:
+        return _panel(request, partner)
+    messages.success(request, _("Activity deleted."))
+    return redirect(tenant_reverse(request.tenant, "partner_activities", partner_id=partner.pk))
+
+
+# --- Due for contact --------------------------------------------------------------------------
+
+
+def _due_owner(request) -> tuple[Membership | None, str]:
+    """The owner filter: "mine" (default), "all", or a membership id of this tenant."""
+    choice = request.GET.get("owner") or "mine"
+    if choice == "all":
+        return None, "all"
+    if choice == "mine":
+        return request.membership, "mine"
+    # SECURITY(tenant): an owner id of another tenant (or no member at all) answers 404.
+    owner = (
+        Membership.objects.filter(tenant=request.tenant, pk=choice).first()
+        if choice.isdigit()
+        else None
+    )
+    if owner is None:
+        raise Http404
+    return owner, choice
+
+
+@tenant_view(audience="staff", perm=Perm.PARTNERS_VIEW)
+def contact_due_list(request, tenant_slug):
+    tenant = request.tenant
+    owner, choice = _due_owner(request)
+    filters = DueFilterForm(initial={"owner": choice}, tenant=tenant)
+    if (
+        owner is not None
+        and choice != "mine"
+        and choice not in dict(filters.fields["owner"].choices)
+    ):
+        # A member who owns no partner yet is still a valid filter: keep it selected.
+        filters.fields["owner"].choices += [(choice, owner.user.full_name or owner.user.email)]
+    today = timezone.localdate()
+    partners = selectors.partners_due_for_contact(tenant=tenant, owner=owner, today=today)
+    page = paginate(request, partners)
+    for partner in page:
+        partner.page_url = partner_page_url(tenant, partner.pk)
+    return render(
+        request,
+        "partners/engagement/due_list.html",
+        {
+            "nav": "due",
+            "filters": filters,
+            "owner_choice": choice,
+            "page": page,
+            "today": today,
+            "cadences": selectors.cadence_rules(tenant=tenant),
+            "overdue_count": sum(1 for p in partners if p.is_overdue),
+            "total_count": len(partners),
+        },
+    )
+
+
+# --- Cadence settings -------------------------------------------------------------------------
+
+
+def _cadence_forms(rules, data=None):
+    return [
+        (
+            rule,
+            CadenceRuleForm(
+                data,
+                prefix=priority,
+                initial={
+                    "contact_interval_days": rule.contact_interval_days,
+                    "expectation": str(rule.expectation),
+                },
+            ),
+        )
+        for priority, rule in rules.items()
+    ]
+
+
+@tenant_view(audience="staff", perm=Perm.PARTNERS_VIEW)
+@require_http_methods(["GET", "POST"])
+def cadence_settings(request, tenant_slug):
+    tenant = request.tenant
+    may_manage = request_has_perm(request, Perm.PARTNERS_MANAGE)
+    rules = selectors.cadence_rules(tenant=tenant)
+    if request.method == "POST":
+        if not may_manage:
+            raise PermissionDenied
+        rows = _cadence_forms(rules, request.POST)
+        if all(form.is_valid() for _rule, form in rows):
+            try:
+                services.cadence_rules_update(
+                    tenant=tenant,
+                    actor=request.user,
+                    rules={rule.priority: form.cleaned_data for rule, form in rows},
+                )
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, _("Cadence saved."))
+                return redirect(tenant_reverse(tenant, "cadence_settings"))
+    else:
+        rows = _cadence_forms(rules)
+    return render(
+        request,
+        "partners/engagement/cadence_settings.html",
+        {"nav": "settings", "rows": rows, "may_manage": may_manage},
+    )

@@ -1,0 +1,194 @@
+"""Portal pages of a partner company: its profile and its reps, for its partner admin."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from accounts.access import tenant_view
+from accounts.pagination import paginate
+from accounts.roles import Perm
+from accounts.urls_helpers import tenant_reverse
+from partners.access import portal_partner
+from partners.forms.portal import CompanyProfileForm, RepInviteForm
+from partners.models import PartnerRep
+from partners.selectors.directory import rep_get
+from partners.services import portal as services
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _company_reps(tenant, partner):
+    # SECURITY(tenant): this tenant's reps of the requesting user's own partner only.
+    return PartnerRep.objects.filter(tenant=tenant, partner=partner).select_related("membership")
+
+
+@tenant_view(audience="portal", perm=Perm.PORTAL_VIEW)
+def portal_company(request, tenant_slug):
+    partner = portal_partner(request)
+    reps = _company_reps(request.tenant, partner)
+    summary = {
+        "active": reps.filter(is_active=True).count(),
+        "with_login": reps.filter(is_active=True, membership__is_active=True).count(),
+        "left": reps.filter(is_active=False).count(),
+    }
+    return render(
+        request,
+        "partners/portal/company.html",
+        {
+            "nav": "company",
+            "tab": "profile",
+            "partner": partner,
+            "summary": summary,
+            "masked_account_number": services.mask_account_number(partner.account_number),
+        },
+    )
+
+
+@tenant_view(audience="portal", perm=Perm.PARTNER_COMPANY_MANAGE)
+@require_http_methods(["GET", "POST"])
+def portal_company_edit(request, tenant_slug):
+    partner = portal_partner(request)
+    form = CompanyProfileForm(request.POST or None, instance=partner)
+    if request.method == "POST" and form.is_valid():
+        fields = form.changed_fields()
+        partner.refresh_from_db()
+        try:
+            services.portal_company_update(
+                tenant=request.tenant, actor=request.user, partner=partner, fields=fields
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Your company profile was saved."))
+            return redirect(tenant_reverse(request.tenant, "portal_company"))
+    return render(
+        request,
+        "partners/portal/company_edit.html",
+        {
+            "nav": "company",
+            "tab": "profile",
+            "partner": partner,
+            "form": form,
+            "profile_fields": services.PROFILE_FIELDS,
+        },
+    )
+
+
+@tenant_view(audience="portal", perm=Perm.PORTAL_VIEW)
+def portal_reps(request, tenant_slug):
+    partner = portal_partner(request)
+    reps = _company_reps(request.tenant, partner)
+    status = request.GET.get("status", "active")
+    if status == "active":
+        reps = reps.filter(is_active=True)
+    elif status == "left":
+        reps = reps.filter(is_active=False)
+    query = request.GET.get("q", "").strip()
+    if query:
+        reps = reps.filter(
+            Q(full_name__icontains=query)
+            | Q(email__icontains=query)
+            | Q(department__icontains=query)
+        )
+    page = paginate(request, reps.order_by("-is_active", "full_name", "pk"))
+    pending = set()
+    emails = [rep.email.lower() for rep in page if rep.email and rep.membership_id is None]
+    if emails:
+        from accounts.models import Invitation
+
+        pending = {
+            email.lower()
+            for email in Invitation.objects.filter(
+                tenant=request.tenant,
+                email__in=emails,
+                accepted_at__isnull=True,
+                revoked_at__isnull=True,
+            ).values_list("email", flat=True)
+        }
+    rows = [
+        {
+            "rep": rep,
+            "has_login": rep.membership_id is not None and rep.membership.is_active,
+            "pending": rep.email.lower() in pending if rep.email else False,
+            "is_self": rep.membership_id is not None and rep.membership.user_id == request.user.pk,
+        }
+        for rep in page
+    ]
+    return render(
+        request,
+        "partners/portal/reps.html",
+        {
+            "nav": "company",
+            "tab": "reps",
+            "partner": partner,
+            "page": page,
+            "rows": rows,
+            "status": status,
+            "query": query,
+        },
+    )
+
+
+@tenant_view(audience="portal", perm=Perm.PARTNER_COMPANY_MANAGE)
+@require_http_methods(["GET", "POST"])
+def portal_rep_invite(request, tenant_slug):
+    partner = portal_partner(request)
+    tenant = request.tenant
+    form = RepInviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            rep, invitation = services.portal_rep_invite(
+                tenant=tenant,
+                actor=request.user,
+                partner=partner,
+                accept_url_for=lambda token: request.build_absolute_uri(
+                    tenant_reverse(tenant, "invitation_accept", token=token)
+                ),
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request, _("Invitation sent to %(email)s.") % {"email": invitation.email}
+            )
+            return redirect(tenant_reverse(tenant, "portal_reps"))
+    return render(
+        request,
+        "partners/portal/rep_invite.html",
+        {"nav": "company", "tab": "reps", "partner": partner, "form": form},
+    )
+
+
+@tenant_view(audience="portal", perm=Perm.PARTNER_COMPANY_MANAGE)
+@require_http_methods(["GET", "POST"])
+def portal_rep_deactivate(request, tenant_slug, rep_id):
+    partner = portal_partner(request)
+    tenant = request.tenant
+    rep = rep_get(tenant=tenant, rep_id=rep_id, partner=partner)
+    error = None
+    if request.method == "POST":
+        try:
+            services.portal_rep_deactivate(
+                tenant=tenant, actor=request.user, partner=partner, rep=rep
+            )
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(request, _("%(name)s was deactivated.") % {"name": rep.full_name})
+            return redirect(tenant_reverse(tenant, "portal_reps"))
+    return render(
+        request,
+        "partners/portal/rep_deactivate.html",
+        {"nav": "company", "tab": "reps", "partner": partner, "rep": rep, "error": error},
+        status=400 if error else 200,
+    )

@@ -1,0 +1,594 @@
+"""Partner directory: list, detail, create/edit, reps, CSV import/export, partner types."""
+
+import secrets
+
+from django.contrib import messages
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.access import request_has_perm, tenant_view
+from accounts.pagination import paginate
+from accounts.roles import Perm
+from accounts.urls_helpers import tenant_reverse
+from partners.choices import CustomerSegment, Industry, Prefecture
+from partners.csv_io import csv_response, csv_text
+from partners.forms.directory import (
+    ImportUploadForm,
+    PartnerFilterForm,
+    PartnerForm,
+    PartnerTypeForm,
+    RepForm,
+    RepLeaveForm,
+    StatusChangeForm,
+)
+from partners.models import FINANCE_ONLY_FIELDS
+from partners.selectors import directory as selectors
+from partners.services import directory as services
+from partners.services import imports
+
+IMPORT_TTL_SECONDS = 60 * 60
+
+
+def _may(request, perm) -> bool:
+    return request_has_perm(request, perm)
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+# --- List and export --------------------------------------------------------------------------
+
+
+@tenant_view(audience="staff", perm=Perm.PARTNERS_VIEW)
+def partner_list(request, tenant_slug):
+    tenant = request.tenant
+    filter_form = PartnerFilterForm(request.GET or None, tenant=tenant)
+    filters = filter_form.filters() if request.GET else {"sort": "name"}
+    partners = selectors.partner_list_filtered(tenant=tenant, **filters)
+    page = paginate(request, partners)
+    active_filters = any(
+        value for key, value in filters.items() if key != "sort" and value not in (None, "")
+    )
+    return render(
+        request,
+        "partners/staff/partner_list.html",
+        {
+            "nav": "partners",
+            "filter_form": filter_form,
+            "page": page,
+            "active_filters": active_filters,
+            "may_manage": _may(request, Perm.PARTNERS_MANAGE),
+            "has_any_partner": active_filters
+            or page.paginator.count
+            or selectors.partner_list_filtered(tenant=tenant).exists(),
+            "export_query": request.GET.urlencode(),
+        },
+    )
+
+
+EXPORT_COLUMNS = (
+    "legal_name",
+    "legal_name_kana",
+    "display_name",
+    "corporate_number",
+    "entity_kind",
+    "partner_type",
+    "priority",
+    "suggested_priority",
+    "status",
+    "status_since",
+    "prefecture",
+    "postal_code",
+    "city",
+    "street_address",
+    "building",
+    "website",
+    "employee_count",
+    "sales_headcount",
+    "other_vendor_products_count",
+    "products_handled",
+    "industries",
+    "customer_segments",
+    "regions",
+    "registration_number",
+    "owner_email",
+    "active_reps",
+)
+
+
+def _export_value(partner, column: str):
+    if column == "partner_type":
+        return partner.partner_type.name if partner.partner_type else ""
+    if column == "owner_email":
+        return partner.owner.user.email if partner.owner else ""
+    if column == "regions":
+        return ";".join(partner.prefectures)
+    if column in ("industries", "customer_segments"):
+        return ";".join(getattr(partner, column))
+    if column == "active_reps":
+        return partner.rep_count
+    value = getattr(partner, column)
+    return "" if value is None else value
+
+
+@tenant_view(audience="staff", perm=Perm.PARTNERS_VIEW)
+def partner_export(request, tenant_slug):
+    """The current filtered list as CSV (the same columns the import reads, and more)."""
+    tenant = request.tenant
+    filters = PartnerFilterForm(request.GET, tenant=tenant).filters()
+    partners = selectors.partner_list_filtered(tenant=tenant, **filters)
+    columns = EXPORT_COLUMNS
+    if _may(request, Perm.FINANCE_FIELDS_VIEW):
+        # SECURITY(finance): bank details only in finance's export.
+        columns = columns + FINANCE_ONLY_FIELDS
+    if request.GET.get("what") == "reps":
+        rep_columns = (
+            "partner_corporate_number",
+            "partner_legal_name",
+            "full_name",
+            "full_name_kana",
+            "email",
+            "phone",
+            "department",
+            "title",
+            "reachable",
+            "active",
+            "left_on",
+            "portal_login",
+        )
+        rows = (
+            (
+                rep.partner.corporate_number,
+                rep.partner.legal_name,
+                rep.full_name,
+                rep.full_name_kana,
+                rep.email,
+                rep.phone,
+                rep.department,
+                rep.title,
+                "yes" if rep.is_reachable else "no",
+                "yes" if rep.is_active else "no",
+                rep.left_on or "",
+                "yes" if rep.membership_id else "no",
+            )
+            for rep in selectors.reps_for_export(tenant=tenant, partners=partners)
+        )
+        filename = f"partner-reps-{timezone.localdate():%Y%m%d}.csv"
+        return csv_response(filename, rep_columns, rows)
+    rows = ([_export_value(p, c) for c in columns] for p in partners)
+    return csv_response(f"partners-{timezone.localdate():%Y%m%d}.csv", columns, rows)
+
+
+# --- Detail -----------------------------------------------------------------------------------
+
+
+def _labels(values, choices) -> list[str]:
+    names = dict(choices.choices)
+    return [str(names.get(value, value)) for value in values]
+
+
+def _detail_context(request, partner, status_form=None):
+    tenant = request.tenant
+    return {
+        "industries": _labels(partner.industries, Industry),
+        "segments": _labels(partner.customer_segments, CustomerSegment),
+        "regions": _labels(partner.prefectures, Prefecture),
+        "later_tabs": (
+            ("deals", "bi-briefcase"),
+            ("programs", "bi-journal-text"),
+            ("payouts", "bi-cash-coin"),
+        ),
+        "nav": "partners",
+        "partner": partner,
+        "reps": selectors.partner_reps(tenant=tenant, partner=partner),
+        "rep_counts": selectors.rep_counts(tenant=tenant, partner=partner),
+        "status_history": selectors.partner_status_history(tenant=tenant, partner=partner),
+        "status_form": status_form or StatusChangeForm(),
+        "may_manage": _may(request, Perm.PARTNERS_MANAGE),
+        "may_finance": _may(request, Perm.FINANCE_FIELDS_VIEW),
+    }
+
+
+@tenant_view(audience="staff", perm=Perm.PARTNERS_VIEW)
+def partner_detail(request, tenant_slug, partner_id):
+    partner = selectors.partner_get(tenant=request.tenant, partner_id=partner_id)
+    return render(request, "partners/staff/partner_detail.html", _detail_context(request, partner))
+
+
+@tenant_view(audience="staff", perm=Perm.PARTNERS_MANAGE)
+@require_POST
+def partner_status_change(request, tenant_slug, partner_id):
+    tenant = request.tenant
+    partner = selectors.partner_get(tenant=tenant, partner_id=partner_id)
+    form = StatusChangeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.partner_status_change(
+                tenant=tenant,
+                actor=request.user,
+                partner=partner,
+                status=form.cleaned_data["status"],
+                changed_on=form.cleaned_data["changed_on"],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Status changed."))
+            return redirect(tenant_reverse(tenant, "partner_detail", partner_id=partner.pk))
+    context = _detail_context(request, partner, status_form=form)
+    return render(request, "partners/staff/partner_detail.html", context, status=400)
+
+
+# --- Create and edit --------------------------------------------------------------------------
+
+
+def _partner_form(request, data=None, instance=None):
+    return PartnerForm(
+        data,
+        instance=instance,
+        tenant=request.tenant,
+        may_manage=_may(request, Perm.PARTNERS_MANAGE),
+        may_finance=_may(request, Perm.FINANCE_FIELDS_VIEW),
+    )
+
+
+@tenant_view(audience="staff", perm=Perm.PARTNERS_MANAGE)
+@require_http_methods(["GET", "POST"])
+def partner_create(request, tenant_slug):
+    tenant = request.tenant
+    form = _partner_form(request, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            partner = services.partner_create(
+                tenant=tenant, actor=request.user, **form.changed_values()
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Partner %(name)s created.") % {"name": partner})
+            return redirect(tenant_reverse(tenant, "partner_detail", partner_id=partner.pk))
+    return render(
+        request,
+        "partners/staff/partner_form.html",
+        {"nav": "partners", "form": form, "partner": None},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@tenant_view(audience="staff", perm=Perm.PARTNERS_VIEW)
+@require_http_methods(["GET", "POST"])
+def partner_edit(request, tenant_slug, partner_id):
+    tenant = request.tenant
+    # Managers edit everything but the bank account; finance the bank account only.
+    if not (_may(request, Perm.PARTNERS_MANAGE) or _may(request, Perm.FINANCE_FIELDS_VIEW)):
+        raise PermissionDenied
+    partner = selectors.partner_get(tenant=tenant, partner_id=partner_id)
+    form = _partner_form(
+        request, request.POST if request.method == "POST" else None, instance=partner
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.partner_update(
+                tenant=tenant, actor=request.user, partner=partner, fields=form.changed_values()
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Partner saved."))
+            return redirect(tenant_reverse(tenant, "partner_detail", partner_id=partner.pk))
+    return render(
+        request,
+        "partners/staff/partner_form.html",
+        {"nav": "partners", "form": form, "partner": partner},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+# --- Reps -------------------------------------------------------------------------------------
+
+
+@tenant_view(audience="staff", perm=Perm.PARTNERS_MANAGE)
+@require_http_methods(["GET", "POST"])
+def rep_create(request, tenant_slug, partner_id):
+    tenant = request.tenant
+    partner = selectors.partner_get(tenant=tenant, partner_id=partner_id)
+    form = RepForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            rep = services.rep_create(
+                tenant=tenant, actor=request.user, partner=partner, **form.values()
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Rep %(name)s added.") % {"name": rep.full_name})
+            return redirect(tenant_reverse(tenant, "partner_detail", partner_id=partner.pk))
+    return render(
+        request,
+        "partners/staff/rep_form.html",
+        {"nav": "partners", "form": form, "partner": partner, "rep": None},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@tenant_view(audience="staff", perm=Perm.PARTNERS_VIEW)
+def rep_detail(request, tenant_slug, rep_id):
+    rep = selectors.rep_get(tenant=request.tenant, rep_id=rep_id)
+    return render(
+        request,
+        "partners/staff/rep_detail.html",
+        {
+            "nav": "partners",
+            "rep": rep,
+            "partner": rep.partner,
+            "leave_form": RepLeaveForm(),
+            "may_manage": _may(request, Perm.PARTNERS_MANAGE),
+        },
+    )
+
+
+@tenant_view(audience="staff", perm=Perm.PARTNERS_MANAGE)
+@require_http_methods(["GET", "POST"])
+def rep_edit(request, tenant_slug, rep_id):
+    tenant = request.tenant
+    rep = selectors.rep_get(tenant=tenant, rep_id=rep_id)
+    form = RepForm(request.POST if request.method == "POST" else None, instance=rep)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.rep_update(tenant=tenant, actor=request.user, rep=rep, fields=form.values())
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Rep saved."))
+            return redirect(tenant_reverse(tenant, "rep_detail", rep_id=rep.pk))
+    return render(
+        request,
+        "partners/staff/rep_form.html",
+        {"nav": "partners", "form": form, "partner": rep.partner, "rep": rep},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@tenant_view(audience="staff", perm=Perm.PARTNERS_MANAGE)
+@require_POST
+def rep_leave(request, tenant_slug, rep_id):
+    tenant = request.tenant
+    rep = selectors.rep_get(tenant=tenant, rep_id=rep_id)
+    form = RepLeaveForm(request.POST)
+    if form.is_valid():
+        try:
+            services.rep_leave(
+                tenant=tenant, actor=request.user, rep=rep, left_on=form.cleaned_data["left_on"]
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("%(name)s is marked as left.") % {"name": rep.full_name})
+    else:
+        messages.error(request, _("Enter the date the rep left."))
+    return redirect(tenant_reverse(tenant, "rep_detail", rep_id=rep.pk))
+
+
+# --- Import -----------------------------------------------------------------------------------
+
+
+def _import_key(request, kind: str, token: str) -> str:
+    # SECURITY(tenant): the stored upload is bound to this tenant and this person.
+    return f"partners-import:{kind}:{request.tenant.pk}:{request.user.pk}:{token}"
+
+
+IMPORTS = {
+    "partners": {
+        "preview": imports.partner_import_preview,
+        "commit": imports.partner_import_commit,
+        "columns": imports.PARTNER_COLUMNS,
+        "required": imports.PARTNER_REQUIRED,
+        "url": "partner_import",
+    },
+    "reps": {
+        "preview": imports.rep_import_preview,
+        "commit": imports.rep_import_commit,
+        "columns": imports.REP_COLUMNS,
+        "required": imports.REP_REQUIRED,
+        "url": "rep_import",
+    },
+}
+
+
+def _import_view(request, kind: str):
+    tenant = request.tenant
+    spec = IMPORTS[kind]
+    context = {
+        "nav": "partners",
+        "kind": kind,
+        "columns": spec["columns"],
+        "required": spec["required"],
+        "max_rows": imports.MAX_ROWS,
+        "max_mb": imports.MAX_BYTES // (1024 * 1024),
+        "action_url": tenant_reverse(tenant, spec["url"]),
+    }
+    form = ImportUploadForm()
+    if request.method == "POST" and request.POST.get("token"):
+        # Confirm: import what the preview showed, all or nothing.
+        token = request.POST["token"]
+        key = _import_key(request, kind, token)
+        text = cache.get(key)
+        if text is None:
+            messages.error(request, _("The upload has expired; choose the file again."))
+            return redirect(context["action_url"])
+        try:
+            created = spec["commit"](tenant=tenant, actor=request.user, text=text)
+        except (ValidationError, imports.ImportRefused) as error:
+            messages.error(
+                request,
+                getattr(error, "message", None) or " ".join(getattr(error, "messages", [])),
+            )
+            return redirect(context["action_url"])
+        cache.delete(key)
+        if kind == "partners":
+            messages.success(request, _("%(count)d partners imported.") % {"count": len(created)})
+        else:
+            messages.success(request, _("%(count)d reps imported.") % {"count": len(created)})
+        return redirect(tenant_reverse(tenant, "partner_list"))
+    if request.method == "POST":
+        form = ImportUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                if upload.size > imports.MAX_BYTES:
+                    raise imports.ImportRefused(
+                        _("The file is larger than %(limit)s MB; split it into smaller files.")
+                        % {"limit": context["max_mb"]}
+                    )
+                text = imports.decode(upload.read())
+                preview = spec["preview"](tenant=tenant, text=text)
+            except imports.ImportRefused as error:
+                form.add_error("file", error.message)
+            else:
+                token = ""
+                if preview.ok:
+                    token = secrets.token_urlsafe(24)
+                    cache.set(_import_key(request, kind, token), text, IMPORT_TTL_SECONDS)
+                context.update({"preview": preview, "token": token, "filename": upload.name})
+    context["form"] = form
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "partners/staff/import.html", context, status=status)
+
+
+@tenant_view(audience="staff", perm=Perm.PARTNERS_MANAGE)
+@require_http_methods(["GET", "POST"])
+def partner_import(request, tenant_slug):
+    return _import_view(request, "partners")
+
+
+@tenant_view(audience="staff", perm=Perm.PARTNERS_MANAGE)
+@require_http_methods(["GET", "POST"])
+def rep_import(request, tenant_slug):
+    return _import_view(request, "reps")
+
+
+TEMPLATE_EXAMPLES = {
+    "partners": {
+        "legal_name": "株式会社サンプル商事",
+        "legal_name_kana": "サンプルショウジ",
+        "display_name": "サンプル商事",
+        "corporate_number": "",
+        "entity_kind": "company",
+        "priority": "B",
+        "status": "prospect",
+        "prefecture": "13",
+        "postal_code": "100-0001",
+        "city": "千代田区",
+        "street_address": "千代田1-1",
+        "website": "https://example.co.jp",
+        "employee_count": "120",
+        "sales_headcount": "15",
+        "industries": "manufacturing;retail",
+        "customer_segments": "small;mid",
+        "regions": "13;14",
+    },
+    "reps": {
+        "partner_legal_name": "株式会社サンプル商事",
+        "full_name": "山田 太郎",
+        "full_name_kana": "ヤマダ タロウ",
+        "email": "yamada@example.co.jp",
+        "phone": "03-1234-5678",
+        "department": "営業部",
+        "title": "部長",
+        "reachable": "yes",
+    },
+}
+
+
+@tenant_view(audience="staff", perm=Perm.PARTNERS_MANAGE)
+def partner_import_template(request, tenant_slug):
+    """An example CSV with every column the import reads (?what=reps for reps)."""
+    kind = "reps" if request.GET.get("what") == "reps" else "partners"
+    columns = IMPORTS[kind]["columns"]
+    example = TEMPLATE_EXAMPLES[kind]
+    body = csv_text(columns, [[example.get(c, "") for c in columns]])
+    response = HttpResponse(body.encode("utf-8"), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{kind}-import-template.csv"'
+    return response
+
+
+# --- Partner types ----------------------------------------------------------------------------
+
+
+@tenant_view(audience="staff", perm=Perm.PARTNERS_MANAGE)
+@require_http_methods(["GET", "POST"])
+def partner_type_list(request, tenant_slug):
+    tenant = request.tenant
+    form = PartnerTypeForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            partner_type = services.partner_type_create(
+                tenant=tenant,
+                actor=request.user,
+                name=form.cleaned_data["name"],
+                description=form.cleaned_data["description"],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(
+                request, _("Partner type %(name)s added.") % {"name": partner_type.name}
+            )
+            return redirect(tenant_reverse(tenant, "partner_type_list"))
+    return render(
+        request,
+        "partners/staff/partner_type_list.html",
+        {
+            "nav": "settings",
+            "tab": "partner_types",
+            "form": form,
+            "partner_types": selectors.partner_types(tenant=tenant),
+        },
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@tenant_view(audience="staff", perm=Perm.PARTNERS_MANAGE)
+@require_POST
+def partner_type_rename(request, tenant_slug, partner_type_id):
+    tenant = request.tenant
+    partner_type = selectors.partner_type_get(tenant=tenant, partner_type_id=partner_type_id)
+    try:
+        services.partner_type_rename(
+            tenant=tenant,
+            actor=request.user,
+            partner_type=partner_type,
+            name=request.POST.get("name", ""),
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Partner type renamed."))
+    return redirect(tenant_reverse(tenant, "partner_type_list"))
+
+
+@tenant_view(audience="staff", perm=Perm.PARTNERS_MANAGE)
+@require_POST
+def partner_type_delete(request, tenant_slug, partner_type_id):
+    tenant = request.tenant
+    partner_type = selectors.partner_type_get(tenant=tenant, partner_type_id=partner_type_id)
+    try:
+        services.partner_type_delete(tenant=tenant, actor=request.user, partner_type=partner_type)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Partner type deleted."))
+    return redirect(tenant_reverse(tenant, "partner_type_list"))

@@ -1,0 +1,37 @@
+"""Isolation registry entries for the partners routes of the partners app (the directory)."""
+
+from tests.isolation.registry import Route
+
+PARTNER = {"partner_id": "partner"}
+REP = {"rep_id": "rep"}
+PARTNER_TYPE = {"partner_type_id": "partner_type"}
+PARTNER_BODY = {"legal_name": "株式会社乗っ取り", "entity_kind": "company", "priority": "B"}
+
+ROUTES: dict[str, Route] = {
+    "partner_list": Route("staff"),
+    "partner_export": Route("staff"),
+    "partner_create": Route("staff", ("GET", "POST"), post=PARTNER_BODY),
+    # A confirm with an unknown token: "the upload has expired" and a redirect, nothing written.
+    "partner_import": Route("staff", ("GET", "POST"), post={"token": "unknown"}),
+    "partner_import_template": Route("staff"),
+    "partner_detail": Route("staff", objects=PARTNER),
+    "partner_edit": Route("staff", ("GET", "POST"), objects=PARTNER, post=PARTNER_BODY),
+    "partner_status_change": Route(
+        "staff",
+        ("POST",),
+        objects=PARTNER,
+        post={"status": "onboarding", "changed_on": "2024-04-01"},
+    ),
+    "rep_create": Route(
+        "staff", ("GET", "POST"), objects=PARTNER, post={"full_name": "Intruder Rep"}
+    ),
+    "rep_import": Route("staff", ("GET", "POST"), post={"token": "unknown"}),
+    "rep_detail": Route("staff", objects=REP),
+    "rep_edit": Route("staff", ("GET", "POST"), objects=REP, post={"full_name": "Taken Over"}),
+    "rep_leave": Route("staff", ("POST",), objects=REP, post={"left_on": "2024-04-01"}),
+    "partner_type_list": Route("staff", ("GET", "POST"), post={"name": "Intruder type"}),
+    "partner_type_rename": Route(
+        "staff", ("POST",), objects=PARTNER_TYPE, post={"name": "Renamed by intruder"}
+    ),
+    "partner_type_delete": Route("staff", ("POST",), objects=PARTNER_TYPE),
+}

@@ -1,0 +1,29 @@
+"""Isolation registry entries for the portal api routes of the partners app."""
+
+from tests.isolation.registry import Route
+
+ROUTES: dict[str, Route] = {
+    "portal_company": Route("portal"),
+    "portal_company_edit": Route("portal"),
+    "portal_reps": Route("portal"),
+    "portal_rep_invite": Route("portal"),
+    "portal_rep_deactivate": Route(
+        "portal",
+        methods=("GET", "POST"),
+        objects={"rep_id": "rep"},
+        partner_scoped=True,
+    ),
+}
+
+ROUTES.update(
+    {
+        "api_partner_list": Route("api"),
+        "api_partner_detail": Route("api", objects={"partner_id": "partner"}, partner_scoped=True),
+        "api_rep_list": Route("api"),
+        "api_rep_detail": Route("api", objects={"rep_id": "rep"}, partner_scoped=True),
+        "api_prospect_list": Route("api"),
+        "api_prospect_detail": Route("api", objects={"prospect_id": "prospect"}),
+        "api_activity_list": Route("api"),
+        "api_activity_detail": Route("api", objects={"activity_id": "activity"}),
+    }
+)

@@ -1,0 +1,504 @@
+"""The isolation suite: every route, hit from the wrong side, answers 404 and changes nothing.
+
+Every URL pattern is found automatically. Each one must have an entry in ROUTES saying how to
+exercise it (its audience, methods, which URL arguments name objects); a new route without an
+entry fails `test_every_route_is_in_the_registry`, so nobody can add a page and forget to prove
+that it keeps tenants apart. Routes outside any tenant are listed in EXEMPT with the reason.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from django.apps import apps
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django_scopes import scopes_disabled
+
+from accounts.models import ApiKey, Invitation, Membership, Tenant, TenantModel
+from accounts.roles import Role
+from partners.models import (
+    Activity,
+    LostReason,
+    Partner,
+    PartnerRep,
+    PartnerType,
+    Prospect,
+)
+from tests.factories.accounts import ApiKeyFactory, InvitationFactory, MembershipFactory
+from tests.factories.partners import (
+    ActivityFactory,
+    LostReasonFactory,
+    PartnerFactory,
+    PartnerRepFactory,
+    PartnerTypeFactory,
+    ProspectFactory,
+    portal_membership_for,
+)
+from tests.isolation import (
+    routes_engagement,
+    routes_partners,
+    routes_portal_api,
+    routes_recruitment,
+)
+from tests.isolation.registry import Route
+
+TENANT_PREFIX = "<slug:tenant_slug>/"
+
+
+KERNEL_ROUTES: dict[str, Route] = {
+    "staff_dashboard": Route("staff"),
+    "programs_home": Route("staff"),
+    "deals_home": Route("staff"),
+    "payouts_home": Route("staff"),
+    "insights_home": Route("staff"),
+    "tenant_settings": Route("staff", ("GET", "POST"), post={"name": "Taken over"}),
+    "member_list": Route("staff"),
+    "member_invite": Route(
+        "staff", ("GET", "POST"), post={"email": "intruder@example.test", "role": "viewer"}
+    ),
+    "member_role_change": Route(
+        "staff", ("GET", "POST"), objects={"membership_id": "member"}, post={"role": Role.FINANCE}
+    ),
+    "member_deactivate": Route("staff", ("GET", "POST"), objects={"membership_id": "member"}),
+    "member_reactivate": Route("staff", ("POST",), objects={"membership_id": "inactive_member"}),
+    "invitation_revoke": Route("staff", ("POST",), objects={"invitation_id": "invitation"}),
+    "audit_log": Route("staff"),
+    "api_keys": Route(
+        "staff", ("GET", "POST"), post={"name": "Intruder key", "role": "vendor_admin"}
+    ),
+    "api_key_revoke": Route("staff", ("POST",), objects={"api_key_id": "api_key"}),
+    "system_status": Route("staff"),
+    "invitation_accept": Route(
+        "public",
+        ("GET", "POST"),
+        extra={"token": "invitation_token"},
+        anonymous={"GET": 200, "POST": 200},
+        why="the link in the invitation e-mail; the secret token is the credential",
+    ),
+    "portal_home": Route("portal"),
+    "portal_brand_css": Route(
+        "public", anonymous={"GET": 200}, why="the portal's colours style its login page"
+    ),
+    "portal_logo": Route(
+        "public",
+        anonymous={"GET": 404},
+        why="the portal's logo shows on its login page (none set: 404)",
+    ),
+    "api_me": Route("api"),
+    "api_member_list": Route("api"),
+    "api_member_detail": Route("api", objects={"membership_id": "member"}),
+    "api_schema": Route("api"),
+    "api_docs": Route("member"),
+    "api_not_found": Route(
+        "api",
+        anonymous={"GET": 404},
+        why="catch-all for unknown API paths: JSON 404 to everyone, reads nothing",
+    ),
+}
+
+ROUTES: dict[str, Route] = {
+    **KERNEL_ROUTES,
+    **routes_partners.ROUTES,
+    **routes_recruitment.ROUTES,
+    **routes_engagement.ROUTES,
+    **routes_portal_api.ROUTES,
+}
+assert len(ROUTES) == sum(
+    len(part.ROUTES)
+    for part in (routes_partners, routes_recruitment, routes_engagement, routes_portal_api)
+) + len(KERNEL_ROUTES), "a route name is registered twice"
+
+# Routes outside any tenant: they read and write nothing of a tenant.
+EXEMPT_ROUTES = {
+    "": "the tenant picker: lists the signed-in person's own memberships only",
+    "language/": "the language switch: writes the signed-in person's own language only",
+}
+EXEMPT_PREFIXES = {
+    "accounts/": "django-allauth's own routes (login, password reset, MFA): no tenant data",
+}
+
+
+def walk(patterns, prefix: str = ""):
+    """(full route string, name) of every URL pattern, depth first."""
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from walk(pattern.url_patterns, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern):
+            yield prefix + str(pattern.pattern), pattern.name
+
+
+def is_exempt(route: str) -> bool:
+    return route in EXEMPT_ROUTES or any(route.startswith(p) for p in EXEMPT_PREFIXES)
+
+
+ALL_ROUTES = list(walk(get_resolver().url_patterns))
+TENANT_ROUTES = [(route, name) for route, name in ALL_ROUTES if not is_exempt(route)]
+
+
+def routes_where(predicate) -> list[str]:
+    return [name for name, spec in ROUTES.items() if predicate(spec)]
+
+
+# --- the registry is complete ---------------------------------------------------------------------
+
+
+def test_every_route_is_in_the_registry():
+    missing = sorted(
+        f"{name or '(unnamed)'}: {route}" for route, name in TENANT_ROUTES if name not in ROUTES
+    )
+
+    assert missing == [], "add these routes to ROUTES in tests/isolation/test_isolation.py"
+
+
+def test_the_registry_names_no_route_that_is_gone():
+    existing = {name for _route, name in TENANT_ROUTES}
+
+    assert sorted(set(ROUTES) - existing) == []
+
+
+def test_route_names_are_unique():
+    names = [name for _route, name in TENANT_ROUTES]
+
+    assert len(names) == len(set(names))
+
+
+def test_every_tenant_route_starts_with_the_tenant_slug():
+    outside = [route for route, _name in TENANT_ROUTES if not route.startswith(TENANT_PREFIX)]
+
+    assert outside == []
+
+
+def test_the_walk_finds_the_exempt_and_tenant_routes():
+    routes = {route for route, _name in ALL_ROUTES}
+
+    assert set(EXEMPT_ROUTES) <= routes
+    assert any(route.startswith("accounts/") for route in routes)
+    assert len(TENANT_ROUTES) >= len(ROUTES) > 20
+
+
+def test_every_public_route_says_why():
+    assert all(spec.why for spec in ROUTES.values() if spec.audience == "public")
+
+
+# --- the world: two tenants with the same kinds of rows -------------------------------------------
+
+
+@dataclass
+class Side:
+    tenant: Tenant
+    admin: Membership
+    partner_user: Membership
+    member: Membership
+    inactive_member: Membership
+    invitation: Invitation
+    invitation_token: str
+    api_key: ApiKey
+    api_key_secret: str
+    partner: Partner
+    partner_type: PartnerType
+    rep: PartnerRep
+    activity: Activity
+    prospect: Prospect
+    lost_reason: LostReason
+    # Another partner of the same tenant, for partner-scoped routes (partner_scoped=True).
+    partner_of_other_partner: Partner
+    rep_of_other_partner: PartnerRep
+    activity_of_other_partner: Activity
+
+    def url(self, name: str, values_from: "Side | None" = None, suffix: str = "") -> str:
+        """The route's URL under this tenant, naming objects of `values_from` (default: self);
+        `suffix="_of_other_partner"` names the other partner's objects instead."""
+        source = values_from or self
+        spec = ROUTES[name]
+        kwargs = {"tenant_slug": self.tenant.slug}
+        for argument, key in spec.objects.items():
+            kwargs[argument] = getattr(source, key + suffix).pk
+        for argument, key in spec.extra.items():
+            value = getattr(source, key)
+            kwargs[argument] = getattr(value, "pk", value)
+        return reverse(name, kwargs=kwargs)
+
+
+def _side(tenant: Tenant) -> Side:
+    slug = tenant.slug
+    inactive = MembershipFactory(tenant=tenant, role=Role.VIEWER)
+    with scopes_disabled():
+        Membership.objects.filter(pk=inactive.pk).update(is_active=False)
+    inactive.refresh_from_db()
+    partner = PartnerFactory(tenant=tenant)
+    other_partner = PartnerFactory(tenant=tenant)
+    # The partner user is its company's partner admin: it may reach every portal page.
+    partner_user, _rep = portal_membership_for(partner, role=Role.PARTNER_ADMIN)
+    return Side(
+        tenant=tenant,
+        admin=MembershipFactory(tenant=tenant, role=Role.VENDOR_ADMIN),
+        partner_user=partner_user,
+        member=MembershipFactory(tenant=tenant, role=Role.PARTNER_MANAGER),
+        inactive_member=inactive,
+        invitation=InvitationFactory(tenant=tenant, token=f"{slug}-invitation-token"),
+        invitation_token=f"{slug}-invitation-token",
+        api_key=ApiKeyFactory(tenant=tenant, secret=f"{slug}0000-isolation-api-key-secret"),
+        api_key_secret=f"{slug}0000-isolation-api-key-secret",
+        partner=partner,
+        partner_type=PartnerTypeFactory(tenant=tenant),
+        rep=PartnerRepFactory(partner=partner),
+        activity=ActivityFactory(partner=partner),
+        prospect=ProspectFactory(tenant=tenant),
+        lost_reason=LostReasonFactory(tenant=tenant),
+        partner_of_other_partner=other_partner,
+        rep_of_other_partner=PartnerRepFactory(partner=other_partner),
+        activity_of_other_partner=ActivityFactory(partner=other_partner),
+    )
+
+
+@pytest.fixture
+def world(tenant, other_tenant):
+    """Tenant A ("alpha") and tenant B ("beta"), each with an admin, a partner user, a member,
+    a deactivated member, a pending invitation and an API key."""
+    return _side(tenant), _side(other_tenant)
+
+
+def snapshot() -> dict:
+    """Every tenant and tenant-owned row, field by field: any write anywhere shows up."""
+    rows = {}
+    tenant_models = [m for m in apps.get_models() if issubclass(m, TenantModel)]
+    with scopes_disabled():
+        for model in (Tenant, *tenant_models):
+            for obj in model.objects.all():
+                rows[(model._meta.label, obj.pk)] = tuple(
+                    (f.attname, getattr(obj, f.attname)) for f in model._meta.concrete_fields
+                )
+    return rows
+
+
+def request(client: Client, method: str, url: str, spec: Route):
+    if method == "POST":
+        return client.post(url, spec.post)
+    return client.get(url)
+
+
+# --- anonymous visitors --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", list(ROUTES), ids=list(ROUTES))
+def test_anonymous_visitor_is_sent_to_login_or_refused(world, name):
+    alpha, _beta = world
+    spec = ROUTES[name]
+    url = alpha.url(name)
+    before = snapshot()
+
+    for method in spec.methods:
+        response = request(Client(), method, url, spec)
+
+        if spec.anonymous:
+            assert response.status_code == spec.anonymous[method], method
+        elif spec.audience == "api":
+            assert response.status_code in {401, 403}, method
+            assert "detail" in response.json()
+        else:
+            assert response.status_code == 302, method
+            assert response["Location"].startswith("/accounts/login/?next="), method
+    assert snapshot() == before
+
+
+# --- a member of tenant A, tenant B's URL ---------------------------------------------------------
+
+
+CROSS_TENANT = routes_where(lambda spec: spec.audience != "public")
+
+
+@pytest.mark.parametrize("name", CROSS_TENANT, ids=CROSS_TENANT)
+def test_member_of_tenant_a_gets_404_on_tenant_b_url(world, fresh_client_for, name):
+    alpha, beta = world
+    spec = ROUTES[name]
+    client = fresh_client_for(alpha.admin)
+    url = beta.url(name)
+    before = snapshot()
+
+    for method in spec.methods:
+        response = request(client, method, url, spec)
+
+        assert response.status_code == 404, f"{method} {url}"
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("name", CROSS_TENANT, ids=CROSS_TENANT)
+def test_partner_user_of_tenant_a_gets_404_on_tenant_b_url(world, fresh_client_for, name):
+    alpha, beta = world
+    spec = ROUTES[name]
+    client = fresh_client_for(alpha.partner_user)
+    before = snapshot()
+
+    for method in spec.methods:
+        assert request(client, method, beta.url(name), spec).status_code == 404, method
+    assert snapshot() == before
+
+
+API_ROUTES = routes_where(lambda spec: spec.audience == "api" and not spec.anonymous)
+
+
+@pytest.mark.parametrize("name", API_ROUTES, ids=API_ROUTES)
+def test_api_key_of_tenant_a_is_refused_on_tenant_b_url(world, name):
+    alpha, beta = world
+    client = Client(HTTP_AUTHORIZATION=f"Api-Key prm_{alpha.api_key_secret}")
+    before = snapshot()
+
+    response = client.get(beta.url(name))
+    control = client.get(alpha.url(name, values_from=alpha))
+
+    assert response.status_code == 401
+    assert "detail" in response.json()
+    assert control.status_code == 200
+    assert snapshot().keys() == before.keys()
+
+
+# --- a member of tenant A, tenant A's URL, tenant B's object --------------------------------------
+
+
+WITH_OBJECTS = routes_where(lambda spec: bool(spec.objects))
+
+
+@pytest.mark.parametrize("name", WITH_OBJECTS, ids=WITH_OBJECTS)
+def test_object_of_tenant_b_under_tenant_a_url_answers_404_and_stays_unchanged(
+    world, fresh_client_for, name
+):
+    alpha, beta = world
+    spec = ROUTES[name]
+    client = fresh_client_for(alpha.admin)
+    url = alpha.url(name, values_from=beta)
+    before = snapshot()
+
+    for method in spec.methods:
+        response = request(client, method, url, spec)
+
+        assert response.status_code == 404, f"{method} {url}"
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("name", WITH_OBJECTS, ids=WITH_OBJECTS)
+def test_control_the_same_request_with_tenant_a_object_works(world, fresh_client_for, name):
+    """Proves the 404 above comes from the tenant check, not from a malformed request."""
+    alpha, _beta = world
+    spec = ROUTES[name]
+    client = fresh_client_for(alpha.admin)
+    url = alpha.url(name)
+    before = snapshot()
+
+    for method in spec.methods:
+        response = request(client, method, url, spec)
+
+        assert response.status_code in {200, 302}, f"{method} {url}"
+    if "POST" in spec.methods:
+        changed = {key for key in before if snapshot().get(key) != before[key]}
+        assert any(key[1] == getattr(alpha, k).pk for key in changed for k in spec.objects.values())
+
+
+# --- partner users and staff stay on their side ---------------------------------------------------
+
+
+STAFF_ROUTES = routes_where(lambda spec: spec.audience == "staff")
+PORTAL_ROUTES = routes_where(lambda spec: spec.audience == "portal")
+
+
+@pytest.mark.parametrize("name", STAFF_ROUTES, ids=STAFF_ROUTES)
+def test_partner_user_gets_404_on_staff_routes(world, fresh_client_for, name):
+    alpha, _beta = world
+    spec = ROUTES[name]
+    client = fresh_client_for(alpha.partner_user)
+    url = alpha.url(name)
+    before = snapshot()
+
+    for method in spec.methods:
+        assert request(client, method, url, spec).status_code == 404, method
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("name", PORTAL_ROUTES, ids=PORTAL_ROUTES)
+def test_staff_user_gets_404_on_portal_routes(world, fresh_client_for, name):
+    alpha, _beta = world
+    spec = ROUTES[name]
+
+    for staff in (alpha.admin, alpha.member):
+        client = fresh_client_for(staff)
+        for method in spec.methods:
+            assert request(client, method, alpha.url(name), spec).status_code == 404, method
+
+
+@pytest.mark.parametrize("name", PORTAL_ROUTES, ids=PORTAL_ROUTES)
+def test_control_partner_user_reaches_portal_routes(world, fresh_client_for, name):
+    alpha, _beta = world
+
+    assert fresh_client_for(alpha.partner_user).get(alpha.url(name)).status_code == 200
+
+
+# --- a partner user, another partner's object in the same tenant ----------------------------------
+
+
+PARTNER_SCOPED = routes_where(lambda spec: spec.partner_scoped)
+
+
+@pytest.mark.parametrize("name", PARTNER_SCOPED, ids=PARTNER_SCOPED)
+def test_partner_user_gets_404_on_another_partners_object(world, fresh_client_for, name):
+    alpha, _beta = world
+    spec = ROUTES[name]
+    client = fresh_client_for(alpha.partner_user)
+    url = alpha.url(name, suffix="_of_other_partner")
+    before = snapshot()
+
+    for method in spec.methods:
+        response = request(client, method, url, spec)
+
+        assert response.status_code == 404, f"{method} {url}"
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("name", PARTNER_SCOPED, ids=PARTNER_SCOPED)
+def test_control_partner_user_reaches_own_partners_object(world, fresh_client_for, name):
+    alpha, _beta = world
+    client = fresh_client_for(alpha.partner_user)
+
+    assert client.get(alpha.url(name)).status_code == 200
+
+
+def test_partner_scoped_routes_name_objects():
+    assert all(ROUTES[name].objects for name in PARTNER_SCOPED)
+
+
+# --- public routes keep tenants apart too ---------------------------------------------------------
+
+
+def test_invitation_token_of_tenant_b_is_unknown_under_tenant_a(world, fresh_client_for):
+    alpha, beta = world
+    url = reverse(
+        "invitation_accept",
+        kwargs={"tenant_slug": alpha.tenant.slug, "token": beta.invitation_token},
+    )
+    before = snapshot()
+
+    anonymous = Client().get(url)
+    signed_in = fresh_client_for(alpha.member).post(url)
+
+    assert anonymous.status_code == 410
+    assert signed_in.status_code == 410
+    assert snapshot() == before
+
+
+def test_brand_stylesheet_shows_the_colour_of_the_tenant_in_the_url(world):
+    alpha, beta = world
+    with scopes_disabled():
+        Tenant.objects.filter(pk=alpha.tenant.pk).update(portal_primary_colour="#aa0000")
+        Tenant.objects.filter(pk=beta.tenant.pk).update(portal_primary_colour="#00bb00")
+
+    alpha_css = Client().get(alpha.url("portal_brand_css")).content.decode()
+    beta_css = Client().get(beta.url("portal_brand_css")).content.decode()
+
+    assert "#aa0000" in alpha_css and "#00bb00" not in alpha_css
+    assert "#00bb00" in beta_css and "#aa0000" not in beta_css
+
+
+def test_unknown_tenant_answers_404_like_a_foreign_one(world, fresh_client_for):
+    alpha, _beta = world
+    client = fresh_client_for(alpha.admin)
+
+    assert client.get("/no-such-tenant/").status_code == 404
+    assert client.get("/no-such-tenant/settings/members/").status_code == 404

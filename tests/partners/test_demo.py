@@ -1,0 +1,118 @@
+"""The partners demo: loaded through the demo_data command's app hook, valid, run once."""
+
+import io
+from collections import Counter
+
+import pytest
+from django.core.management import call_command
+from stdnum.jp import cn as corporate_number
+
+from accounts.models import Tenant
+from accounts.validators import validate_registration_number
+from partners.choices import ProspectSource, ProspectStage
+from partners.models import (
+    Activity,
+    CadenceRule,
+    LostReason,
+    Partner,
+    PartnerPersona,
+    PartnerRep,
+    Prospect,
+    ProspectStageChange,
+)
+from partners.validators import validate_account_holder_kana
+
+pytestmark = pytest.mark.django_db(transaction=False)
+
+
+@pytest.fixture
+def demo(unscoped):
+    out = io.StringIO()
+    call_command("demo_data", stdout=out)
+    with unscoped():
+        yield Tenant.objects.get(slug="sakura"), Tenant.objects.get(slug="northwind"), out
+
+
+def test_japanese_tenant_gets_about_a_hundred_valid_partners(demo):
+    sakura, northwind, out = demo
+    partners = list(Partner.objects.filter(tenant=sakura))
+
+    assert len(partners) == 100
+    assert 8 <= Partner.objects.filter(tenant=northwind).count() <= 15
+    assert "demo partners" in out.getvalue()
+    assert all(corporate_number.is_valid(p.corporate_number) for p in partners)
+    with_t = [p for p in partners if p.registration_number]
+    assert len(with_t) > 70
+    for partner in with_t:
+        validate_registration_number(partner.registration_number)
+        assert partner.registration_number[1:] == partner.corporate_number
+    for partner in partners:
+        if partner.account_holder_kana:
+            validate_account_holder_kana(partner.account_holder_kana)
+    assert all("株式会社" in p.legal_name and p.legal_name_kana for p in partners)
+    priorities = Counter(p.priority for p in partners)
+    assert priorities == {"A": 10, "B": 25, "C": 40, "D": 25}
+    statuses = Counter(p.status for p in partners)
+    assert statuses["active"] > 60
+    assert len({p.partner_type_id for p in partners}) >= 6
+    assert all(p.owner_id for p in partners)
+
+
+def test_reps_activities_and_logins(demo):
+    sakura, _northwind, _out = demo
+    per_partner = Counter(
+        PartnerRep.objects.filter(tenant=sakura).values_list("partner_id", flat=True)
+    )
+    assert min(per_partner.values()) >= 3
+    assert max(per_partner.values()) <= 30
+    linked = PartnerRep.objects.filter(tenant=sakura, membership__isnull=False)
+    assert {r.membership.user.email for r in linked} == {
+        "partner-admin@sakura.example",
+        "partner-rep@sakura.example",
+    }
+    assert len({r.partner_id for r in linked}) == 1
+    assert linked[0].partner.status == "active"
+    a_count = Activity.objects.filter(tenant=sakura, partner__priority="A").count()
+    d_count = Activity.objects.filter(tenant=sakura, partner__priority="D").count()
+    assert a_count / 10 > 5 * (d_count / 25)  # per partner: A far more often than D
+    assert CadenceRule.objects.filter(tenant=sakura).count() == 4
+    assert LostReason.objects.filter(tenant=sakura).exists()
+    assert PartnerPersona.objects.filter(tenant=sakura).count() == 1
+
+
+def test_pipeline_has_every_source_and_stage_with_history(demo):
+    sakura, _northwind, _out = demo
+    prospects = Prospect.objects.filter(tenant=sakura)
+
+    assert set(prospects.values_list("source", flat=True)) == set(ProspectSource.values)
+    assert set(prospects.values_list("stage", flat=True)) == set(ProspectStage.values)
+    for prospect in prospects:
+        history = list(
+            ProspectStageChange.objects.filter(prospect=prospect).order_by("changed_at", "pk")
+        )
+        assert history[0].from_stage == ""
+        assert history[-1].to_stage == prospect.stage
+        assert all(b.from_stage == a.to_stage for a, b in zip(history, history[1:], strict=False))
+        if prospect.stage == ProspectStage.LOST:
+            assert prospect.lost_reason_id is not None
+        if prospect.stage == ProspectStage.SIGNED:
+            assert prospect.partner_id is not None
+
+
+def test_second_run_adds_nothing(demo):
+    sakura, _northwind, _out = demo
+    counts = (
+        Partner.objects.count(),
+        PartnerRep.objects.count(),
+        Activity.objects.count(),
+        Prospect.objects.count(),
+    )
+
+    call_command("demo_data", stdout=io.StringIO())
+
+    assert (
+        Partner.objects.count(),
+        PartnerRep.objects.count(),
+        Activity.objects.count(),
+        Prospect.objects.count(),
+    ) == counts

@@ -1,0 +1,268 @@
+"""Portal: a partner admin edits their company profile and manages its reps."""
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from accounts import services as account_services
+from accounts.models import AuditEvent, Invitation, Membership
+from accounts.roles import Role
+from partners.models import Partner, PartnerRep
+from tests.factories.accounts import UserFactory
+from tests.factories.partners import PartnerFactory, PartnerRepFactory, portal_membership_for
+
+BANK = {
+    "bank_code": "0005",
+    "bank_name": "三菱UFJ銀行",
+    "branch_code": "123",
+    "branch_name": "本店",
+    "account_type": "ordinary",
+    "account_number": "1234567",
+    "account_holder_kana": "ｶ)ﾃｽﾄ",
+}
+
+
+def url(tenant, name, **kwargs):
+    return reverse(name, kwargs={"tenant_slug": tenant.slug, **kwargs})
+
+
+@pytest.fixture
+def partner(tenant):
+    return PartnerFactory(tenant=tenant)
+
+
+@pytest.fixture
+def partner_admin(partner):
+    membership, _rep = portal_membership_for(partner, role=Role.PARTNER_ADMIN)
+    return membership
+
+
+def profile_body(partner, **changes):
+    body = {
+        "postal_code": "100-0001",
+        "prefecture": "13",
+        "city": "千代田区",
+        "street_address": "丸の内1-1-1",
+        "building": "",
+        "website": "https://example.co.jp",
+        "registration_number": "",
+        **{name: "" for name in BANK},
+    }
+    body.update(changes)
+    return body
+
+
+def test_company_page_shows_own_partner(tenant, partner, partner_admin, client_for):
+    response = client_for(partner_admin).get(url(tenant, "portal_company"))
+
+    assert response.status_code == 200
+    assert partner.legal_name in response.content.decode()
+    assert url(tenant, "portal_company_edit") in response.content.decode()
+
+
+def test_login_without_rep_gets_404(tenant, partner_rep_member, client_for):
+    assert client_for(partner_rep_member).get(url(tenant, "portal_company")).status_code == 404
+
+
+def test_profile_edit_is_audited(tenant, partner, partner_admin, client_for, unscoped):
+    response = client_for(partner_admin).post(
+        url(tenant, "portal_company_edit"), profile_body(partner)
+    )
+
+    assert response.status_code == 302
+    with unscoped():
+        partner.refresh_from_db()
+        event = AuditEvent.objects.get(action="partner.portal_updated", object_id=str(partner.pk))
+    assert partner.city == "千代田区"
+    assert event.changes["city"] == ["", "千代田区"]
+    assert event.actor == partner_admin.user
+    assert len(mail.outbox) == 0  # no bank change, no finance e-mail
+
+
+def test_bank_change_emails_finance_masked(
+    tenant,
+    partner,
+    partner_admin,
+    client_for,
+    member_factory,
+    unscoped,
+    django_capture_on_commit_callbacks,
+    monkeypatch,
+):
+    from django.utils import translation
+
+    from partners.services import portal as portal_services
+
+    languages = []
+    real_render = portal_services.render_to_string
+
+    def recording_render(template, context):
+        languages.append(translation.get_language())
+        return real_render(template, context)
+
+    monkeypatch.setattr(portal_services, "render_to_string", recording_render)
+    finance = member_factory(tenant, Role.FINANCE)
+    finance_ja = member_factory(tenant, Role.FINANCE)
+    finance_ja.user.language = "ja"
+    finance_ja.user.save(update_fields=["language"])
+    gone = member_factory(tenant, Role.FINANCE)
+    gone.is_active = False
+    gone.save(update_fields=["is_active"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(partner_admin).post(
+            url(tenant, "portal_company_edit"), profile_body(partner, **BANK)
+        )
+
+    assert response.status_code == 302
+    by_address = {message.to[0]: message for message in mail.outbox}
+    assert set(by_address) == {finance.user.email, finance_ja.user.email}
+    english = by_address[finance.user.email]
+    assert partner.name in english.subject
+    assert "1234567" not in english.body
+    assert "****567" in english.body
+    assert f"/partners/{partner.pk}/" in english.body
+    assert sorted(set(languages)) == ["en", "ja"]  # each recipient in their own language
+    with unscoped():
+        event = AuditEvent.objects.get(action="partner.portal_updated")
+    assert event.changes["account_number"] == ["***", "***"]
+
+
+def test_invalid_account_number_names_the_field(tenant, partner, partner_admin, client_for):
+    response = client_for(partner_admin).post(
+        url(tenant, "portal_company_edit"),
+        profile_body(partner, **{**BANK, "account_number": "123456"}),
+    )
+
+    assert response.status_code == 200
+    assert 'data-field="account_number"' in response.content.decode()
+    assert "Account number:" in response.content.decode()
+
+
+def test_rep_cannot_edit(tenant, partner, client_for, unscoped):
+    membership, _rep = portal_membership_for(partner, role=Role.PARTNER_REP)
+    client = client_for(membership)
+
+    page = client.get(url(tenant, "portal_company"))
+    assert page.status_code == 200
+    assert url(tenant, "portal_company_edit") not in page.content.decode()
+    assert "Invite a rep" not in client.get(url(tenant, "portal_reps")).content.decode()
+    assert client.get(url(tenant, "portal_company_edit")).status_code in (403, 404)
+    assert client.get(url(tenant, "portal_rep_invite")).status_code in (403, 404)
+    response = client.post(url(tenant, "portal_company_edit"), profile_body(partner))
+    assert response.status_code in (403, 404)
+    with unscoped():
+        assert Partner.objects.get(pk=partner.pk).city == ""
+
+
+def test_reps_list_shows_only_own_company(tenant, partner, partner_admin, client_for):
+    mine = PartnerRepFactory(partner=partner, full_name="Own Colleague")
+    PartnerRepFactory(partner=PartnerFactory(tenant=tenant), full_name="Stranger Rep")
+
+    content = client_for(partner_admin).get(url(tenant, "portal_reps")).content.decode()
+
+    assert mine.full_name in content
+    assert "Stranger Rep" not in content
+
+
+def test_invite_creates_rep_and_invitation_and_acceptance_links(
+    tenant, partner, partner_admin, client_for, unscoped, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(partner_admin).post(
+            url(tenant, "portal_rep_invite"),
+            {
+                "full_name": "New Person",
+                "email": "New.Person@example.test",
+                "role": Role.PARTNER_REP,
+            },
+        )
+
+    assert response.status_code == 302
+    assert mail.outbox[0].to == ["new.person@example.test"]
+    with unscoped():
+        rep = PartnerRep.objects.get(email="new.person@example.test")
+        invitation = Invitation.objects.get(email="new.person@example.test")
+    assert rep.partner_id == partner.pk
+    assert invitation.payload == {"partner_rep_id": rep.pk}
+    listing = client_for(partner_admin).get(url(tenant, "portal_reps")).content.decode()
+    assert "Invitation pending" in listing
+
+    user = UserFactory(email="new.person@example.test")
+    with unscoped():
+        membership = account_services.invitation_accept(
+            tenant=tenant, invitation=invitation, user=user
+        )
+        rep.refresh_from_db()
+    assert rep.membership_id == membership.pk
+    assert membership.role == Role.PARTNER_REP
+
+
+def test_invite_reuses_rep_with_same_email(tenant, partner, partner_admin, client_for, unscoped):
+    existing = PartnerRepFactory(partner=partner, email="known@example.test")
+
+    client_for(partner_admin).post(
+        url(tenant, "portal_rep_invite"),
+        {"full_name": "Known", "email": "known@example.test", "role": Role.PARTNER_ADMIN},
+    )
+
+    with unscoped():
+        assert PartnerRep.objects.filter(email="known@example.test").count() == 1
+        assert Invitation.objects.get().payload == {"partner_rep_id": existing.pk}
+
+
+def test_acceptance_ignores_rep_of_another_tenant(tenant, other_tenant, unscoped):
+    foreign_rep = PartnerRepFactory(partner=PartnerFactory(tenant=other_tenant))
+    user = UserFactory(email="x@example.test")
+    with unscoped():
+        invitation = account_services.invitation_create(
+            tenant=tenant,
+            actor=user,
+            email="x@example.test",
+            role=Role.PARTNER_REP,
+            accept_url_for=lambda token: "/",
+            payload={"partner_rep_id": foreign_rep.pk},
+        )
+        account_services.invitation_accept(tenant=tenant, invitation=invitation, user=user)
+        foreign_rep.refresh_from_db()
+    assert foreign_rep.membership_id is None
+
+
+def test_deactivate_rep_ends_login(tenant, partner, partner_admin, client_for, unscoped):
+    membership, rep = portal_membership_for(partner, role=Role.PARTNER_REP)
+    client = client_for(partner_admin)
+
+    assert client.get(url(tenant, "portal_rep_deactivate", rep_id=rep.pk)).status_code == 200
+    response = client.post(url(tenant, "portal_rep_deactivate", rep_id=rep.pk))
+
+    assert response.status_code == 302
+    with unscoped():
+        rep.refresh_from_db()
+        assert not Membership.objects.get(pk=membership.pk).is_active
+        assert AuditEvent.objects.filter(action="partner_rep.deactivated").exists()
+    assert rep.is_active is False
+    assert rep.left_on is not None
+
+
+def test_cannot_deactivate_self(tenant, partner, partner_admin, client_for, unscoped):
+    with unscoped():
+        own_rep = PartnerRep.objects.get(membership=partner_admin)
+
+    response = client_for(partner_admin).post(
+        url(tenant, "portal_rep_deactivate", rep_id=own_rep.pk)
+    )
+
+    assert response.status_code == 400
+    assert "cannot deactivate yourself" in response.content.decode()
+    with unscoped():
+        assert Membership.objects.get(pk=partner_admin.pk).is_active
+
+
+def test_another_partners_rep_is_404(tenant, partner_admin, client_for, unscoped):
+    other = PartnerRepFactory(partner=PartnerFactory(tenant=tenant))
+
+    response = client_for(partner_admin).post(url(tenant, "portal_rep_deactivate", rep_id=other.pk))
+
+    assert response.status_code == 404
+    with unscoped():
+        assert PartnerRep.objects.get(pk=other.pk).is_active
