@@ -3,6 +3,7 @@
 import os
 
 import pytest
+from django.utils import translation
 from django_scopes import scope, scopes_disabled
 
 from accounts.roles import Role
@@ -11,6 +12,16 @@ from tests.factories.accounts import MembershipFactory, TenantFactory, UserFacto
 # live_server runs the app in a thread of this process; the sync Playwright API drives it
 # from an event loop, which Django would otherwise refuse.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _english_outside_requests():
+    # Requests activate the reader's language and leave it active on the thread, so without a
+    # reset a test's messages would be in whatever language the previous test's request used.
+    # Tests read in English; the ones about Japanese say so with translation.override("ja").
+    translation.activate("en")
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
