@@ -71,7 +71,9 @@ def _demo_user(person: DemoPerson) -> User:
     user = User.objects.filter(email=person.email).first()
     if user is None:
         user = User.objects.create_user(
-            email=person.email, password=DEMO_PASSWORD, full_name=person.full_name,
+            email=person.email,
+            password=DEMO_PASSWORD,
+            full_name=person.full_name,
             language=person.language,
         )
     EmailAddress.objects.get_or_create(

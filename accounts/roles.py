@@ -33,8 +33,9 @@ class Perm(models.TextChoices):
     PAYOUTS_VIEW = "payouts.view", _("See payouts")
     PAYOUTS_MANAGE = "payouts.manage", _("Close periods and issue statements")
     FINANCE_FIELDS_VIEW = "finance_fields.view", _("See bank and tax details")
-    PARTNER_COMPANY_MANAGE = "partner_company.manage", _(
-        "Manage one's own partner company and its reps in the portal"
+    PARTNER_COMPANY_MANAGE = (
+        "partner_company.manage",
+        _("Manage one's own partner company and its reps in the portal"),
     )
 
 

@@ -37,6 +37,14 @@ from partners.validators import (
 )
 
 
+class WebsiteField(models.URLField):
+    """A website address. People type "example.co.jp"; its forms read that as https://, as
+    Django 6 will, so no form has to redeclare the field to get the scheme right."""
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"assume_scheme": "https", **kwargs})
+
+
 def _choices_array(base_field: models.Field, verbose_name) -> ArrayField:
     return ArrayField(base_field, verbose_name=verbose_name, default=list, blank=True)
 
@@ -133,7 +141,7 @@ class Partner(TenantModel):
     city = models.CharField(_("city"), max_length=100, blank=True)
     street_address = models.CharField(_("street address"), max_length=200, blank=True)
     building = models.CharField(_("building"), max_length=200, blank=True)
-    website = models.URLField(_("website"), blank=True)
+    website = WebsiteField(_("website"), blank=True)
     registration_number = models.CharField(
         _("registration number (T-number)"),
         max_length=14,
@@ -420,7 +428,7 @@ class Prospect(TenantModel):
     entity_kind = models.CharField(
         _("entity kind"), max_length=32, choices=EntityKind.choices, default=EntityKind.COMPANY
     )
-    website = models.URLField(_("website"), blank=True)
+    website = WebsiteField(_("website"), blank=True)
     partner_type = models.ForeignKey(
         PartnerType,
         on_delete=models.SET_NULL,
@@ -506,9 +514,7 @@ class Prospect(TenantModel):
 class ProspectStageChange(TenantModel):
     """Each move between stages: the basis of conversion rates and time spent per stage."""
 
-    prospect = models.ForeignKey(
-        Prospect, on_delete=models.CASCADE, related_name="stage_changes"
-    )
+    prospect = models.ForeignKey(Prospect, on_delete=models.CASCADE, related_name="stage_changes")
     from_stage = models.CharField(max_length=16, choices=ProspectStage.choices, blank=True)
     to_stage = models.CharField(max_length=16, choices=ProspectStage.choices)
     changed_at = models.DateTimeField(default=timezone.now)

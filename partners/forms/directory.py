@@ -173,16 +173,12 @@ class PartnerForm(MarkInvalid, forms.ModelForm):
         help_text=_("Where the partner sells. Hold Ctrl (⌘ on a Mac) to choose several."),
     )
     owner = OwnerChoiceField(label=_("Owner (partner manager)"), queryset=None, required=False)
-    website = forms.URLField(
-        label=_("Website"), required=False, max_length=200, assume_scheme="https"
-    )
     # Declared here: the model's default queryset would query outside any tenant scope.
     partner_type = forms.ModelChoiceField(label=_("Partner type"), queryset=None, required=False)
 
     class Meta:
         model = Partner
-        # website is declared above (with its scheme) and filled from the instance below.
-        fields = tuple(f for f in MANAGE_FIELDS if f != "website") + FINANCE_ONLY_FIELDS
+        fields = MANAGE_FIELDS + FINANCE_ONLY_FIELDS
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, tenant: Tenant, may_manage: bool, may_finance: bool, **kwargs):
@@ -194,8 +190,6 @@ class PartnerForm(MarkInvalid, forms.ModelForm):
             if name not in allowed:
                 # SECURITY(finance): bank fields never reach the HTML of those without the right.
                 del self.fields[name]
-        if self.instance.pk and "website" not in self.initial:
-            self.initial["website"] = self.instance.website
         if "partner_type" in self.fields:
             self.fields["partner_type"].queryset = PartnerType.objects.filter(tenant=tenant)
         if "owner" in self.fields:

@@ -133,17 +133,13 @@ class ProspectForm(MarkInvalid, forms.ModelForm):
     industries = _industries()
     customer_segments = _segments()
     prefectures = _prefectures()
-    website = forms.URLField(
-        label=_("Website"), required=False, max_length=200, assume_scheme="https"
-    )
     owner = OwnerChoiceField(label=_("Owner"), queryset=None, required=False)
     # Declared here: the model's default queryset would query outside any tenant scope.
     partner_type = forms.ModelChoiceField(label=_("Partner type"), queryset=None, required=False)
 
     class Meta:
         model = Prospect
-        # website is declared above (with its scheme) and filled from the instance below.
-        fields = tuple(f for f in PROSPECT_FIELDS if f != "website")
+        fields = PROSPECT_FIELDS
         labels = {"message": _("Notes")}
         widgets = {"message": forms.Textarea(attrs={"rows": 3})}
 
@@ -151,8 +147,6 @@ class ProspectForm(MarkInvalid, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["partner_type"].queryset = PartnerType.objects.filter(tenant=tenant)
         self.fields["owner"].queryset = owner_queryset(tenant)
-        if self.instance.pk and "website" not in self.initial:
-            self.initial["website"] = self.instance.website
         self.fields["corporate_number"].widget.attrs.update(
             {"inputmode": "numeric", "autocomplete": "off"}
         )
@@ -310,15 +304,12 @@ class LostReasonForm(MarkInvalid, forms.Form):
 
 
 class ApplicationForm(MarkInvalid, forms.ModelForm):
-    """The public "become a partner" form. `website_url` is a honeypot: people never see it
+    """The public "become a partner" form. `homepage` is a honeypot: people never see it
     (hidden by CSS), form-filling robots fill it in."""
 
     industries = _industries()
     customer_segments = _segments()
     prefectures = _prefectures(_("Regions where you sell (prefectures)"))
-    website = forms.URLField(
-        label=_("Website"), required=False, max_length=200, assume_scheme="https"
-    )
     consent = forms.BooleanField(
         label=_(
             "I agree that the information above is used to evaluate our partnership "
@@ -331,8 +322,7 @@ class ApplicationForm(MarkInvalid, forms.ModelForm):
 
     class Meta:
         model = Prospect
-        # website is declared above (with its scheme).
-        fields = tuple(f for f in APPLICATION_FIELDS if f != "website")
+        fields = APPLICATION_FIELDS
         labels = {
             "company_name": _("Company name"),
             "company_name_kana": _("Company name reading (katakana)"),

@@ -217,9 +217,7 @@ TODAY = {
 def _expect_language(page, language: str) -> None:
     expect(page.locator("html")).to_have_attribute("lang", language)
     switch = page.get_by_test_id("language-switch")
-    expect(switch.locator(f'button[value="{language}"]')).to_have_attribute(
-        "aria-pressed", "true"
-    )
+    expect(switch.locator(f'button[value="{language}"]')).to_have_attribute("aria-pressed", "true")
     today = page.get_by_role("listitem").filter(has=page.locator("strong")).last
     expect(today.locator("strong")).to_have_text(TODAY[language])
     expect(main_nav(page).get_by_role("link").first).to_have_text(DASHBOARD[language])

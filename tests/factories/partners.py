@@ -84,5 +84,3 @@ class ProspectFactory(TenantOwnedFactory):
     source = ProspectSource.OUTBOUND
     contact_name = factory.Sequence(lambda n: f"Contact {n}")
     contact_email = factory.Sequence(lambda n: f"contact{n}@prospect.example.test")
-
-
