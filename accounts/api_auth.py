@@ -1,5 +1,7 @@
 """API authentication and errors: session for the browser, per-tenant API keys for machines."""
 
+from dataclasses import replace
+
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,6 +12,7 @@ from rest_framework.authentication import BaseAuthentication, get_authorization_
 from accounts.models import ApiKey
 from accounts.roles import role_has_perm
 from accounts.services import token_digest
+from accounts.tenancy import request_meta
 
 KEYWORD = b"api-key"
 
@@ -39,7 +42,11 @@ class ApiKeyAuthentication(BaseAuthentication):
         if api_key is None:
             raise exceptions.AuthenticationFailed(_("Invalid or revoked API key."))
         ApiKey.objects.filter(tenant=tenant, pk=api_key.pk).update(last_used_at=timezone.now())
-        return (ApiKeyUser(api_key), api_key)
+        principal = ApiKeyUser(api_key)
+        # The middleware resets request_meta when the request ends; until then, writes made
+        # with this key are audited under its name.
+        request_meta.set(replace(request_meta.get(), principal=principal.label))
+        return (principal, api_key)
 
     def authenticate_header(self, request):
         return "Api-Key"
@@ -58,6 +65,10 @@ class ApiKeyUser:
         self.api_key = api_key
         self.role = api_key.role
         self.email = ""
+
+    @property
+    def label(self) -> str:
+        return f"API key prm_{self.api_key.prefix}… ({self.api_key.name})"
 
     def __str__(self) -> str:
         return f"api-key:{self.api_key.prefix}"

@@ -22,7 +22,7 @@ def audit_record(
     return AuditEvent.objects.create(
         tenant=tenant,
         actor=actor if actor is not None and actor.is_authenticated else None,
-        actor_label=getattr(actor, "email", "") or "",
+        actor_label=getattr(actor, "email", "") or request_meta.get().principal,
         action=action,
         object_type=target._meta.label_lower if target is not None else target_type,
         object_id=str(target.pk) if target is not None else "",

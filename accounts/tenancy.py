@@ -17,6 +17,8 @@ class RequestMeta:
     """Facts about the current request that the audit log records."""
 
     ip_address: str | None = None
+    # Who acted when no person did (an API key), so the audit log still names the actor.
+    principal: str = ""
 
 
 request_meta: ContextVar[RequestMeta] = ContextVar("request_meta", default=RequestMeta())  # noqa: B039 - frozen

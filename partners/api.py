@@ -6,12 +6,14 @@ Who sees what:
   else. Their writes are refused: the portal pages are their way to edit;
 - bank fields (FINANCE_ONLY_FIELDS) appear for FINANCE_FIELDS_VIEW, or for a partner admin
   reading their own partner;
-- prospects and activities are staff-only (activities are the vendor's own notes).
+- prospects and activities are staff-only (activities are the vendor's own notes); an
+  activity is changed only by whoever logged it or a vendor admin (or an API key).
 Writes go through the services; another tenant's or partner's object answers 404.
 """
 
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -35,6 +37,7 @@ from partners.choices import (
 from partners.models import (
     FINANCE_ONLY_FIELDS,
     Activity,
+    LostReason,
     Partner,
     PartnerRep,
     PartnerType,
@@ -42,6 +45,7 @@ from partners.models import (
 )
 from partners.services import directory as directory_services
 from partners.services import engagement as engagement_services
+from partners.services import recruitment as recruitment_services
 from partners.validators import search_key
 
 # --- helpers ----------------------------------------------------------------------------------
@@ -411,7 +415,7 @@ class RepDetailView(RepQuerysetMixin, generics.RetrieveUpdateAPIView):
         return Response(RepOutSerializer(rep).data)
 
 
-# --- prospects (staff only; read-only until the recruitment services land) --------------------
+# --- prospects (staff only) -------------------------------------------------------------------
 
 
 class ProspectOutSerializer(serializers.ModelSerializer):
@@ -450,6 +454,51 @@ class ProspectOutSerializer(serializers.ModelSerializer):
         ]
 
 
+class ProspectInSerializer(serializers.ModelSerializer):
+    """A new prospect; it starts in the "sourced" stage."""
+
+    partner_type = serializers.PrimaryKeyRelatedField(
+        queryset=PartnerType.objects.none(), allow_null=True, required=False
+    )
+    owner = serializers.PrimaryKeyRelatedField(
+        queryset=Membership.objects.none(), allow_null=True, required=False
+    )
+    prefectures = _prefectures_field(required=False)
+
+    class Meta:
+        model = Prospect
+        fields = list(recruitment_services.PROSPECT_FIELDS)
+        validators = []  # the service validates (full_clean)
+
+    def __init__(self, *args, tenant=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if tenant is not None:
+            # SECURITY(tenant): ids in the body resolve inside this tenant only.
+            self.fields["partner_type"].queryset = PartnerType.objects.filter(tenant=tenant)
+            self.fields["owner"].queryset = directory_services.owner_queryset(tenant)
+            if "lost_reason" in self.fields:
+                self.fields["lost_reason"].queryset = LostReason.objects.filter(tenant=tenant)
+
+    def get_validators(self):
+        return []
+
+
+class ProspectChangeSerializer(ProspectInSerializer):
+    """A change to a prospect. A new `stage` moves it (to "lost" with a `lost_reason` from
+    the tenant's list); signing, which creates the partner, happens on the prospect's page."""
+
+    stage = serializers.CharField(
+        required=False, help_text=_("sourced, contacted, meeting, proposal or lost.")
+    )
+    lost_reason = serializers.PrimaryKeyRelatedField(
+        queryset=LostReason.objects.none(), allow_null=True, required=False
+    )
+    lost_note = serializers.CharField(required=False, allow_blank=True, max_length=300)
+
+    class Meta(ProspectInSerializer.Meta):
+        fields = [*ProspectInSerializer.Meta.fields, "stage", "lost_reason", "lost_note"]
+
+
 class ProspectFilter(django_filters.FilterSet):
     owner = django_filters.NumberFilter(field_name="owner_id")
     partner_type = django_filters.NumberFilter(field_name="partner_type_id")
@@ -468,15 +517,67 @@ class ProspectQuerysetMixin(PermByMethodMixin, TenantQuerysetMixin):
         return Prospect.objects.filter(tenant=tenant).order_by("-created_at", "pk")
 
 
-class ProspectListView(ProspectQuerysetMixin, generics.ListAPIView):
+@extend_schema_view(
+    get=extend_schema(responses=ProspectOutSerializer),
+    post=extend_schema(request=ProspectInSerializer, responses={201: ProspectOutSerializer}),
+)
+class ProspectListView(ProspectQuerysetMixin, generics.ListCreateAPIView):
     serializer_class = ProspectOutSerializer
     filterset_class = ProspectFilter
     ordering_fields = ["created_at", "stage_changed_at", "company_name"]
 
+    def create(self, request, *args, **kwargs):
+        tenant = request._request.tenant
+        serializer = ProspectInSerializer(data=request.data, tenant=tenant)
+        serializer.is_valid(raise_exception=True)
+        try:
+            prospect = recruitment_services.prospect_create(
+                tenant=tenant, actor=_actor(request), **serializer.validated_data
+            )
+        except DjangoValidationError as error:
+            _raise_drf(error)
+        return Response(ProspectOutSerializer(prospect).data, status=status.HTTP_201_CREATED)
 
-class ProspectDetailView(ProspectQuerysetMixin, generics.RetrieveAPIView):
+
+@extend_schema_view(
+    get=extend_schema(responses=ProspectOutSerializer),
+    put=extend_schema(request=ProspectChangeSerializer, responses=ProspectOutSerializer),
+    patch=extend_schema(request=ProspectChangeSerializer, responses=ProspectOutSerializer),
+)
+class ProspectDetailView(ProspectQuerysetMixin, generics.RetrieveUpdateAPIView):
     serializer_class = ProspectOutSerializer
     lookup_url_kwarg = "prospect_id"
+
+    def update(self, request, *args, **kwargs):
+        partial = kwargs.pop("partial", False)
+        tenant = request._request.tenant
+        prospect = self.get_object()
+        serializer = ProspectChangeSerializer(
+            prospect, data=request.data, partial=partial, tenant=tenant
+        )
+        serializer.is_valid(raise_exception=True)
+        fields = dict(serializer.validated_data)
+        to_stage = fields.pop("stage", prospect.stage)
+        lost_reason = fields.pop("lost_reason", None)
+        lost_note = fields.pop("lost_note", "")
+        try:
+            # One savepoint: a refused stage change must not leave the field edits behind.
+            with transaction.atomic():
+                prospect = recruitment_services.prospect_update(
+                    tenant=tenant, actor=_actor(request), prospect=prospect, fields=fields
+                )
+                if to_stage != prospect.stage:
+                    prospect = recruitment_services.prospect_stage_change(
+                        tenant=tenant,
+                        actor=_actor(request),
+                        prospect=prospect,
+                        to_stage=to_stage,
+                        lost_reason=lost_reason,
+                        lost_note=lost_note,
+                    )
+        except DjangoValidationError as error:
+            _raise_drf(error)
+        return Response(ProspectOutSerializer(prospect).data)
 
 
 # --- activities (staff only) ------------------------------------------------------------------
@@ -531,6 +632,15 @@ class ActivityInSerializer(serializers.Serializer):
         return value
 
 
+class ActivityChangeSerializer(ActivityInSerializer):
+    """A correction to a logged activity; attendee lists, when given, replace the old ones.
+    An activity stays with its partner."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["partner"]
+
+
 class ActivityFilter(django_filters.FilterSet):
     occurred_from = django_filters.DateFilter(field_name="occurred_on", lookup_expr="gte")
     occurred_to = django_filters.DateFilter(field_name="occurred_on", lookup_expr="lte")
@@ -575,9 +685,33 @@ class ActivityListView(ActivityQuerysetMixin, generics.ListCreateAPIView):
         return Response(ActivityOutSerializer(activity).data, status=status.HTTP_201_CREATED)
 
 
-class ActivityDetailView(ActivityQuerysetMixin, generics.RetrieveAPIView):
+@extend_schema_view(
+    get=extend_schema(responses=ActivityOutSerializer),
+    put=extend_schema(request=ActivityChangeSerializer, responses=ActivityOutSerializer),
+    patch=extend_schema(request=ActivityChangeSerializer, responses=ActivityOutSerializer),
+)
+class ActivityDetailView(ActivityQuerysetMixin, generics.RetrieveUpdateAPIView):
     serializer_class = ActivityOutSerializer
     lookup_url_kwarg = "activity_id"
+
+    def update(self, request, *args, **kwargs):
+        partial = kwargs.pop("partial", False)
+        tenant = request._request.tenant
+        activity = self.get_object()
+        serializer = ActivityChangeSerializer(data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        actor = _actor(request)
+        try:
+            activity = engagement_services.activity_update(
+                tenant=tenant,
+                actor=actor,
+                membership=getattr(request._request, "membership", None) if actor else None,
+                activity=activity,
+                fields=dict(serializer.validated_data),
+            )
+        except DjangoValidationError as error:
+            _raise_drf(error)
+        return Response(ActivityOutSerializer(activity).data)
 
 
 __all__ = [

@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.audit import audit_record, register_action_labels
+from accounts.audit import audit_record, field_changes, register_action_labels
 from accounts.models import Membership, Tenant, User
 from accounts.roles import STAFF_ROLES, Role
 from partners.choices import ActivityKind, Priority
@@ -39,6 +39,7 @@ register_action_labels(
     {
         "cadence.changed": gettext_lazy("Cadence changed"),
         "activity.logged": gettext_lazy("Activity logged"),
+        "activity.updated": gettext_lazy("Activity changed"),
         "activity.deleted": gettext_lazy("Activity deleted"),
     }
 )
@@ -94,26 +95,20 @@ def _ids(values: Iterable | None) -> set[int]:
     return {int(getattr(v, "pk", v)) for v in (values or [])}
 
 
-@transaction.atomic
-def activity_log(
+def _activity_checked(
     *,
     tenant: Tenant,
-    actor: User,
     partner: Partner,
     kind: str,
-    occurred_on: date,
-    staff_attendee_ids: Iterable[int] = (),
-    rep_attendee_ids: Iterable[int] = (),
-    notes: str = "",
-    next_action: str = "",
-    next_action_due: date | None = None,
-) -> Activity:
-    """Log one touchpoint with `partner`; attendees must be this tenant's staff and this
-    partner's reps."""
-    # SECURITY(tenant): the partner and every attendee must belong to this tenant (and the reps
-    # to this very partner); the ids come from a request body.
-    if partner.tenant_id != tenant.pk:
-        raise ValidationError(_("This partner does not belong to this tenant."))
+    occurred_on: date | None,
+    staff_attendee_ids: Iterable[int],
+    rep_attendee_ids: Iterable[int],
+    next_action: str,
+    next_action_due: date | None,
+) -> tuple[list[Membership], list[PartnerRep]]:
+    """Validate an activity's fields; its attendees, resolved inside this tenant."""
+    # SECURITY(tenant): every attendee must belong to this tenant (and the reps to this very
+    # partner); the ids come from a request body.
     errors: dict[str, list[str]] = {}
     if kind not in ActivityKind.values:
         errors.setdefault("kind", []).append(_("Choose a valid kind of activity."))
@@ -123,7 +118,6 @@ def activity_log(
         errors.setdefault("occurred_on", []).append(
             _("An activity is logged once it happened: the date cannot be in the future.")
         )
-    next_action = (next_action or "").strip()
     if next_action_due is not None and not next_action:
         errors.setdefault("next_action", []).append(
             _("Say what the next action is, or leave its due date empty.")
@@ -146,7 +140,52 @@ def activity_log(
         )
     if errors:
         raise ValidationError(errors)
+    return staff, reps
 
+
+def _set_attendees(
+    *, tenant: Tenant, activity: Activity, staff: list[Membership], reps: list[PartnerRep]
+) -> None:
+    # Through rows carry the tenant (row-level security), so they are written explicitly.
+    ActivityStaffAttendee.objects.filter(tenant=tenant, activity=activity).delete()
+    ActivityRepAttendee.objects.filter(tenant=tenant, activity=activity).delete()
+    ActivityStaffAttendee.objects.bulk_create(
+        [ActivityStaffAttendee(tenant=tenant, activity=activity, membership=m) for m in staff]
+    )
+    ActivityRepAttendee.objects.bulk_create(
+        [ActivityRepAttendee(tenant=tenant, activity=activity, rep=r) for r in reps]
+    )
+
+
+@transaction.atomic
+def activity_log(
+    *,
+    tenant: Tenant,
+    actor: User | None,
+    partner: Partner,
+    kind: str,
+    occurred_on: date,
+    staff_attendee_ids: Iterable[int] = (),
+    rep_attendee_ids: Iterable[int] = (),
+    notes: str = "",
+    next_action: str = "",
+    next_action_due: date | None = None,
+) -> Activity:
+    """Log one touchpoint with `partner`; attendees must be this tenant's staff and this
+    partner's reps. `actor` is None for an API key (the audit log names the key)."""
+    if partner.tenant_id != tenant.pk:
+        raise ValidationError(_("This partner does not belong to this tenant."))
+    next_action = (next_action or "").strip()
+    staff, reps = _activity_checked(
+        tenant=tenant,
+        partner=partner,
+        kind=kind,
+        occurred_on=occurred_on,
+        staff_attendee_ids=staff_attendee_ids,
+        rep_attendee_ids=rep_attendee_ids,
+        next_action=next_action,
+        next_action_due=next_action_due,
+    )
     activity = Activity.objects.create(
         tenant=tenant,
         partner=partner,
@@ -157,13 +196,7 @@ def activity_log(
         next_action_due=next_action_due,
         created_by=actor,
     )
-    # Through rows carry the tenant (row-level security), so they are created explicitly.
-    ActivityStaffAttendee.objects.bulk_create(
-        [ActivityStaffAttendee(tenant=tenant, activity=activity, membership=m) for m in staff]
-    )
-    ActivityRepAttendee.objects.bulk_create(
-        [ActivityRepAttendee(tenant=tenant, activity=activity, rep=r) for r in reps]
-    )
+    _set_attendees(tenant=tenant, activity=activity, staff=staff, reps=reps)
     audit_record(
         tenant=tenant,
         actor=actor,
@@ -174,6 +207,68 @@ def activity_log(
             "kind": ["", kind],
             "occurred_on": ["", occurred_on.isoformat()],
         },
+    )
+    return activity
+
+
+ACTIVITY_FIELDS = ("kind", "occurred_on", "notes", "next_action", "next_action_due")
+
+
+@transaction.atomic
+def activity_update(
+    *,
+    tenant: Tenant,
+    actor: User | None,
+    membership: Membership | None,
+    activity: Activity,
+    fields: dict,
+) -> Activity:
+    """Correct a logged activity: `fields` holds any of ACTIVITY_FIELDS and
+    `staff_attendee_ids` / `rep_attendee_ids` (which replace the attendees). A person may
+    change only what they logged, a vendor admin anything; an API key (actor None) acts with
+    the rights its vendor admin gave it."""
+    if activity.tenant_id != tenant.pk:
+        raise ValidationError(_("This activity does not belong to this tenant."))
+    unknown = sorted(set(fields) - {*ACTIVITY_FIELDS, "staff_attendee_ids", "rep_attendee_ids"})
+    if unknown:
+        raise ValueError(f"unknown activity fields: {', '.join(unknown)}")
+    if actor is not None and not activity_may_delete(
+        activity=activity, actor=actor, membership=membership
+    ):
+        raise ValidationError(_("Only the person who logged an activity can change it."))
+    activity = Activity.objects.select_for_update().get(tenant=tenant, pk=activity.pk)
+    staff_before = sorted(activity.staff_attendees.values_list("pk", flat=True))
+    reps_before = sorted(activity.rep_attendees.values_list("pk", flat=True))
+    new = {name: fields.get(name, getattr(activity, name)) for name in ACTIVITY_FIELDS}
+    new["notes"] = (new["notes"] or "").strip()
+    new["next_action"] = (new["next_action"] or "").strip()
+    staff_ids = fields.get("staff_attendee_ids", staff_before)
+    rep_ids = fields.get("rep_attendee_ids", reps_before)
+    staff, reps = _activity_checked(
+        tenant=tenant,
+        partner=activity.partner,
+        kind=new["kind"],
+        occurred_on=new["occurred_on"],
+        staff_attendee_ids=staff_ids,
+        rep_attendee_ids=rep_ids,
+        next_action=new["next_action"],
+        next_action_due=new["next_action_due"],
+    )
+    changes = field_changes(activity, list(ACTIVITY_FIELDS), new)
+    staff_after = sorted(m.pk for m in staff)
+    reps_after = sorted(r.pk for r in reps)
+    if staff_after != staff_before:
+        changes["staff_attendees"] = [staff_before, staff_after]
+    if reps_after != reps_before:
+        changes["rep_attendees"] = [reps_before, reps_after]
+    if not changes:
+        return activity
+    for name, value in new.items():
+        setattr(activity, name, value)
+    activity.save(update_fields=list(ACTIVITY_FIELDS))
+    _set_attendees(tenant=tenant, activity=activity, staff=staff, reps=reps)
+    audit_record(
+        tenant=tenant, actor=actor, action="activity.updated", target=activity, changes=changes
     )
     return activity
 

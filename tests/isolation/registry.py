@@ -13,6 +13,7 @@ class Route:
     objects: URL arguments naming a tenant-owned object -> the world's key for it.
     extra: other URL arguments -> the world's key for their value.
     post: a body that succeeds when the object is one's own (proved by the control test).
+    patch: the same for PATCH (sent as JSON, the way API clients send it).
     anonymous: for public routes and fixed answers, the status an anonymous visitor gets.
     why: for public routes, why anyone may reach them.
     partner_scoped: a partner user may reach it for their own partner's objects; the objects
@@ -25,6 +26,7 @@ class Route:
     objects: dict[str, str] = field(default_factory=dict)
     extra: dict[str, str] = field(default_factory=dict)
     post: dict[str, str] = field(default_factory=dict)
+    patch: dict[str, str] = field(default_factory=dict)
     anonymous: dict[str, int] = field(default_factory=dict)
     why: str = ""
     partner_scoped: bool = False

@@ -271,9 +271,14 @@ def snapshot() -> dict:
     return rows
 
 
+WRITES = ("POST", "PATCH")
+
+
 def request(client: Client, method: str, url: str, spec: Route):
     if method == "POST":
         return client.post(url, spec.post)
+    if method == "PATCH":
+        return client.patch(url, spec.patch, content_type="application/json")
     return client.get(url)
 
 
@@ -394,7 +399,7 @@ def test_control_the_same_request_with_tenant_a_object_works(world, fresh_client
         response = request(client, method, url, spec)
 
         assert response.status_code in {200, 302}, f"{method} {url}"
-    if "POST" in spec.methods:
+    if any(method in spec.methods for method in WRITES):
         changed = {key for key in before if snapshot().get(key) != before[key]}
         assert any(key[1] == getattr(alpha, k).pk for key in changed for k in spec.objects.values())
 
@@ -454,7 +459,12 @@ def test_partner_user_gets_404_on_another_partners_object(world, fresh_client_fo
     for method in spec.methods:
         response = request(client, method, url, spec)
 
-        assert response.status_code == 404, f"{method} {url}"
+        if spec.audience == "api" and method in WRITES:
+            # Partner users never write through the API (the portal is their way): the refusal
+            # comes before any lookup, the same for their own objects, so it reveals nothing.
+            assert response.status_code in {403, 404}, f"{method} {url}"
+        else:
+            assert response.status_code == 404, f"{method} {url}"
     assert snapshot() == before
 
 

@@ -8,10 +8,11 @@ from django.urls import reverse
 
 from accounts.models import AuditEvent
 from accounts.roles import Role
-from partners.models import Partner
+from partners.models import Partner, Prospect, ProspectStageChange
 from tests.factories.accounts import ApiKeyFactory
 from tests.factories.partners import (
     ActivityFactory,
+    LostReasonFactory,
     PartnerFactory,
     PartnerRepFactory,
     ProspectFactory,
@@ -262,6 +263,114 @@ def test_activities_log_and_date_filter(tenant, partner, manager_member, client_
         old.pk,
         created.json()["id"],
     }
+
+
+def test_prospect_create_update_and_loss(tenant, manager_member, client_for, unscoped):
+    reason = LostReasonFactory(tenant=tenant, label="Chose a competitor")
+    client = client_for(manager_member)
+
+    created = client.post(
+        url(tenant, "api_prospect_list"),
+        {"company_name": "株式会社みらい", "source": "event", "contact_name": "佐藤 花子"},
+        content_type="application/json",
+    )
+    assert created.status_code == 201, created.json()
+    assert created.json()["stage"] == "sourced"
+    prospect_url = url(tenant, "api_prospect_detail", prospect_id=created.json()["id"])
+    moved = client.patch(prospect_url, {"stage": "meeting"}, content_type="application/json")
+    lost = client.patch(
+        prospect_url,
+        {"stage": "lost", "lost_reason": reason.pk, "contact_title": "部長"},
+        content_type="application/json",
+    )
+
+    assert moved.json()["stage"] == "meeting"
+    assert lost.status_code == 200, lost.json()
+    assert (lost.json()["stage"], lost.json()["lost_reason"]) == ("lost", reason.pk)
+    assert lost.json()["contact_title"] == "部長"
+    with unscoped():
+        stages = ProspectStageChange.objects.filter(prospect_id=created.json()["id"])
+        assert [c.to_stage for c in stages.order_by("pk")] == ["sourced", "meeting", "lost"]
+
+
+def test_refused_stage_change_keeps_the_field_edits_out(
+    tenant, manager_member, client_for, unscoped
+):
+    prospect = ProspectFactory(tenant=tenant, contact_title="課長")
+
+    response = client_for(manager_member).patch(
+        url(tenant, "api_prospect_detail", prospect_id=prospect.pk),
+        {"stage": "lost", "contact_title": "部長"},  # lost without a reason
+        content_type="application/json",
+    )
+
+    assert response.status_code == 400
+    assert "lost_reason" in response.json()
+    with unscoped():
+        assert Prospect.objects.get(pk=prospect.pk).contact_title == "課長"
+
+
+def test_prospect_with_another_tenants_lost_reason_is_refused(
+    tenant, other_tenant, manager_member, client_for
+):
+    prospect = ProspectFactory(tenant=tenant)
+    foreign = LostReasonFactory(tenant=other_tenant)
+
+    response = client_for(manager_member).patch(
+        url(tenant, "api_prospect_detail", prospect_id=prospect.pk),
+        {"stage": "lost", "lost_reason": foreign.pk},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 400
+    assert "lost_reason" in response.json()
+
+
+def test_activity_is_corrected_by_whoever_logged_it(
+    tenant, partner, manager_member, member_factory, fresh_client_for, unscoped
+):
+    author = fresh_client_for(manager_member)
+    colleague = fresh_client_for(member_factory(tenant, Role.PARTNER_MANAGER))
+    rep = PartnerRepFactory(partner=partner)
+    logged = author.post(
+        url(tenant, "api_activity_list"),
+        {"partner": partner.pk, "kind": "call", "occurred_on": datetime.date.today().isoformat()},
+        content_type="application/json",
+    ).json()
+    activity_url = url(tenant, "api_activity_detail", activity_id=logged["id"])
+
+    refused = colleague.patch(activity_url, {"notes": "Not mine"}, content_type="application/json")
+    corrected = author.patch(
+        activity_url,
+        {"notes": "Agreed on a study session", "rep_attendee_ids": [rep.pk]},
+        content_type="application/json",
+    )
+
+    assert refused.status_code == 400
+    assert corrected.status_code == 200, corrected.json()
+    assert corrected.json()["notes"] == "Agreed on a study session"
+    assert corrected.json()["rep_attendees"] == [rep.pk]
+    with unscoped():
+        event = AuditEvent.objects.get(action="activity.updated", object_id=str(logged["id"]))
+        assert event.changes["notes"] == ["", "Agreed on a study session"]
+
+
+def test_api_key_writes_are_audited_under_the_key(tenant, unscoped):
+    secret = "k0000043-partners-api-write-secret"
+    key = ApiKeyFactory(tenant=tenant, role=Role.PARTNER_MANAGER, secret=secret, name="CRM sync")
+    client = Client(HTTP_AUTHORIZATION=f"Api-Key prm_{secret}")
+
+    response = client.post(
+        url(tenant, "api_partner_list"),
+        {"legal_name": "株式会社キー", "legal_name_kana": "キー"},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 201, response.json()
+    with unscoped():
+        event = AuditEvent.objects.get(action="partner.created")
+    assert event.actor_id is None
+    assert event.actor_label == f"API key prm_{key.prefix}… (CRM sync)"
 
 
 def test_schema_lists_the_endpoints(tenant, manager_member, client_for):

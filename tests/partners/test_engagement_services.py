@@ -127,6 +127,51 @@ def test_only_the_logger_or_a_vendor_admin_may_delete(
         assert AuditEvent.objects.filter(action="activity.deleted").count() == 1
 
 
+def test_update_replaces_attendees_and_audits_the_change(
+    tenant, manager_member, partner, in_tenant
+):
+    first, second = PartnerRepFactory(partner=partner), PartnerRepFactory(partner=partner)
+    with in_tenant(tenant):
+        activity = log(tenant, manager_member, partner, rep_attendee_ids=[first.pk])
+        services.activity_update(
+            tenant=tenant,
+            actor=manager_member.user,
+            membership=manager_member,
+            activity=activity,
+            fields={"kind": "dinner", "rep_attendee_ids": [second.pk]},
+        )
+
+    with scopes_disabled():
+        activity.refresh_from_db()
+        assert activity.kind == "dinner"
+        assert list(activity.rep_attendees.all()) == [second]
+        assert activity.activityrepattendee_set.get().tenant_id == tenant.pk
+        event = AuditEvent.objects.get(action="activity.updated")
+        assert event.changes["kind"] == ["call", "dinner"]
+        assert event.changes["rep_attendees"] == [[first.pk], [second.pk]]
+
+
+def test_update_validates_like_logging_and_changes_nothing_when_refused(
+    tenant, manager_member, partner, in_tenant
+):
+    with in_tenant(tenant):
+        activity = log(tenant, manager_member, partner, notes="Original")
+        with pytest.raises(ValidationError) as refused:
+            services.activity_update(
+                tenant=tenant,
+                actor=manager_member.user,
+                membership=manager_member,
+                activity=activity,
+                fields={"notes": "Edited", "occurred_on": timezone.localdate() + timedelta(days=1)},
+            )
+
+    assert "occurred_on" in refused.value.message_dict
+    with scopes_disabled():
+        activity.refresh_from_db()
+        assert activity.notes == "Original"
+        assert not AuditEvent.objects.filter(action="activity.updated").exists()
+
+
 # --- cadence_rules_update ---------------------------------------------------------------------
 
 
