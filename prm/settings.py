@@ -191,6 +191,9 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "PRM <noreply@prm.invalid>")
+# Where people reach the app: e-mails sent by workers (no request to take the host from) link
+# here.
+PRM_SITE_URL = os.environ.get("PRM_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # --- I18N -----------------------------------------------------------------------------------
 LANGUAGE_CODE = "ja"

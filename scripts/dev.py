@@ -206,6 +206,8 @@ def main() -> int:
     try:
         svc = services.ensure()
         env = base_env(svc)
+        # Links in e-mails that workers send (no request to take the host from) point here.
+        env.setdefault("PRM_SITE_URL", f"http://127.0.0.1:{port}")
         demo = prepare(svc, env)
         VAR.mkdir(exist_ok=True)
         celery = [PYTHON, "-m", "celery", "-A", "prm"]

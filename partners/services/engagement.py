@@ -312,8 +312,8 @@ def activity_delete(
 
 
 def _site_url(path: str) -> str:
-    # E-mails need absolute links; PRM_SITE_URL (e.g. https://prm.example.com) names the host.
-    return getattr(settings, "PRM_SITE_URL", "").rstrip("/") + path
+    # E-mails need absolute links and a task has no request to take the host from.
+    return settings.PRM_SITE_URL + path
 
 
 def _digest_language(*, tenant: Tenant, membership: Membership) -> str:

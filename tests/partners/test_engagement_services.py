@@ -217,8 +217,9 @@ def send(tenant, membership, today=TODAY, capture=None):
 
 
 def test_digest_twice_the_same_day_sends_one_email(
-    tenant, manager_member, partner, django_capture_on_commit_callbacks
+    tenant, manager_member, partner, django_capture_on_commit_callbacks, settings
 ):
+    settings.PRM_SITE_URL = "https://prm.example.test"
     first = send(tenant, manager_member, capture=django_capture_on_commit_callbacks)
     second = send(tenant, manager_member, capture=django_capture_on_commit_callbacks)
 
@@ -228,8 +229,9 @@ def test_digest_twice_the_same_day_sends_one_email(
     assert message.to == [manager_member.user.email]
     assert "Due Partner" in message.body
     assert "never contacted" in message.body
-    assert "/alpha/engagement/due/" in message.body
-    assert f"/alpha/partners/{partner.pk}/" in message.body
+    # Absolute links: the mail client has no page to resolve a relative one against.
+    assert "https://prm.example.test/alpha/engagement/due/" in message.body
+    assert f"https://prm.example.test/alpha/partners/{partner.pk}/" in message.body
     assert message.alternatives and "Due Partner" in message.alternatives[0][0]
     with scopes_disabled():
         delivery = DigestDelivery.objects.get()
