@@ -9,7 +9,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership, TenantModel
@@ -199,6 +199,17 @@ class Partner(TenantModel):
     @property
     def name(self) -> str:
         return str(self)
+
+    @property
+    def address_lines(self) -> list[str]:
+        """The postal address as written on a Japanese envelope: 〒 code, then prefecture, city
+        and street run together, then the building. The prefecture stays in Japanese whatever
+        the reader's language: it is part of the address, not a label."""
+        with translation.override("ja"):
+            prefecture = self.get_prefecture_display() if self.prefecture else ""
+        street = f"{prefecture}{self.city}{self.street_address}"
+        lines = [f"〒{self.postal_code}" if self.postal_code else "", street, self.building]
+        return [line for line in lines if line]
 
 
 # Bank details only finance may see or change (the portal's partner admin edits their own).

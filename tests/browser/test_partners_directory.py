@@ -57,7 +57,9 @@ def test_manager_creates_a_partner_after_fixing_the_corporate_number_and_finds_i
     page.get_by_label("Corporate number").fill(CN1)
     page.get_by_test_id("partner-save").click()
     expect(page.get_by_test_id("partner-name")).to_have_text("株式会社ＳＡＫＵＲＡソフト")
-    expect(page.get_by_test_id("partner-address")).to_have_text("〒100-0001 Tokyo千代田区千代田1-1")
+    expect(page.get_by_test_id("partner-address")).to_have_text(
+        "〒100-0001 東京都千代田区千代田1-1"
+    )
     expect(page.get_by_test_id("suggested-priority")).to_contain_text("—")
     screenshot(page, "directory-partner-detail", share=True)
 

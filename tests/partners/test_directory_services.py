@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 from stdnum.jp import cn
 
 from accounts.models import AuditEvent
@@ -240,3 +240,18 @@ def test_rep_counts(tenant, in_tenant, member_factory):
     with in_tenant(tenant):
         counts = rep_counts(tenant=tenant, partner=partner)
     assert (counts.total, counts.reachable, counts.with_login) == (3, 2, 1)
+
+
+def test_address_reads_as_written_in_japan_in_either_language():
+    partner = Partner(
+        postal_code="100-0001",
+        prefecture="13",
+        city="千代田区",
+        street_address="千代田1-1",
+        building="丸の内ビル5F",
+    )
+
+    with translation.override("en"):
+        assert partner.address_lines == ["〒100-0001", "東京都千代田区千代田1-1", "丸の内ビル5F"]
+    assert Partner(city="札幌市").address_lines == ["札幌市"]
+    assert Partner().address_lines == []
