@@ -190,7 +190,7 @@ def test_create_shows_field_errors_then_creates(tenant, manager_member, client_f
         partner = Partner.objects.get(tenant=tenant, corporate_number=CN1)
         assert partner.owner == manager_member
     detail = client.get(response["Location"]).content.decode()
-    assert "〒100-0001 Tokyo千代田区千代田1-1" in detail
+    assert "〒100-0001 東京都千代田区千代田1-1" in detail
     assert 'id="activity-panel"' in detail
     assert "This arrives with a later release." in detail
 
