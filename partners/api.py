@@ -86,6 +86,29 @@ class PermByMethodMixin:
         return self.write_perm
 
 
+class ServiceCreateMixin:
+    """POST for a list view: `in_serializer_class` validates the body (ids resolve inside the
+    tenant), `service_create` writes through the app's service, and the view's output
+    serializer answers 201. A service's ValidationError becomes a 400 naming the field."""
+
+    in_serializer_class: type[serializers.Serializer]
+
+    def service_create(self, *, tenant, actor, fields: dict):
+        raise NotImplementedError
+
+    def create(self, request, *args, **kwargs):
+        tenant = request._request.tenant
+        serializer = self.in_serializer_class(data=request.data, tenant=tenant)
+        serializer.is_valid(raise_exception=True)
+        try:
+            created = self.service_create(
+                tenant=tenant, actor=_actor(request), fields=dict(serializer.validated_data)
+            )
+        except DjangoValidationError as error:
+            _raise_drf(error)
+        return Response(self.get_serializer(created).data, status=status.HTTP_201_CREATED)
+
+
 # --- partners ---------------------------------------------------------------------------------
 
 
@@ -242,24 +265,15 @@ class PartnerQuerysetMixin(PermByMethodMixin, TenantQuerysetMixin):
     get=extend_schema(responses=PartnerOutSerializer),
     post=extend_schema(request=PartnerInSerializer, responses={201: PartnerOutSerializer}),
 )
-class PartnerListView(PartnerQuerysetMixin, generics.ListCreateAPIView):
+class PartnerListView(PartnerQuerysetMixin, ServiceCreateMixin, generics.ListCreateAPIView):
     serializer_class = PartnerOutSerializer
+    in_serializer_class = PartnerInSerializer
     filterset_class = PartnerFilter
     ordering_fields = ["legal_name_kana", "priority", "status", "created_at", "updated_at"]
 
-    def create(self, request, *args, **kwargs):
-        tenant = request._request.tenant
-        serializer = PartnerInSerializer(data=request.data, tenant=tenant)
-        serializer.is_valid(raise_exception=True)
-        self._check_bank_write(serializer.validated_data)
-        try:
-            partner = directory_services.partner_create(
-                tenant=tenant, actor=_actor(request), **serializer.validated_data
-            )
-        except DjangoValidationError as error:
-            _raise_drf(error)
-        out = PartnerOutSerializer(partner, context=self.get_serializer_context())
-        return Response(out.data, status=status.HTTP_201_CREATED)
+    def service_create(self, *, tenant, actor, fields):
+        self._check_bank_write(fields)
+        return directory_services.partner_create(tenant=tenant, actor=actor, **fields)
 
 
 @extend_schema_view(
@@ -368,24 +382,15 @@ class RepQuerysetMixin(PermByMethodMixin, TenantQuerysetMixin):
     get=extend_schema(responses=RepOutSerializer),
     post=extend_schema(request=RepInSerializer, responses={201: RepOutSerializer}),
 )
-class RepListView(RepQuerysetMixin, generics.ListCreateAPIView):
+class RepListView(RepQuerysetMixin, ServiceCreateMixin, generics.ListCreateAPIView):
     serializer_class = RepOutSerializer
+    in_serializer_class = RepInSerializer
     filterset_class = RepFilter
     ordering_fields = ["full_name", "created_at"]
 
-    def create(self, request, *args, **kwargs):
-        tenant = request._request.tenant
-        serializer = RepInSerializer(data=request.data, tenant=tenant)
-        serializer.is_valid(raise_exception=True)
-        fields = dict(serializer.validated_data)
+    def service_create(self, *, tenant, actor, fields):
         partner = fields.pop("partner")
-        try:
-            rep = directory_services.rep_create(
-                tenant=tenant, actor=_actor(request), partner=partner, **fields
-            )
-        except DjangoValidationError as error:
-            _raise_drf(error)
-        return Response(RepOutSerializer(rep).data, status=status.HTTP_201_CREATED)
+        return directory_services.rep_create(tenant=tenant, actor=actor, partner=partner, **fields)
 
 
 @extend_schema_view(
@@ -521,22 +526,14 @@ class ProspectQuerysetMixin(PermByMethodMixin, TenantQuerysetMixin):
     get=extend_schema(responses=ProspectOutSerializer),
     post=extend_schema(request=ProspectInSerializer, responses={201: ProspectOutSerializer}),
 )
-class ProspectListView(ProspectQuerysetMixin, generics.ListCreateAPIView):
+class ProspectListView(ProspectQuerysetMixin, ServiceCreateMixin, generics.ListCreateAPIView):
     serializer_class = ProspectOutSerializer
+    in_serializer_class = ProspectInSerializer
     filterset_class = ProspectFilter
     ordering_fields = ["created_at", "stage_changed_at", "company_name"]
 
-    def create(self, request, *args, **kwargs):
-        tenant = request._request.tenant
-        serializer = ProspectInSerializer(data=request.data, tenant=tenant)
-        serializer.is_valid(raise_exception=True)
-        try:
-            prospect = recruitment_services.prospect_create(
-                tenant=tenant, actor=_actor(request), **serializer.validated_data
-            )
-        except DjangoValidationError as error:
-            _raise_drf(error)
-        return Response(ProspectOutSerializer(prospect).data, status=status.HTTP_201_CREATED)
+    def service_create(self, *, tenant, actor, fields):
+        return recruitment_services.prospect_create(tenant=tenant, actor=actor, **fields)
 
 
 @extend_schema_view(
@@ -667,22 +664,14 @@ class ActivityQuerysetMixin(PermByMethodMixin, TenantQuerysetMixin):
     get=extend_schema(responses=ActivityOutSerializer),
     post=extend_schema(request=ActivityInSerializer, responses={201: ActivityOutSerializer}),
 )
-class ActivityListView(ActivityQuerysetMixin, generics.ListCreateAPIView):
+class ActivityListView(ActivityQuerysetMixin, ServiceCreateMixin, generics.ListCreateAPIView):
     serializer_class = ActivityOutSerializer
+    in_serializer_class = ActivityInSerializer
     filterset_class = ActivityFilter
     ordering_fields = ["occurred_on", "created_at"]
 
-    def create(self, request, *args, **kwargs):
-        tenant = request._request.tenant
-        serializer = ActivityInSerializer(data=request.data, tenant=tenant)
-        serializer.is_valid(raise_exception=True)
-        try:
-            activity = engagement_services.activity_log(
-                tenant=tenant, actor=_actor(request), **serializer.validated_data
-            )
-        except DjangoValidationError as error:
-            _raise_drf(error)
-        return Response(ActivityOutSerializer(activity).data, status=status.HTTP_201_CREATED)
+    def service_create(self, *, tenant, actor, fields):
+        return engagement_services.activity_log(tenant=tenant, actor=actor, **fields)
 
 
 @extend_schema_view(
