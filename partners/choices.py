@@ -144,3 +144,12 @@ class ProspectSource(models.TextChoices):
     FORMER_EMPLOYEE = "former_employee", _("Former employee")
     INBOUND_APPLICATION = "inbound_application", _("Inbound application")
     EVENT = "event", _("Event")
+
+
+class PortalProfileGroup(models.TextChoices):
+    """Parts of their company profile a tenant may let partner admins change in the portal."""
+
+    ADDRESS = "address", _("Postal address")
+    WEBSITE = "website", _("Website")
+    REGISTRATION_NUMBER = "registration_number", _("Registration number (T-number)")
+    BANK_ACCOUNT = "bank_account", _("Bank account for payouts")

@@ -20,6 +20,7 @@ from partners.choices import (
     EntityKind,
     Industry,
     PartnerStatus,
+    PortalProfileGroup,
     Prefecture,
     Priority,
     ProspectSource,
@@ -567,3 +568,23 @@ class PartnerPersona(TenantModel):
         verbose_name = _("partner persona")
         verbose_name_plural = _("partner personas")
         constraints = [models.UniqueConstraint(fields=["tenant"], name="persona_one_per_tenant")]
+
+
+class PortalSettings(TenantModel):
+    """What partner admins may change about their own company in the portal (one row per
+    tenant; a tenant without one lets them change every group, the default)."""
+
+    editable_profile = _choices_array(
+        models.CharField(max_length=32, choices=PortalProfileGroup.choices),
+        _("what partner admins may change"),
+    )
+
+    class Meta:
+        verbose_name = _("partner portal settings")
+        verbose_name_plural = _("partner portal settings")
+        constraints = [
+            models.UniqueConstraint(fields=["tenant"], name="portal_settings_one_per_tenant")
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Partner portal settings"))

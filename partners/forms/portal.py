@@ -4,24 +4,32 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
-from partners.models import Partner
-from partners.services.portal import PORTAL_EDITABLE_FIELDS
+from partners.choices import PortalProfileGroup
+from partners.models import FINANCE_ONLY_FIELDS, Partner
+from partners.services.portal import PROFILE_FIELDS
 
 
 class CompanyProfileForm(forms.ModelForm):
+    """The parts of their company a partner admin may change: `editable` (the tenant's
+    choice, see selectors.portal) keeps only those fields."""
+
     class Meta:
         model = Partner
-        fields = list(PORTAL_EDITABLE_FIELDS)
+        fields = [*PROFILE_FIELDS, *FINANCE_ONLY_FIELDS]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, editable: tuple[str, ...], **kwargs):
         super().__init__(*args, **kwargs)
+        for name in list(self.fields):
+            if name not in editable:
+                del self.fields[name]
         for field in self.fields.values():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs.setdefault("class", css)
-        self.fields["account_number"].help_text = _("7 digits.")
-        self.fields["account_holder_kana"].help_text = _(
-            "As printed on the passbook, in half-width katakana."
-        )
+        if "account_number" in self.fields:
+            self.fields["account_number"].help_text = _("7 digits.")
+            self.fields["account_holder_kana"].help_text = _(
+                "As printed on the passbook, in half-width katakana."
+            )
 
     def changed_fields(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.fields}
@@ -47,3 +55,16 @@ class RepInviteForm(forms.Form):
         for field in self.fields.values():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs.setdefault("class", css)
+
+
+class PortalSettingsForm(forms.Form):
+    editable_profile = forms.MultipleChoiceField(
+        label=_("Partner admins may change"),
+        choices=PortalProfileGroup.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        help_text=_(
+            "Unticked parts are shown to partner admins read-only; your partner managers keep "
+            "them up to date."
+        ),
+    )

@@ -16,19 +16,21 @@ from accounts.models import Invitation, Membership, Tenant, User
 from accounts.roles import Role
 from accounts.tenancy import tenant_context
 from accounts.urls_helpers import tenant_reverse
-from partners.models import FINANCE_ONLY_FIELDS, Partner, PartnerRep
-
-# What a partner admin may change about their own company (the tenant's allow-list).
-PROFILE_FIELDS = (
-    "postal_code",
-    "prefecture",
-    "city",
-    "street_address",
-    "building",
-    "website",
-    "registration_number",
+from partners.choices import PortalProfileGroup
+from partners.models import FINANCE_ONLY_FIELDS, Partner, PartnerRep, PortalSettings
+from partners.selectors.portal import (
+    PROFILE_GROUP_FIELDS,
+    portal_editable_fields,
+    portal_editable_groups,
 )
-PORTAL_EDITABLE_FIELDS = PROFILE_FIELDS + FINANCE_ONLY_FIELDS
+
+# The profile fields (not the bank account) a tenant may open to partner admins.
+PROFILE_FIELDS = tuple(
+    name
+    for group, names in PROFILE_GROUP_FIELDS.items()
+    if group != PortalProfileGroup.BANK_ACCOUNT
+    for name in names
+)
 INVITE_ROLES = (Role.PARTNER_REP, Role.PARTNER_ADMIN)
 
 register_action_labels(
@@ -36,6 +38,7 @@ register_action_labels(
         "partner.portal_updated": _("Company profile changed in the portal"),
         "partner_rep.linked": _("Rep linked to a portal login"),
         "partner_rep.deactivated": _("Rep deactivated in the portal"),
+        "portal_settings.changed": _("Partner portal settings changed"),
     }
 )
 
@@ -48,9 +51,8 @@ def mask_account_number(number: str) -> str:
 
 
 def _partner_url(tenant: Tenant, partner: Partner) -> str:
-    # E-mails need absolute links; PRM_SITE_URL (e.g. https://prm.example.com) names the host.
-    path = tenant_reverse(tenant, "partner_detail", partner_id=partner.pk)
-    return getattr(settings, "PRM_SITE_URL", "").rstrip("/") + path
+    # E-mails need absolute links and run after the commit, away from the request.
+    return settings.PRM_SITE_URL + tenant_reverse(tenant, "partner_detail", partner_id=partner.pk)
 
 
 def _notify_finance_bank_change(*, tenant: Tenant, partner_id: int, actor_email: str) -> None:
@@ -86,12 +88,21 @@ def _notify_finance_bank_change(*, tenant: Tenant, partner_id: int, actor_email:
 def portal_company_update(
     *, tenant: Tenant, actor: User, partner: Partner, fields: dict[str, Any]
 ) -> Partner:
-    """Save the allowed profile and bank fields; a bank change notifies finance."""
+    """Save the profile and bank fields the tenant lets partner admins change; a bank change
+    notifies finance."""
     if partner.tenant_id != tenant.pk:
         raise ValidationError(_("This partner belongs to another tenant."))
-    unknown = sorted(set(fields) - set(PORTAL_EDITABLE_FIELDS))
-    if unknown:
-        raise ValueError(f"fields not editable in the portal: {', '.join(unknown)}")
+    closed = sorted(set(fields) - set(portal_editable_fields(tenant=tenant)))
+    if closed:
+        # SECURITY(tenant): the form only offers the open fields; a forged POST ends here.
+        raise ValidationError(
+            _("Your partner manager keeps these details up to date: %(fields)s.")
+            % {
+                "fields": ", ".join(
+                    str(Partner._meta.get_field(name).verbose_name) for name in closed
+                )
+            }
+        )
     partner = Partner.objects.select_for_update().get(tenant=tenant, pk=partner.pk)
     changes = field_changes(partner, list(fields), fields)
     if not changes:
@@ -225,3 +236,31 @@ def portal_rep_deactivate(
     if membership is not None and membership.is_active and membership.tenant_id == tenant.pk:
         account_services.membership_deactivate(tenant=tenant, actor=actor, membership=membership)
     return rep
+
+
+@transaction.atomic
+def portal_settings_save(
+    *, tenant: Tenant, actor: User, editable_profile: list[str]
+) -> PortalSettings:
+    """Choose what partner admins may change about their company in the portal."""
+    unknown = sorted(set(editable_profile) - set(PortalProfileGroup.values))
+    if unknown:
+        raise ValidationError({"editable_profile": _("Choose among the listed parts.")})
+    wanted = [group for group in PortalProfileGroup.values if group in editable_profile]
+    before = portal_editable_groups(tenant=tenant)
+    portal_settings = PortalSettings.objects.select_for_update().filter(tenant=tenant).first()
+    if portal_settings is None:
+        portal_settings = PortalSettings(tenant=tenant)
+    elif before == wanted:
+        return portal_settings
+    portal_settings.editable_profile = wanted
+    portal_settings.save()
+    if before != wanted:
+        audit_record(
+            tenant=tenant,
+            actor=actor,
+            action="portal_settings.changed",
+            target=portal_settings,
+            changes={"editable_profile": [before, wanted]},
+        )
+    return portal_settings

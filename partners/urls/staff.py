@@ -25,6 +25,7 @@ urlpatterns = [
     path("partners/reps/<int:rep_id>/edit/", staff.rep_edit, name="rep_edit"),
     path("partners/reps/<int:rep_id>/leave/", staff.rep_leave, name="rep_leave"),
     path("settings/partner-types/", staff.partner_type_list, name="partner_type_list"),
+    path("settings/partner-portal/", staff.portal_settings_edit, name="portal_settings_edit"),
     path(
         "settings/partner-types/<int:partner_type_id>/rename/",
         staff.partner_type_rename,

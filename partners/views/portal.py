@@ -15,6 +15,7 @@ from partners.access import portal_partner
 from partners.forms.portal import CompanyProfileForm, RepInviteForm
 from partners.models import PartnerRep
 from partners.selectors.directory import rep_get
+from partners.selectors.portal import portal_editable_fields
 from partners.services import portal as services
 
 
@@ -49,6 +50,7 @@ def portal_company(request, tenant_slug):
             "partner": partner,
             "summary": summary,
             "masked_account_number": services.mask_account_number(partner.account_number),
+            "may_edit_profile": bool(portal_editable_fields(tenant=request.tenant)),
         },
     )
 
@@ -57,7 +59,10 @@ def portal_company(request, tenant_slug):
 @require_http_methods(["GET", "POST"])
 def portal_company_edit(request, tenant_slug):
     partner = portal_partner(request)
-    form = CompanyProfileForm(request.POST or None, instance=partner)
+    editable = portal_editable_fields(tenant=request.tenant)
+    form = CompanyProfileForm(request.POST or None, instance=partner, editable=editable)
+    if request.method == "POST" and not editable:
+        form.add_error(None, _("Your partner manager keeps your company profile up to date."))
     if request.method == "POST" and form.is_valid():
         fields = form.changed_fields()
         partner.refresh_from_db()
@@ -79,6 +84,8 @@ def portal_company_edit(request, tenant_slug):
             "partner": partner,
             "form": form,
             "profile_fields": services.PROFILE_FIELDS,
+            "profile_open": any(name in services.PROFILE_FIELDS for name in form.fields),
+            "bank_open": any(name not in services.PROFILE_FIELDS for name in form.fields),
         },
     )
 

@@ -26,10 +26,13 @@ from partners.forms.directory import (
     RepLeaveForm,
     StatusChangeForm,
 )
+from partners.forms.portal import PortalSettingsForm
 from partners.models import FINANCE_ONLY_FIELDS
 from partners.selectors import directory as selectors
+from partners.selectors.portal import portal_editable_groups
 from partners.services import directory as services
 from partners.services import imports
+from partners.services import portal as portal_services
 
 IMPORT_TTL_SECONDS = 60 * 60
 
@@ -592,3 +595,32 @@ def partner_type_delete(request, tenant_slug, partner_type_id):
     else:
         messages.success(request, _("Partner type deleted."))
     return redirect(tenant_reverse(tenant, "partner_type_list"))
+
+
+@tenant_view(audience="staff", perm=Perm.TENANT_SETTINGS_MANAGE)
+@require_http_methods(["GET", "POST"])
+def portal_settings_edit(request, tenant_slug):
+    """What partner admins may change about their own company in the portal."""
+    tenant = request.tenant
+    form = PortalSettingsForm(
+        request.POST if request.method == "POST" else None,
+        initial={"editable_profile": portal_editable_groups(tenant=tenant)},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            portal_services.portal_settings_save(
+                tenant=tenant,
+                actor=request.user,
+                editable_profile=form.cleaned_data["editable_profile"],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Partner portal settings saved."))
+            return redirect(tenant_reverse(tenant, "portal_settings_edit"))
+    return render(
+        request,
+        "partners/staff/portal_settings.html",
+        {"nav": "settings", "tab": "partner_portal", "form": form},
+        status=400 if form.is_bound and form.errors else 200,
+    )

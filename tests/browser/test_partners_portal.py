@@ -4,6 +4,7 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
+from accounts.models import AuditEvent
 from accounts.roles import Role
 from partners.models import Partner
 from tests.factories.partners import PartnerFactory, PartnerRepFactory, portal_membership_for
@@ -72,3 +73,38 @@ def test_partner_admin_invites_a_rep_and_edits_the_bank_account(
     with unscoped():
         assert Partner.objects.get(pk=partner.pk).account_number == "1234567"
     screenshot(page, "portal-company-saved", share=True)
+
+
+def test_vendor_admin_closes_the_bank_account_to_partner_admins(
+    page, new_context, server, login, tenant, member_factory, with_totp, unscoped, screenshot
+):
+    partner = PartnerFactory(tenant=tenant, legal_name="株式会社クローズド", display_name="")
+    partner_admin, _rep = portal_membership_for(partner, role=Role.PARTNER_ADMIN)
+    vendor_admin = member_factory(tenant, Role.VENDOR_ADMIN)
+
+    login(page, vendor_admin.user, totp_secret=with_totp(vendor_admin.user))
+    page.locator("nav.sidebar").get_by_role("link", name="Settings").click()
+    page.locator(".nav-tabs").get_by_role("link", name="Partner portal").click()
+    expect(page).to_have_url(f"{server}/{tenant.slug}/settings/partner-portal/")
+    bank = page.get_by_label("Bank account for payouts")
+    expect(bank).to_be_checked()  # every part is open until the tenant chooses
+    bank.uncheck()
+    page.get_by_role("button", name="Save").click()
+
+    expect(page.get_by_role("alert").first).to_contain_text("saved")
+    expect(page.get_by_label("Bank account for payouts")).not_to_be_checked()
+    expect(page.get_by_label("Postal address")).to_be_checked()
+    screenshot(page, "portal-settings", share=True)
+
+    portal = new_context().new_page()
+    login(portal, partner_admin.user)
+    portal.goto(f"{server}/{tenant.slug}/portal/company/edit/")
+    expect(portal.get_by_label("City")).to_be_visible()
+    expect(portal.get_by_label("Account number")).to_have_count(0)
+    portal.get_by_label("City").fill("大阪市")
+    portal.get_by_role("button", name="Save").click()
+
+    expect(portal).to_have_url(f"{server}/{tenant.slug}/portal/company/")
+    with unscoped():
+        assert Partner.objects.get(pk=partner.pk).city == "大阪市"
+        assert AuditEvent.objects.filter(action="portal_settings.changed").count() == 1

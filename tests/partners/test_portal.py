@@ -2,12 +2,16 @@
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django_scopes import scopes_disabled
 
 from accounts import services as account_services
 from accounts.models import AuditEvent, Invitation, Membership
 from accounts.roles import Role
-from partners.models import Partner, PartnerRep
+from partners.models import Partner, PartnerRep, PortalSettings
+from partners.selectors import portal as portal_selectors
+from partners.services import portal as services
 from tests.factories.accounts import UserFactory
 from tests.factories.partners import PartnerFactory, PartnerRepFactory, portal_membership_for
 
@@ -266,3 +270,106 @@ def test_another_partners_rep_is_404(tenant, partner_admin, client_for, unscoped
     assert response.status_code == 404
     with unscoped():
         assert PartnerRep.objects.get(pk=other.pk).is_active
+
+
+# --- the tenant's allow-list of what partner admins may change --------------------------------
+
+
+def test_every_part_is_open_until_the_tenant_chooses(tenant, in_tenant):
+    with in_tenant(tenant):
+        assert portal_selectors.portal_editable_groups(tenant=tenant) == [
+            "address",
+            "website",
+            "registration_number",
+            "bank_account",
+        ]
+
+
+def test_settings_save_is_audited_and_unchanged_saves_are_not(tenant, admin_member, in_tenant):
+    with in_tenant(tenant):
+        services.portal_settings_save(
+            tenant=tenant, actor=admin_member.user, editable_profile=["website", "address"]
+        )
+        services.portal_settings_save(
+            tenant=tenant, actor=admin_member.user, editable_profile=["address", "website"]
+        )
+        fields = portal_selectors.portal_editable_fields(tenant=tenant)
+
+    assert fields == ("postal_code", "prefecture", "city", "street_address", "building", "website")
+    with scopes_disabled():
+        event = AuditEvent.objects.get(action="portal_settings.changed")
+    assert event.changes["editable_profile"] == [
+        ["address", "website", "registration_number", "bank_account"],
+        ["address", "website"],
+    ]
+
+
+def test_closed_bank_account_is_neither_shown_nor_saved(
+    tenant, partner, partner_admin, admin_member, client_for, in_tenant, unscoped
+):
+    with in_tenant(tenant):
+        services.portal_settings_save(
+            tenant=tenant, actor=admin_member.user, editable_profile=["address"]
+        )
+    client = client_for(partner_admin)
+
+    form_page = client.get(url(tenant, "portal_company_edit")).content.decode()
+    forged = client.post(
+        url(tenant, "portal_company_edit"), profile_body(partner, **BANK, website="")
+    )
+
+    assert 'name="city"' in form_page
+    assert 'name="account_number"' not in form_page
+    assert 'name="website"' not in form_page
+    assert forged.status_code == 302  # the address saves; the unoffered fields are ignored
+    with unscoped():
+        saved = Partner.objects.get(pk=partner.pk)
+    assert (saved.city, saved.account_number) == ("千代田区", "")
+    assert mail.outbox == []  # no bank change, so no e-mail to finance
+
+
+def test_service_refuses_a_closed_field(tenant, partner, partner_admin, admin_member, in_tenant):
+    with in_tenant(tenant):
+        services.portal_settings_save(
+            tenant=tenant, actor=admin_member.user, editable_profile=["address"]
+        )
+        with pytest.raises(ValidationError, match="account number"):
+            services.portal_company_update(
+                tenant=tenant,
+                actor=partner_admin.user,
+                partner=partner,
+                fields={"account_number": "7654321"},
+            )
+
+
+def test_nothing_open_means_no_edit_button_and_a_clear_note(
+    tenant, partner, partner_admin, admin_member, client_for, in_tenant
+):
+    with in_tenant(tenant):
+        services.portal_settings_save(tenant=tenant, actor=admin_member.user, editable_profile=[])
+    client = client_for(partner_admin)
+
+    company = client.get(url(tenant, "portal_company")).content.decode()
+    edit = client.get(url(tenant, "portal_company_edit")).content.decode()
+
+    assert url(tenant, "portal_company_edit") not in company
+    assert 'data-testid="profile-closed"' in edit
+
+
+def test_only_vendor_admins_change_the_portal_settings(
+    tenant, admin_member, manager_member, fresh_client_for, unscoped
+):
+    as_manager = fresh_client_for(manager_member).post(
+        url(tenant, "portal_settings_edit"), {"editable_profile": ["address"]}
+    )
+    as_admin = fresh_client_for(admin_member).post(
+        url(tenant, "portal_settings_edit"), {"editable_profile": ["address", "bank_account"]}
+    )
+
+    assert as_manager.status_code == 403
+    assert as_admin.status_code == 302
+    with unscoped():
+        assert PortalSettings.objects.get(tenant=tenant).editable_profile == [
+            "address",
+            "bank_account",
+        ]
