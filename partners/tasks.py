@@ -7,11 +7,12 @@ DIGEST_LOCAL_HOUR. DigestDelivery makes every later run that day (and any retry)
 from datetime import date
 
 from celery import shared_task
+from django.utils import timezone
 
 from accounts.models import Membership, Tenant
 from accounts.tasks import TenantTask
 from accounts.tenancy import tenant_context
-from partners.selectors.engagement import digest_recipients, tenant_today
+from partners.selectors.engagement import digest_recipients, tenant_now
 from partners.services.engagement import due_digest_send
 
 DIGEST_LOCAL_HOUR = 8
@@ -21,15 +22,12 @@ DIGEST_LOCAL_HOUR = 8
 def due_digest_fanout_task() -> int:
     """One due_digest_task per manager with due partners, in every tenant whose local time is
     past the digest hour. Returns how many were queued."""
-    from django.utils import timezone
-
     queued = 0
     for tenant in Tenant.objects.order_by("pk"):
         now = timezone.now()
-        local_now = timezone.localtime(now, timezone=_zone(tenant))
-        if local_now.hour < DIGEST_LOCAL_HOUR:
+        if tenant_now(tenant, now).hour < DIGEST_LOCAL_HOUR:
             continue
-        today = tenant_today(tenant, now)
+        today = tenant_now(tenant, now).date()
         # The tenant's own scope and RLS setting, exactly as a request would have.
         with tenant_context(tenant):
             recipient_ids = [m.pk for m in digest_recipients(tenant=tenant, today=today)]
@@ -39,12 +37,6 @@ def due_digest_fanout_task() -> int:
             )
             queued += 1
     return queued
-
-
-def _zone(tenant: Tenant):
-    import zoneinfo
-
-    return zoneinfo.ZoneInfo(tenant.time_zone)
 
 
 @shared_task(

@@ -25,17 +25,17 @@ def _english_outside_requests():
 
 
 @pytest.fixture(autouse=True)
-def _isolated_cache(settings, worker_id):
-    # Parallel workers share one Redis; give each its own key space (rate limits, sessions).
-    settings.CACHES = {
-        "default": {**settings.CACHES["default"], "KEY_PREFIX": f"prm-test-{worker_id}"}
-    }
+def _isolated_cache(settings):
+    # Parallel workers, and other test runs on the same machine, share one Redis: each process
+    # gets its own key space (rate limits, sessions, import previews).
+    prefix = f"prm-test-{os.getpid()}"
+    settings.CACHES = {"default": {**settings.CACHES["default"], "KEY_PREFIX": prefix}}
     from django.core.cache import cache
 
     # Delete this worker's keys only: cache.clear() would FLUSHDB the shared Redis database,
     # wiping other workers' keys and the Celery broker's queues under a running test worker.
     client = cache._cache.get_client(write=True)
-    keys = list(client.scan_iter(match=f"prm-test-{worker_id}:*", count=1000))
+    keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
     if keys:
         client.delete(*keys)
 

@@ -20,6 +20,8 @@ from django.db.models import (
     Value,
     When,
 )
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -76,19 +78,12 @@ def cadence_rules(*, tenant: Tenant) -> dict[str, Cadence]:
 
 
 def partner_page_path(tenant: Tenant, partner_id: int) -> str:
-    """The partner's page; until the directory's page exists, the activity page stands in."""
-    from django.urls import NoReverseMatch, reverse
-
-    kwargs = {"tenant_slug": tenant.slug, "partner_id": partner_id}
-    try:
-        return reverse("partner_detail", kwargs=kwargs)
-    except NoReverseMatch:
-        return reverse("partner_activities", kwargs=kwargs)
+    return reverse("partner_detail", kwargs={"tenant_slug": tenant.slug, "partner_id": partner_id})
 
 
-def tenant_today(tenant: Tenant, now: datetime | None = None) -> date:
-    """The date in the tenant's own time zone (a digest goes out by the tenant's calendar)."""
-    return timezone.localtime(now or timezone.now(), zoneinfo.ZoneInfo(tenant.time_zone)).date()
+def tenant_now(tenant: Tenant, now: datetime | None = None) -> datetime:
+    """The time on the tenant's own clock (a digest goes out by the tenant's calendar)."""
+    return timezone.localtime(now or timezone.now(), zoneinfo.ZoneInfo(tenant.time_zone))
 
 
 # --- Activity timeline ------------------------------------------------------------------------
@@ -105,8 +100,6 @@ def partner_activities(*, tenant: Tenant, partner: Partner) -> QuerySet[Activity
 
 
 def activity_get(*, tenant: Tenant, partner: Partner, activity_id: int) -> Activity:
-    from django.shortcuts import get_object_or_404
-
     # SECURITY(tenant): the activity must belong to this tenant and to this partner.
     return get_object_or_404(
         Activity.objects.filter(tenant=tenant, partner=partner), pk=activity_id

@@ -1,6 +1,8 @@
 """Reads for the partner portal: what a tenant lets partner admins change."""
 
-from accounts.models import Tenant
+from django.utils import timezone
+
+from accounts.models import Invitation, Tenant
 from partners.choices import PortalProfileGroup
 from partners.models import FINANCE_ONLY_FIELDS, PortalSettings
 
@@ -25,3 +27,18 @@ def portal_editable_fields(*, tenant: Tenant) -> tuple[str, ...]:
     """The Partner fields partner admins of `tenant` may change, in form order."""
     groups = portal_editable_groups(tenant=tenant)
     return tuple(name for group in groups for name in PROFILE_GROUP_FIELDS[group])
+
+
+def pending_invitation_emails(*, tenant: Tenant, emails: list[str]) -> set[str]:
+    """Which of `emails` (lower-cased) hold an invitation to `tenant` that can still be
+    accepted: the portal shows those reps as "invitation pending"."""
+    if not emails:
+        return set()
+    open_invitations = Invitation.objects.filter(
+        tenant=tenant,
+        email__in=[email.lower() for email in emails],
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    )
+    return {email.lower() for email in open_invitations.values_list("email", flat=True)}

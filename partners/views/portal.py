@@ -15,7 +15,7 @@ from partners.access import portal_partner
 from partners.forms.portal import CompanyProfileForm, RepInviteForm
 from partners.models import PartnerRep
 from partners.selectors.directory import rep_get
-from partners.selectors.portal import portal_editable_fields
+from partners.selectors.portal import pending_invitation_emails, portal_editable_fields
 from partners.services import portal as services
 
 
@@ -107,20 +107,10 @@ def portal_reps(request, tenant_slug):
             | Q(department__icontains=query)
         )
     page = paginate(request, reps.order_by("-is_active", "full_name", "pk"))
-    pending = set()
-    emails = [rep.email.lower() for rep in page if rep.email and rep.membership_id is None]
-    if emails:
-        from accounts.models import Invitation
-
-        pending = {
-            email.lower()
-            for email in Invitation.objects.filter(
-                tenant=request.tenant,
-                email__in=emails,
-                accepted_at__isnull=True,
-                revoked_at__isnull=True,
-            ).values_list("email", flat=True)
-        }
+    pending = pending_invitation_emails(
+        tenant=request.tenant,
+        emails=[rep.email for rep in page if rep.email and rep.membership_id is None],
+    )
     rows = [
         {
             "rep": rep,

@@ -1,9 +1,12 @@
 """Portal: a partner admin edits their company profile and manages its reps."""
 
+from datetime import timedelta
+
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from accounts import services as account_services
@@ -12,7 +15,7 @@ from accounts.roles import Role
 from partners.models import Partner, PartnerRep, PortalSettings
 from partners.selectors import portal as portal_selectors
 from partners.services import portal as services
-from tests.factories.accounts import UserFactory
+from tests.factories.accounts import InvitationFactory, UserFactory
 from tests.factories.partners import PartnerFactory, PartnerRepFactory, portal_membership_for
 
 BANK = {
@@ -373,3 +376,23 @@ def test_only_vendor_admins_change_the_portal_settings(
             "address",
             "bank_account",
         ]
+
+
+def test_pending_invitations_are_the_open_ones_of_this_tenant(tenant, other_tenant, in_tenant):
+    InvitationFactory(tenant=tenant, email="open@partner.example.test")
+    InvitationFactory(
+        tenant=tenant,
+        email="expired@partner.example.test",
+        expires_at=timezone.now() - timedelta(minutes=1),
+    )
+    InvitationFactory(tenant=other_tenant, email="elsewhere@partner.example.test")
+    asked = [
+        "Open@Partner.example.test",
+        "expired@partner.example.test",
+        "elsewhere@partner.example.test",
+    ]
+
+    with in_tenant(tenant):
+        pending = portal_selectors.pending_invitation_emails(tenant=tenant, emails=asked)
+
+    assert pending == {"open@partner.example.test"}
