@@ -13,7 +13,6 @@ Writes go through the services; another tenant's or partner's object answers 404
 
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -107,6 +106,36 @@ class ServiceCreateMixin:
         except DjangoValidationError as error:
             _raise_drf(error)
         return Response(self.get_serializer(created).data, status=status.HTTP_201_CREATED)
+
+
+class ServiceUpdateMixin:
+    """PUT/PATCH for a detail view: the object comes from the view's tenant (and partner)
+    queryset, `in_serializer_class` validates the body, `service_update` writes through the
+    app's service, and the view's output serializer answers. A service's ValidationError
+    becomes a 400 naming the field."""
+
+    in_serializer_class: type[serializers.Serializer]
+
+    def service_update(self, *, tenant, actor, instance, fields: dict):
+        raise NotImplementedError
+
+    def update(self, request, *args, **kwargs):
+        tenant = request._request.tenant
+        instance = self.get_object()
+        serializer = self.in_serializer_class(
+            instance, data=request.data, partial=kwargs.pop("partial", False), tenant=tenant
+        )
+        serializer.is_valid(raise_exception=True)
+        try:
+            updated = self.service_update(
+                tenant=tenant,
+                actor=_actor(request),
+                instance=instance,
+                fields=dict(serializer.validated_data),
+            )
+        except DjangoValidationError as error:
+            _raise_drf(error)
+        return Response(self.get_serializer(updated).data)
 
 
 # --- partners ---------------------------------------------------------------------------------
@@ -281,27 +310,17 @@ class PartnerListView(PartnerQuerysetMixin, ServiceCreateMixin, generics.ListCre
     put=extend_schema(request=PartnerInSerializer, responses=PartnerOutSerializer),
     patch=extend_schema(request=PartnerInSerializer, responses=PartnerOutSerializer),
 )
-class PartnerDetailView(PartnerQuerysetMixin, generics.RetrieveUpdateAPIView):
+class PartnerDetailView(PartnerQuerysetMixin, ServiceUpdateMixin, generics.RetrieveUpdateAPIView):
     serializer_class = PartnerOutSerializer
+    in_serializer_class = PartnerInSerializer
     lookup_url_kwarg = "partner_id"
 
-    def update(self, request, *args, **kwargs):
-        partial = kwargs.pop("partial", False)
-        tenant = request._request.tenant
-        partner = self.get_object()
-        serializer = PartnerInSerializer(partner, data=request.data, partial=partial, tenant=tenant)
-        serializer.is_valid(raise_exception=True)
-        fields = dict(serializer.validated_data)
+    def service_update(self, *, tenant, actor, instance, fields):
         self._check_bank_write(fields)
         fields.pop("status", None)  # status changes have their own history (staff pages)
-        try:
-            partner = directory_services.partner_update(
-                tenant=tenant, actor=_actor(request), partner=partner, fields=fields
-            )
-        except DjangoValidationError as error:
-            _raise_drf(error)
-        out = PartnerOutSerializer(partner, context=self.get_serializer_context())
-        return Response(out.data)
+        return directory_services.partner_update(
+            tenant=tenant, actor=actor, partner=instance, fields=fields
+        )
 
 
 def _actor(request):
@@ -398,26 +417,17 @@ class RepListView(RepQuerysetMixin, ServiceCreateMixin, generics.ListCreateAPIVi
     put=extend_schema(request=RepInSerializer, responses=RepOutSerializer),
     patch=extend_schema(request=RepInSerializer, responses=RepOutSerializer),
 )
-class RepDetailView(RepQuerysetMixin, generics.RetrieveUpdateAPIView):
+class RepDetailView(RepQuerysetMixin, ServiceUpdateMixin, generics.RetrieveUpdateAPIView):
     serializer_class = RepOutSerializer
+    in_serializer_class = RepInSerializer
     lookup_url_kwarg = "rep_id"
 
-    def update(self, request, *args, **kwargs):
-        partial = kwargs.pop("partial", False)
-        tenant = request._request.tenant
-        rep = self.get_object()
-        serializer = RepInSerializer(rep, data=request.data, partial=partial, tenant=tenant)
-        serializer.is_valid(raise_exception=True)
-        fields = dict(serializer.validated_data)
-        if fields.pop("partner", rep.partner) != rep.partner:
+    def service_update(self, *, tenant, actor, instance, fields):
+        if fields.pop("partner", instance.partner) != instance.partner:
             raise ValidationError({"partner": [_("A rep cannot move to another partner.")]})
-        try:
-            rep = directory_services.rep_update(
-                tenant=tenant, actor=_actor(request), rep=rep, fields=fields
-            )
-        except DjangoValidationError as error:
-            _raise_drf(error)
-        return Response(RepOutSerializer(rep).data)
+        return directory_services.rep_update(
+            tenant=tenant, actor=actor, rep=instance, fields=fields
+        )
 
 
 # --- prospects (staff only) -------------------------------------------------------------------
@@ -541,40 +551,21 @@ class ProspectListView(ProspectQuerysetMixin, ServiceCreateMixin, generics.ListC
     put=extend_schema(request=ProspectChangeSerializer, responses=ProspectOutSerializer),
     patch=extend_schema(request=ProspectChangeSerializer, responses=ProspectOutSerializer),
 )
-class ProspectDetailView(ProspectQuerysetMixin, generics.RetrieveUpdateAPIView):
+class ProspectDetailView(ProspectQuerysetMixin, ServiceUpdateMixin, generics.RetrieveUpdateAPIView):
     serializer_class = ProspectOutSerializer
+    in_serializer_class = ProspectChangeSerializer
     lookup_url_kwarg = "prospect_id"
 
-    def update(self, request, *args, **kwargs):
-        partial = kwargs.pop("partial", False)
-        tenant = request._request.tenant
-        prospect = self.get_object()
-        serializer = ProspectChangeSerializer(
-            prospect, data=request.data, partial=partial, tenant=tenant
+    def service_update(self, *, tenant, actor, instance, fields):
+        return recruitment_services.prospect_change(
+            tenant=tenant,
+            actor=actor,
+            prospect=instance,
+            to_stage=fields.pop("stage", instance.stage),
+            lost_reason=fields.pop("lost_reason", None),
+            lost_note=fields.pop("lost_note", ""),
+            fields=fields,
         )
-        serializer.is_valid(raise_exception=True)
-        fields = dict(serializer.validated_data)
-        to_stage = fields.pop("stage", prospect.stage)
-        lost_reason = fields.pop("lost_reason", None)
-        lost_note = fields.pop("lost_note", "")
-        try:
-            # One savepoint: a refused stage change must not leave the field edits behind.
-            with transaction.atomic():
-                prospect = recruitment_services.prospect_update(
-                    tenant=tenant, actor=_actor(request), prospect=prospect, fields=fields
-                )
-                if to_stage != prospect.stage:
-                    prospect = recruitment_services.prospect_stage_change(
-                        tenant=tenant,
-                        actor=_actor(request),
-                        prospect=prospect,
-                        to_stage=to_stage,
-                        lost_reason=lost_reason,
-                        lost_note=lost_note,
-                    )
-        except DjangoValidationError as error:
-            _raise_drf(error)
-        return Response(ProspectOutSerializer(prospect).data)
 
 
 # --- activities (staff only) ------------------------------------------------------------------
@@ -679,28 +670,17 @@ class ActivityListView(ActivityQuerysetMixin, ServiceCreateMixin, generics.ListC
     put=extend_schema(request=ActivityChangeSerializer, responses=ActivityOutSerializer),
     patch=extend_schema(request=ActivityChangeSerializer, responses=ActivityOutSerializer),
 )
-class ActivityDetailView(ActivityQuerysetMixin, generics.RetrieveUpdateAPIView):
+class ActivityDetailView(ActivityQuerysetMixin, ServiceUpdateMixin, generics.RetrieveUpdateAPIView):
     serializer_class = ActivityOutSerializer
+    in_serializer_class = ActivityChangeSerializer
     lookup_url_kwarg = "activity_id"
 
-    def update(self, request, *args, **kwargs):
-        partial = kwargs.pop("partial", False)
-        tenant = request._request.tenant
-        activity = self.get_object()
-        serializer = ActivityChangeSerializer(data=request.data, partial=partial)
-        serializer.is_valid(raise_exception=True)
-        actor = _actor(request)
-        try:
-            activity = engagement_services.activity_update(
-                tenant=tenant,
-                actor=actor,
-                membership=getattr(request._request, "membership", None) if actor else None,
-                activity=activity,
-                fields=dict(serializer.validated_data),
-            )
-        except DjangoValidationError as error:
-            _raise_drf(error)
-        return Response(ActivityOutSerializer(activity).data)
+    def service_update(self, *, tenant, actor, instance, fields):
+        # A person's own membership decides whether they may change it; a key has none.
+        membership = getattr(self.request._request, "membership", None) if actor else None
+        return engagement_services.activity_update(
+            tenant=tenant, actor=actor, membership=membership, activity=instance, fields=fields
+        )
 
 
 __all__ = [

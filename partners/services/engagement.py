@@ -232,7 +232,7 @@ def activity_update(
     unknown = sorted(set(fields) - {*ACTIVITY_FIELDS, "staff_attendee_ids", "rep_attendee_ids"})
     if unknown:
         raise ValueError(f"unknown activity fields: {', '.join(unknown)}")
-    if actor is not None and not activity_may_delete(
+    if actor is not None and not activity_may_change(
         activity=activity, actor=actor, membership=membership
     ):
         raise ValidationError(_("Only the person who logged an activity can change it."))
@@ -273,8 +273,8 @@ def activity_update(
     return activity
 
 
-def activity_may_delete(*, activity: Activity, actor: User, membership: Membership | None) -> bool:
-    """Whoever logged an activity may delete it; a vendor admin may delete any."""
+def activity_may_change(*, activity: Activity, actor: User, membership: Membership | None) -> bool:
+    """Whoever logged an activity may correct or delete it; a vendor admin may change any."""
     if activity.created_by_id is not None and activity.created_by_id == actor.pk:
         return True
     return bool(
@@ -291,7 +291,7 @@ def activity_delete(
 ) -> None:
     if activity.tenant_id != tenant.pk:
         raise ValidationError(_("This activity does not belong to this tenant."))
-    if not activity_may_delete(activity=activity, actor=actor, membership=membership):
+    if not activity_may_change(activity=activity, actor=actor, membership=membership):
         raise ValidationError(_("Only the person who logged an activity can delete it."))
     audit_record(
         tenant=tenant,

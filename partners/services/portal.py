@@ -18,11 +18,7 @@ from accounts.tenancy import tenant_context
 from accounts.urls_helpers import tenant_reverse
 from partners.choices import PortalProfileGroup
 from partners.models import FINANCE_ONLY_FIELDS, Partner, PartnerRep, PortalSettings
-from partners.selectors.portal import (
-    PROFILE_GROUP_FIELDS,
-    portal_editable_fields,
-    portal_editable_groups,
-)
+from partners.selectors.portal import PROFILE_GROUP_FIELDS, portal_editable_fields
 
 # The profile fields (not the bank account) a tenant may open to partner admins.
 PROFILE_FIELDS = tuple(
@@ -247,20 +243,20 @@ def portal_settings_save(
     if unknown:
         raise ValidationError({"editable_profile": _("Choose among the listed parts.")})
     wanted = [group for group in PortalProfileGroup.values if group in editable_profile]
-    before = portal_editable_groups(tenant=tenant)
-    portal_settings = PortalSettings.objects.select_for_update().filter(tenant=tenant).first()
-    if portal_settings is None:
-        portal_settings = PortalSettings(tenant=tenant)
-    elif before == wanted:
+    # Without a row every group is open (selectors.portal); the first save writes that out.
+    portal_settings, _created = PortalSettings.objects.select_for_update().get_or_create(
+        tenant=tenant, defaults={"editable_profile": list(PortalProfileGroup.values)}
+    )
+    before = list(portal_settings.editable_profile)
+    if before == wanted:
         return portal_settings
     portal_settings.editable_profile = wanted
-    portal_settings.save()
-    if before != wanted:
-        audit_record(
-            tenant=tenant,
-            actor=actor,
-            action="portal_settings.changed",
-            target=portal_settings,
-            changes={"editable_profile": [before, wanted]},
-        )
+    portal_settings.save(update_fields=["editable_profile"])
+    audit_record(
+        tenant=tenant,
+        actor=actor,
+        action="portal_settings.changed",
+        target=portal_settings,
+        changes={"editable_profile": [before, wanted]},
+    )
     return portal_settings

@@ -250,6 +250,32 @@ def prospect_stage_change(
     return prospect
 
 
+@transaction.atomic
+def prospect_change(
+    *,
+    tenant: Tenant,
+    actor: User | None,
+    prospect: Prospect,
+    fields: dict[str, Any],
+    to_stage: str,
+    lost_reason: LostReason | None = None,
+    lost_note: str = "",
+) -> Prospect:
+    """Edit a prospect's fields and, when `to_stage` is another stage, move it there: both or
+    neither (a refused stage change leaves the edits out)."""
+    prospect = prospect_update(tenant=tenant, actor=actor, prospect=prospect, fields=fields)
+    if to_stage == prospect.stage:
+        return prospect
+    return prospect_stage_change(
+        tenant=tenant,
+        actor=actor,
+        prospect=prospect,
+        to_stage=to_stage,
+        lost_reason=lost_reason,
+        lost_note=lost_note,
+    )
+
+
 def sign_defaults(prospect: Prospect) -> tuple[dict[str, Any], dict[str, Any]]:
     """The partner's and its first rep's fields, taken from the prospect (nothing re-typed)."""
     partner_fields = {

@@ -44,7 +44,7 @@ def _timeline_page(request, partner):
     may_manage = request_has_perm(request, Perm.PARTNERS_MANAGE)
     for activity in page:
         activity.icon = ACTIVITY_ICONS.get(activity.kind, "bi-dot")
-        activity.may_delete = may_manage and services.activity_may_delete(
+        activity.may_delete = may_manage and services.activity_may_change(
             activity=activity, actor=request.user, membership=request.membership
         )
     return page
