@@ -208,8 +208,9 @@ class PartnerOutSerializer(serializers.ModelSerializer):
         return data
 
 
-class PartnerInSerializer(serializers.ModelSerializer):
-    """What a client may set; bank fields need FINANCE_FIELDS_VIEW."""
+class CompanyInSerializer(serializers.ModelSerializer):
+    """The write side of a partner or prospect: its partner type and owner resolve inside the
+    tenant; the service validates the rest (full_clean), so no serializer validators run."""
 
     partner_type = serializers.PrimaryKeyRelatedField(
         queryset=PartnerType.objects.none(), allow_null=True, required=False
@@ -218,16 +219,6 @@ class PartnerInSerializer(serializers.ModelSerializer):
         queryset=Membership.objects.none(), allow_null=True, required=False
     )
     prefectures = _prefectures_field(required=False)
-
-    class Meta:
-        model = Partner
-        fields = [
-            name
-            for name in directory_services.PARTNER_FIELDS
-            if name not in ("partner_type", "owner")
-        ] + ["partner_type", "owner", "status"]
-        extra_kwargs = {"legal_name": {"required": True}}
-        validators = []  # uniqueness and validators run in the service (full_clean)
 
     def __init__(self, *args, tenant=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -238,6 +229,19 @@ class PartnerInSerializer(serializers.ModelSerializer):
 
     def get_validators(self):
         return []
+
+
+class PartnerInSerializer(CompanyInSerializer):
+    """What a client may set; bank fields need FINANCE_FIELDS_VIEW."""
+
+    class Meta:
+        model = Partner
+        fields = [
+            name
+            for name in directory_services.PARTNER_FIELDS
+            if name not in ("partner_type", "owner")
+        ] + ["partner_type", "owner", "status"]
+        extra_kwargs = {"legal_name": {"required": True}}
 
 
 class PartnerFilter(django_filters.FilterSet):
@@ -469,33 +473,12 @@ class ProspectOutSerializer(serializers.ModelSerializer):
         ]
 
 
-class ProspectInSerializer(serializers.ModelSerializer):
+class ProspectInSerializer(CompanyInSerializer):
     """A new prospect; it starts in the "sourced" stage."""
-
-    partner_type = serializers.PrimaryKeyRelatedField(
-        queryset=PartnerType.objects.none(), allow_null=True, required=False
-    )
-    owner = serializers.PrimaryKeyRelatedField(
-        queryset=Membership.objects.none(), allow_null=True, required=False
-    )
-    prefectures = _prefectures_field(required=False)
 
     class Meta:
         model = Prospect
         fields = list(recruitment_services.PROSPECT_FIELDS)
-        validators = []  # the service validates (full_clean)
-
-    def __init__(self, *args, tenant=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if tenant is not None:
-            # SECURITY(tenant): ids in the body resolve inside this tenant only.
-            self.fields["partner_type"].queryset = PartnerType.objects.filter(tenant=tenant)
-            self.fields["owner"].queryset = directory_services.owner_queryset(tenant)
-            if "lost_reason" in self.fields:
-                self.fields["lost_reason"].queryset = LostReason.objects.filter(tenant=tenant)
-
-    def get_validators(self):
-        return []
 
 
 class ProspectChangeSerializer(ProspectInSerializer):
@@ -512,6 +495,12 @@ class ProspectChangeSerializer(ProspectInSerializer):
 
     class Meta(ProspectInSerializer.Meta):
         fields = [*ProspectInSerializer.Meta.fields, "stage", "lost_reason", "lost_note"]
+
+    def __init__(self, *args, tenant=None, **kwargs):
+        super().__init__(*args, tenant=tenant, **kwargs)
+        if tenant is not None:
+            # SECURITY(tenant): a lost reason of another tenant is no choice here.
+            self.fields["lost_reason"].queryset = LostReason.objects.filter(tenant=tenant)
 
 
 class ProspectFilter(django_filters.FilterSet):
