@@ -9,13 +9,21 @@ STAMP   := $(VENV)/.prm-installed
 NODE_STAMP := node_modules/.package-lock.json
 ARGS    ?=
 
-.PHONY: run test lint messages setup services stop-services
+.PHONY: run test lint messages setup services stop-services system-run system-test
 
-run: setup
+run: system-run setup
 	$(PY) scripts/dev.py
 
-test: setup
+test: system-test setup
 	$(PY) scripts/test.py $(ARGS)
+
+# Debian packages (Chromium, gettext, fonts, ...): installed when missing, as root; otherwise
+# the script names the one command to run.
+system-run:
+	@bash scripts/system-packages.sh run
+
+system-test:
+	@bash scripts/system-packages.sh test
 
 lint: $(STAMP)
 	$(PY) -m ruff check .
