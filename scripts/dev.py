@@ -173,13 +173,29 @@ def wait_for_http(url: str, children: list[Child], timeout: float = 60) -> bool:
 
 
 def port_free(port: int) -> bool:
+    """Whether runserver could bind 127.0.0.1:port now.
+
+    Judged as runserver judges it: its server sets SO_REUSEADDR, so connections of a previous
+    run still in TIME_WAIT do not hold the port; only a listening socket does.
+    """
     import socket
 
     with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind(("127.0.0.1", port))
         except OSError:
             return False
+    return True
+
+
+def wait_port_free(port: int, timeout: float = STOP_TIMEOUT) -> bool:
+    """After the children stopped: return once nothing listens on the port any more."""
+    deadline = time.monotonic() + timeout
+    while not port_free(port):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
     return True
 
 
@@ -258,6 +274,9 @@ def main() -> int:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
         stop_children(children)
+        # Ctrl-C returns only once the port is free, so an immediate `make run` can bind it.
+        if children and not wait_port_free(port):
+            say(f"127.0.0.1:{port} is still in use after stopping: something else listens there")
         if svc is not None and svc.started:
             svc.stop_started()
         if children:
