@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 from accounts.api_auth import ApiKeyUser, request_role
 from accounts.api_schema import TenantQuerysetMixin
 from accounts.models import Membership
-from accounts.roles import ROLE_PERMISSIONS, Perm
+from accounts.roles import Perm, role_permissions
 
 
 class TenantOutSerializer(serializers.Serializer):
@@ -42,7 +42,7 @@ class MeView(APIView):
             "email": "" if is_key else request.user.email,
             "full_name": request.user.api_key.name if is_key else request.user.full_name,
             "role": role,
-            "permissions": sorted(ROLE_PERMISSIONS.get(role, ())),
+            "permissions": sorted(role_permissions(role)),
             "tenant": request._request.tenant,
         }
         return Response(MeOutSerializer(data).data)
