@@ -7,6 +7,7 @@ from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts import selectors
 from accounts.api_auth import ApiKeyUser, request_role
 from accounts.api_schema import TenantQuerysetMixin
 from accounts.models import Membership
@@ -65,7 +66,7 @@ class MemberListView(TenantQuerysetMixin, generics.ListAPIView):
     ordering_fields = ["created_at", "role"]
 
     def tenant_queryset(self, tenant):
-        return Membership.objects.filter(tenant=tenant).select_related("user").order_by("pk")
+        return selectors.api_member_queryset(tenant=tenant)
 
 
 class MemberDetailView(TenantQuerysetMixin, generics.RetrieveAPIView):
@@ -75,7 +76,7 @@ class MemberDetailView(TenantQuerysetMixin, generics.RetrieveAPIView):
     lookup_url_kwarg = "membership_id"
 
     def tenant_queryset(self, tenant):
-        return Membership.objects.filter(tenant=tenant).select_related("user")
+        return selectors.api_member_queryset(tenant=tenant)
 
 
 class TenantSwaggerView(SpectacularSwaggerSplitView):

@@ -38,7 +38,10 @@ def registered_partner_tabs(context, partner) -> list[dict]:
     """The apps' partner-page tabs the person may see, each with its fragment URL."""
     slug = context["tenant"].slug
     return [
-        {"tab": tab, "url": reverse(tab.url_name, kwargs={"tenant_slug": slug, "partner_id": partner.pk})}
+        {
+            "tab": tab,
+            "url": reverse(tab.url_name, kwargs={"tenant_slug": slug, "partner_id": partner.pk}),
+        }
         for tab in registry.tabs()
         if _allowed(context, tab.perm)
     ]

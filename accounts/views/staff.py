@@ -21,6 +21,7 @@ from accounts.roles import Perm
 from accounts.status import system_status
 from accounts.urls_helpers import tenant_reverse
 
+
 def _form_errors_to_messages(request, error: ValidationError) -> None:
     for message in error.messages:
         messages.error(request, message)
