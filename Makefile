@@ -25,8 +25,10 @@ system-run:
 system-test:
 	@bash scripts/system-packages.sh test
 
+# ruff (with the banned-API rules of pyproject.toml), its formatter, and the project's own
+# rules (scripts/lint_rules.py: no raw SQL, no ORM queries in views). `make test` runs it first.
 lint: $(STAMP)
-	$(PY) -m ruff check .
+	$(PY) scripts/lint.py
 
 messages: $(STAMP)
 	$(PY) manage.py makemessages -l ja -d django --ignore=.venv --ignore=node_modules --ignore=var

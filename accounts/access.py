@@ -3,7 +3,7 @@
 from collections.abc import Callable
 from functools import wraps
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 
 from accounts.roles import role_has_perm
 
@@ -33,3 +33,28 @@ def tenant_view(*, audience: str = "staff", perm: str | None = None) -> Callable
 def request_has_perm(request, perm: str) -> bool:
     membership = getattr(request, "membership", None)
     return bool(membership and membership.is_active and role_has_perm(membership.role, perm))
+
+
+def declared_audience(view_func) -> str | None:
+    """The audience a view declares; DRF views are "api" (DRF authenticates them); else None."""
+    audience = getattr(view_func, "tenant_audience", None)
+    if audience:
+        return audience
+    if getattr(view_func, "cls", None) is not None:  # Django REST framework view
+        return "api"
+    return None
+
+
+def view_audience(view_func) -> str:
+    """Deny by default: a tenant view without an audience is never served.
+
+    The system check in accounts/checks.py refuses such a view at start-up; this is the backstop
+    for one added behind its back (a test URL conf): an error, never "any member".
+    """
+    audience = declared_audience(view_func)
+    if audience is None:
+        raise ImproperlyConfigured(
+            f"{getattr(view_func, '__qualname__', view_func)!r} declares no tenant audience: "
+            "decorate it with accounts.access.tenant_view(audience=...)"
+        )
+    return audience

@@ -7,10 +7,11 @@ from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts import selectors
 from accounts.api_auth import ApiKeyUser, request_role
 from accounts.api_schema import TenantQuerysetMixin
 from accounts.models import Membership
-from accounts.roles import ROLE_PERMISSIONS, Perm
+from accounts.roles import Perm, role_permissions
 
 
 class TenantOutSerializer(serializers.Serializer):
@@ -42,7 +43,7 @@ class MeView(APIView):
             "email": "" if is_key else request.user.email,
             "full_name": request.user.api_key.name if is_key else request.user.full_name,
             "role": role,
-            "permissions": sorted(ROLE_PERMISSIONS.get(role, ())),
+            "permissions": sorted(role_permissions(role)),
             "tenant": request._request.tenant,
         }
         return Response(MeOutSerializer(data).data)
@@ -65,7 +66,7 @@ class MemberListView(TenantQuerysetMixin, generics.ListAPIView):
     ordering_fields = ["created_at", "role"]
 
     def tenant_queryset(self, tenant):
-        return Membership.objects.filter(tenant=tenant).select_related("user").order_by("pk")
+        return selectors.api_member_queryset(tenant=tenant)
 
 
 class MemberDetailView(TenantQuerysetMixin, generics.RetrieveAPIView):
@@ -75,7 +76,7 @@ class MemberDetailView(TenantQuerysetMixin, generics.RetrieveAPIView):
     lookup_url_kwarg = "membership_id"
 
     def tenant_queryset(self, tenant):
-        return Membership.objects.filter(tenant=tenant).select_related("user")
+        return selectors.api_member_queryset(tenant=tenant)
 
 
 class TenantSwaggerView(SpectacularSwaggerSplitView):

@@ -1,6 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
-from accounts.roles import ROLE_PERMISSIONS
+from accounts.roles import role_permissions
 from accounts.selectors import memberships_for_user
 
 
@@ -9,8 +9,6 @@ def tenancy(request):
     return {
         "tenant": getattr(request, "tenant", None),
         "membership": membership,
-        "perms_in_tenant": ROLE_PERMISSIONS.get(membership.role, frozenset())
-        if membership
-        else frozenset(),
+        "perms_in_tenant": role_permissions(membership.role) if membership else frozenset(),
         "my_memberships": SimpleLazyObject(lambda: memberships_for_user(user=request.user)),
     }

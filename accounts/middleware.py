@@ -11,6 +11,7 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.access import view_audience
 from accounts.models import Tenant
 from accounts.rls import set_rls_user
 from accounts.roles import MFA_REQUIRED_ROLES
@@ -28,15 +29,6 @@ def client_ip(request) -> str | None:
     if forwarded and settings.PRODUCTION:
         return forwarded.split(",")[0].strip() or None
     return request.META.get("REMOTE_ADDR") or None
-
-
-def view_audience(view_func) -> str:
-    audience = getattr(view_func, "tenant_audience", None)
-    if audience:
-        return audience
-    if getattr(view_func, "cls", None) is not None:  # Django REST framework view
-        return "api"
-    return "member"
 
 
 class UserLanguageMiddleware:

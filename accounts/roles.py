@@ -64,5 +64,12 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
 }
 
 
+def role_permissions(role: str) -> frozenset[str]:
+    """The kernel's grants plus those the apps registered (accounts/registry.py)."""
+    from accounts.registry import registry
+
+    return ROLE_PERMISSIONS.get(role, frozenset()) | registry.granted_perms(role)
+
+
 def role_has_perm(role: str, perm: str) -> bool:
-    return perm in ROLE_PERMISSIONS.get(role, frozenset())
+    return perm in role_permissions(role)

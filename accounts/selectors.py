@@ -57,6 +57,11 @@ def member_list(
     return queryset.order_by(("-" if ordering.startswith("-") else "") + field, "pk")
 
 
+def api_member_queryset(*, tenant: Tenant) -> QuerySet[Membership]:
+    """The tenant's memberships for the API (DRF filters, orders and paginates them)."""
+    return Membership.objects.filter(tenant=tenant).select_related("user").order_by("pk")
+
+
 def invitation_list_pending(*, tenant: Tenant) -> list[Invitation]:
     invitations = Invitation.objects.filter(
         tenant=tenant, accepted_at__isnull=True, revoked_at__isnull=True

@@ -21,10 +21,6 @@ api_docs_view.tenant_audience = "member"
 
 urlpatterns = [
     path("", staff.dashboard, name="staff_dashboard"),
-    *[
-        path(f"{section}/", staff.section_coming(section), name=f"{section}_home")
-        for section in staff.SECTIONS
-    ],
     path("settings/", staff.tenant_settings, name="tenant_settings"),
     path("settings/members/", staff.member_list, name="member_list"),
     path("settings/members/invite/", staff.member_invite, name="member_invite"),

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PartnersConfig(AppConfig):
@@ -11,6 +12,71 @@ class PartnersConfig(AppConfig):
         invitation_accepted.connect(
             signals.link_rep_on_invitation_accepted,
             dispatch_uid="partners.link_rep_on_invitation_accepted",
+        )
+        self._register_with_kernel()
+
+    @staticmethod
+    def _register_with_kernel() -> None:
+        """Routes, navigation and partner-page tabs of the partners app (accounts/registry.py)."""
+        from accounts.registry import NavEntry, PartnerTab, registry
+        from accounts.roles import Perm
+
+        # Flat URL names (partner_list, ...): they predate the registry's namespaces.
+        registry.register_urls("partners", "partners.urls")
+        staff = {"audience": "staff", "perm": Perm.PARTNERS_VIEW}
+        registry.register_nav(
+            NavEntry(
+                key="partners",
+                label=_("Partners"),
+                url_name="partner_list",
+                icon="bi-people",
+                order=10,
+                **staff,
+            )
+        )
+        registry.register_nav(
+            NavEntry(
+                key="due",
+                label=_("Due for contact"),
+                url_name="contact_due_list",
+                icon="bi-calendar-check",
+                order=10,
+                parent="partners",
+                **staff,
+            )
+        )
+        registry.register_nav(
+            NavEntry(
+                key="recruitment",
+                label=_("Recruitment"),
+                url_name="recruitment_home",
+                icon="bi-person-plus",
+                order=20,
+                parent="partners",
+                **staff,
+            )
+        )
+        registry.register_nav(
+            NavEntry(
+                audience="portal",
+                key="company",
+                label=_("Our company"),
+                url_name="portal_company",
+                icon="bi-building",
+                order=10,
+                perm=Perm.PORTAL_VIEW,
+                description=_("Your company's profile and the reps who work with us."),
+            )
+        )
+        # Profile and reps are drawn by the partner page itself; the activity log is a fragment.
+        registry.register_partner_tab(
+            PartnerTab(
+                key="activity",
+                label=_("Activity"),
+                url_name="partner_activities",
+                order=10,
+                perm=Perm.PARTNERS_VIEW,
+            )
         )
 
     def load_demo_data(self, *, tenant, stdout=None) -> None:

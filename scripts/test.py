@@ -17,10 +17,17 @@ import subprocess
 import sys
 
 import dev
+import lint
 import services
 
 
 def main(argv: list[str]) -> int:
+    # The lint runs first (seconds), so the README's one command covers what CI checks; a
+    # focused run (`make test ARGS=...`) skips it to keep the edit-test loop short.
+    if not argv:
+        code = lint.main()
+        if code:
+            return code
     svc = services.ensure()
     try:
         env = dev.base_env(svc, for_tests=True)

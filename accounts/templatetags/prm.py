@@ -1,17 +1,61 @@
-"""Template helpers: query strings, sortable headers, form classes and money."""
-
-from decimal import ROUND_HALF_UP, Decimal
+"""Template helpers: query strings, sortable headers, form classes, money, registered entries."""
 
 from django import template
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import get_language
 
+from accounts import money as money_module
 from accounts.audit import action_label
+from accounts.registry import registry
 
 register = template.Library()
 
-CURRENCY_EXPONENTS = {"JPY": 0, "USD": 2, "EUR": 2}
-CURRENCY_SYMBOLS = {"JPY": "¥", "USD": "$", "EUR": "€"}
+
+def _allowed(context, perm: str | None) -> bool:
+    return perm is None or perm in context.get("perms_in_tenant", frozenset())
+
+
+@register.simple_tag(takes_context=True)
+def registered_nav(context, audience: str) -> list[dict]:
+    """The apps' navigation entries the person may use: entry, url, is_active, is_child."""
+    tenant = context["tenant"]
+    current = context.get("nav")
+    return [
+        {
+            "entry": entry,
+            "url": reverse(entry.url_name, kwargs={"tenant_slug": tenant.slug}),
+            "is_active": entry.key == current,
+            "is_child": entry.parent is not None,
+        }
+        for entry in registry.nav_entries(audience)
+        if _allowed(context, entry.perm)
+    ]
+
+
+@register.simple_tag(takes_context=True)
+def registered_partner_tabs(context, partner) -> list[dict]:
+    """The apps' partner-page tabs the person may see, each with its fragment URL."""
+    slug = context["tenant"].slug
+    return [
+        {
+            "tab": tab,
+            "url": reverse(tab.url_name, kwargs={"tenant_slug": slug, "partner_id": partner.pk}),
+        }
+        for tab in registry.tabs()
+        if _allowed(context, tab.perm)
+    ]
+
+
+@register.simple_tag(takes_context=True)
+def registered_dashboard_panels(context) -> list[dict]:
+    """The apps' dashboard panels the person may see, each with its fragment URL."""
+    slug = context["tenant"].slug
+    return [
+        {"panel": panel, "url": reverse(panel.url_name, kwargs={"tenant_slug": slug})}
+        for panel in registry.panels()
+        if _allowed(context, panel.perm)
+    ]
 
 
 @register.simple_tag(takes_context=True)
@@ -46,18 +90,10 @@ def add_class(bound_field, css_class: str):
 
 @register.filter
 def money(amount, currency: str = "JPY") -> str:
-    """¥1,234 for yen (no minor unit, domain.md §5); $1,234.50 for dollars."""
+    """An amount for people: ¥1,234 in English, 1,234円 in Japanese (accounts/money.py)."""
     if amount is None or amount == "":
         return ""
-    exponent = CURRENCY_EXPONENTS.get(currency, 2)
-    quantum = Decimal(1).scaleb(-exponent)
-    value = Decimal(str(amount)).quantize(quantum, rounding=ROUND_HALF_UP)
-    sign = "-" if value < 0 else ""
-    formatted = f"{abs(value):,.{exponent}f}"
-    symbol = CURRENCY_SYMBOLS.get(currency)
-    if symbol is None:
-        return f"{sign}{formatted} {currency}"
-    return f"{sign}{symbol}{formatted}"
+    return money_module.money_format(amount, currency, locale=get_language())
 
 
 @register.simple_tag

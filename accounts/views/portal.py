@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import cache_control
 
 from accounts.access import tenant_view
+from accounts.colour import text_colour_on
 from accounts.roles import Perm
 
 
@@ -18,7 +19,9 @@ def portal_home(request, tenant_slug):
 def portal_brand_css(request, tenant_slug):
     """The tenant's colour as a stylesheet: the CSP forbids inline styles."""
     colour = request.tenant.portal_primary_colour  # validated as #RRGGBB on save
-    css = f":root {{ --brand: {colour}; --bs-primary: {colour}; }}\n"
+    # Text on the brand colour (the portal header) is white or dark, whichever contrasts more.
+    on_brand = text_colour_on(colour)
+    css = f":root {{ --brand: {colour}; --bs-primary: {colour}; --brand-text: {on_brand}; }}\n"
     return HttpResponse(css, content_type="text/css")
 
 

@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import selectors, services
@@ -22,13 +21,6 @@ from accounts.roles import Perm
 from accounts.status import system_status
 from accounts.urls_helpers import tenant_reverse
 
-SECTIONS = {
-    "programs": gettext_lazy("Programs"),
-    "deals": gettext_lazy("Deals"),
-    "payouts": gettext_lazy("Payouts"),
-    "insights": gettext_lazy("Insights"),
-}
-
 
 def _form_errors_to_messages(request, error: ValidationError) -> None:
     for message in error.messages:
@@ -37,18 +29,8 @@ def _form_errors_to_messages(request, error: ValidationError) -> None:
 
 @tenant_view(audience="staff", perm=Perm.STAFF_AREA_VIEW)
 def dashboard(request, tenant_slug):
+    # The panels are the apps' own fragments (accounts/registry.py), loaded by the page.
     return render(request, "staff/dashboard.html", {"nav": "dashboard"})
-
-
-def section_coming(section: str):
-    @tenant_view(audience="staff", perm=Perm.STAFF_AREA_VIEW)
-    def view(request, tenant_slug):
-        return render(
-            request, "staff/coming.html", {"nav": section, "section_title": SECTIONS[section]}
-        )
-
-    view.__name__ = f"{section}_coming"
-    return view
 
 
 @tenant_view(audience="staff", perm=Perm.TENANT_SETTINGS_MANAGE)

@@ -186,11 +186,6 @@ def _detail_context(request, partner, status_form=None):
         "industries": _labels(partner.industries, Industry),
         "segments": _labels(partner.customer_segments, CustomerSegment),
         "regions": _labels(partner.prefectures, Prefecture),
-        "later_tabs": (
-            ("deals", "bi-briefcase"),
-            ("programs", "bi-journal-text"),
-            ("payouts", "bi-cash-coin"),
-        ),
         "nav": "partners",
         "partner": partner,
         "reps": selectors.partner_reps(tenant=tenant, partner=partner),

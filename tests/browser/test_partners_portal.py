@@ -108,3 +108,90 @@ def test_vendor_admin_closes_the_bank_account_to_partner_admins(
     with unscoped():
         assert Partner.objects.get(pk=partner.pk).city == "大阪市"
         assert AuditEvent.objects.filter(action="portal_settings.changed").count() == 1
+
+
+# --- a phone (390 px wide) ----------------------------------------------------------------------
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "locale": "ja-JP"}
+
+
+def page_width(page) -> int:
+    return page.evaluate("document.documentElement.scrollWidth")
+
+
+@pytest.mark.browser_context_args(**PHONE)
+def test_portal_home_fits_a_phone_and_its_menu_reaches_sign_out(
+    page, server, login, tenant, screenshot
+):
+    tenant.portal_display_name = "アルファ・ソフトウェア パートナーネットワーク"
+    tenant.save(update_fields=["portal_display_name"])
+    partner = PartnerFactory(tenant=tenant, legal_name="株式会社スマートフォン")
+    admin, _rep = portal_membership_for(partner, role=Role.PARTNER_ADMIN)
+    admin.user.language = "ja"
+    admin.user.save(update_fields=["language"])
+
+    login(page, admin.user)
+    expect(page).to_have_url(f"{server}/{tenant.slug}/portal/")
+    # The home page offers only what works today: the company page.
+    entries = page.get_by_test_id("portal-home-entries").get_by_role("link")
+    expect(entries).to_have_count(1)
+    expect(entries.first).to_have_attribute("href", f"/{tenant.slug}/portal/company/")
+    expect(page.locator("body")).not_to_contain_text("テナント")
+    assert page_width(page) <= 390
+    logout = page.get_by_test_id("logout")
+    expect(logout).to_be_hidden()  # behind the menu button until it is opened
+    screenshot(page, "portal-home-phone", share=True)
+
+    page.get_by_test_id("portal-menu-toggle").click()
+    company = page.locator("#portal-menu").get_by_role("link", name="自社情報")
+    expect(company).to_be_visible()
+    page.get_by_test_id("user-menu").click()
+    expect(logout).to_be_visible()
+    expect(logout).to_be_in_viewport()
+    assert page_width(page) <= 390
+    screenshot(page, "portal-menu-phone", share=True)
+
+    # Every menu label reads on one line, not one character per line.
+    height = company.evaluate("el => el.getBoundingClientRect().height")
+    line = company.evaluate("el => parseFloat(getComputedStyle(el).lineHeight)")
+    assert height < 2 * line + 20, (height, line)
+
+    logout.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("ログイン")
+
+
+@pytest.mark.browser_context_args(**PHONE)
+def test_public_application_page_fits_a_phone(page, server, tenant, screenshot):
+    tenant.portal_display_name = "アルファ・ソフトウェア パートナーネットワーク"
+    tenant.save(update_fields=["portal_display_name"])
+
+    page.goto(f"{server}/{tenant.slug}/apply/")
+    expect(page.get_by_test_id("apply-form")).to_be_visible()
+    assert page_width(page) <= 390
+    screenshot(page, "apply-phone", share=True)
+
+    # A failed submission shows its messages without widening the page either.
+    page.get_by_test_id("apply-submit").click()
+    expect(page.get_by_test_id("form-errors")).to_be_visible()
+    assert page_width(page) <= 390
+
+
+def test_skip_link_is_the_first_stop_and_jumps_to_the_content(
+    page, server, login, tenant, screenshot
+):
+    partner = PartnerFactory(tenant=tenant)
+    rep, _ = portal_membership_for(partner, role=Role.PARTNER_REP)
+    login(page, rep.user)
+    expect(page).to_have_url(f"{server}/{tenant.slug}/portal/")
+
+    page.keyboard.press("Tab")
+    skip = page.get_by_test_id("skip-link")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_visible()
+    expect(skip).to_have_text("Skip to content")
+    # The focus ring: a visible outline, not the browser's default that vanishes on colour.
+    assert skip.evaluate("el => getComputedStyle(el).outlineStyle") == "solid"
+    screenshot(page, "skip-link", share=True)
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(f"{server}/{tenant.slug}/portal/#main")
+    expect(page.locator("main#main")).to_be_focused()

@@ -47,10 +47,6 @@ TENANT_PREFIX = "<slug:tenant_slug>/"
 
 KERNEL_ROUTES: dict[str, Route] = {
     "staff_dashboard": Route("staff"),
-    "programs_home": Route("staff"),
-    "deals_home": Route("staff"),
-    "payouts_home": Route("staff"),
-    "insights_home": Route("staff"),
     "tenant_settings": Route("staff", ("GET", "POST"), post={"name": "Taken over"}),
     "member_list": Route("staff"),
     "member_invite": Route(
