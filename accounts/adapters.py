@@ -28,6 +28,17 @@ class AccountAdapter(DefaultAccountAdapter):
         # People join a tenant by invitation only (accounts/views/invitations.py).
         return False
 
+    def get_client_ip(self, request) -> str:
+        # The one client-address rule (PRM_TRUSTED_PROXY_COUNT) keys the login rate limits too.
+        from django.core.exceptions import PermissionDenied
+
+        from accounts.middleware import client_ip
+
+        address = client_ip(request)
+        if not address:
+            raise PermissionDenied("Unable to determine client IP address")
+        return address
+
     def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
         required = super().is_reauthentication_required(app=app, **kwargs)
         if required and app == "allauth.mfa" and self._first_factor_setup_after_login():

@@ -10,7 +10,7 @@ from rest_framework import exceptions, permissions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 
 from accounts.models import ApiKey
-from accounts.roles import role_has_perm
+from accounts.roles import MFA_REQUIRED_ROLES, role_has_perm
 from accounts.services import token_digest
 from accounts.tenancy import request_meta
 
@@ -90,10 +90,31 @@ class IsTenantMember(permissions.BasePermission):
     def has_permission(self, request, view):
         if not request.user or not request.user.is_authenticated:
             return False
-        if request_role(request) is None:
+        role = request_role(request)
+        if role is None:
             raise Http404
+        if (
+            role in MFA_REQUIRED_ROLES
+            and not isinstance(request.user, ApiKeyUser)
+            and not _has_totp(request.user)
+        ):
+            # A browser session of a role that must use two factors gets no further without
+            # one, as on the pages; an API key is a machine's credential and stays exempt.
+            raise exceptions.PermissionDenied(
+                _(
+                    "Your role requires two-factor authentication. Set it up under your "
+                    "account's security settings, then try again."
+                ),
+                code="mfa_required",
+            )
         perm = getattr(view, "required_perm", None)
-        return perm is None or role_has_perm(request_role(request), perm)
+        return perm is None or role_has_perm(role, perm)
+
+
+def _has_totp(user) -> bool:
+    from accounts.middleware import user_has_totp
+
+    return user_has_totp(user)
 
 
 class ApiKeyScheme(OpenApiAuthenticationExtension):

@@ -1,4 +1,10 @@
-"""Resolve the tenant from the URL, check the membership, run the request inside the tenant."""
+"""Resolve the tenant from the URL, check the membership, run the request inside the tenant.
+
+The request is not one transaction: services own theirs (`atomic(durable=True)`), so their
+locks last for the write, not for the rendering. What the request owns is the connection's
+row-level-security binding: set afresh at the start of every request (to the URL's tenant, or
+to none) and cleared at its end, so a persistent connection never carries a tenant onward.
+"""
 
 import zoneinfo
 
@@ -10,25 +16,37 @@ from django.http import Http404, HttpResponseRedirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django_scopes import scope
 
 from accounts.access import view_audience
 from accounts.models import Tenant
-from accounts.rls import set_rls_user
+from accounts.rls import rls_bind, rls_clear
 from accounts.roles import MFA_REQUIRED_ROLES
 from accounts.selectors import membership_for
-from accounts.tenancy import RequestMeta, request_meta, tenant_context
+from accounts.tenancy import RequestMeta, request_meta
 
 LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES}
 RETURN_AFTER_MFA_SETUP = "prm_return_after_mfa_setup"  # session key; a local path only
 
 
 def client_ip(request) -> str | None:
-    # Behind the production proxy the first X-Forwarded-For hop is the client; the proxy is the
-    # only way in, so the header cannot be forged from outside it.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded and settings.PRODUCTION:
-        return forwarded.split(",")[0].strip() or None
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's address: the one rule for the audit log and every rate limit.
+
+    `PRM_TRUSTED_PROXY_COUNT` proxies of ours stand in front of the app (0: clients reach it
+    directly, as in docker-compose.yml). Each proxy appends the address it saw to
+    X-Forwarded-For, so the client is the entry that many hops from the right; anything left
+    of it was written by the client and is ignored. A header shorter than the trusted chain
+    did not pass through all our proxies: the nearest hop is the best we know.
+    """
+    remote = request.META.get("REMOTE_ADDR") or None
+    trusted = settings.PRM_TRUSTED_PROXY_COUNT
+    if trusted <= 0:
+        return remote
+    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    hops = [hop for hop in hops if hop]
+    if not hops:
+        return remote
+    return hops[-min(trusted, len(hops))]
 
 
 class UserLanguageMiddleware:
@@ -52,37 +70,40 @@ class TenantMiddleware:
     def __call__(self, request):
         request.tenant = None
         request.membership = None
+        user_id = request.user.pk if request.user.is_authenticated else None
         token = request_meta.set(RequestMeta(ip_address=client_ip(request)))
         try:
             try:
                 match = resolve(request.path_info)
             except Resolver404:
+                rls_bind(tenant_id=None, user_id=user_id)
                 return self.get_response(request)
             slug = match.kwargs.get("tenant_slug")
             if slug is None:
-                return self._outside_tenant(request)
+                rls_bind(tenant_id=None, user_id=user_id)
+                return self.get_response(request)
+            # Tenants are no tenant rows: the lookup needs no binding (the finally clears any).
             tenant = Tenant.objects.filter(slug=slug).first()
             if tenant is None:
                 raise Http404
-            return self._inside_tenant(request, tenant, view_audience(match.func))
+            response = self._inside_tenant(request, tenant, view_audience(match.func), user_id)
+            if response.streaming:
+                # The body is produced after we return (a streamed CSV export): it gets the
+                # tenant's scope and binding of its own for as long as it runs.
+                response.streaming_content = _in_tenant(
+                    response.streaming_content,
+                    tenant=tenant,
+                    user_id=user_id,
+                    meta=request_meta.get(),
+                )
+            return response
         finally:
+            rls_clear()
             request_meta.reset(token)
 
-    def _outside_tenant(self, request):
-        from django.db import transaction
-
-        with transaction.atomic():
-            set_rls_user(request.user.pk if request.user.is_authenticated else None)
-            response = self.get_response(request)
-            if response.status_code >= 500:
-                transaction.set_rollback(True)
-            return response
-
-    def _inside_tenant(self, request, tenant, audience):
-        from django.db import transaction
-
-        with tenant_context(tenant):
-            set_rls_user(request.user.pk if request.user.is_authenticated else None)
+    def _inside_tenant(self, request, tenant, audience, user_id):
+        rls_bind(tenant_id=tenant.pk, user_id=user_id)
+        with scope(tenant=tenant):
             request.tenant = tenant
             membership = membership_for(tenant=tenant, user=request.user)
             if membership is not None and membership.is_active:
@@ -91,12 +112,7 @@ class TenantMiddleware:
             if refusal is not None:
                 return refusal
             self._activate_locale(request, tenant)
-            response = self.get_response(request)
-            # Exceptions are turned into responses below us, so roll back explicitly: a failed
-            # request must not leave half of its writes behind.
-            if response.status_code >= 500:
-                transaction.set_rollback(True)
-            return response
+            return self.get_response(request)
 
     def _refusal(self, request, audience):
         if audience in {"public", "api"}:
@@ -114,7 +130,7 @@ class TenantMiddleware:
             raise Http404
         if audience == "portal" and not membership.is_portal_role:
             raise Http404
-        if membership.role in MFA_REQUIRED_ROLES and not _has_totp(request.user):
+        if membership.role in MFA_REQUIRED_ROLES and not user_has_totp(request.user):
             messages.warning(
                 request,
                 _("Your role requires two-factor authentication. Set it up to continue."),
@@ -134,5 +150,18 @@ class TenantMiddleware:
         timezone.activate(zoneinfo.ZoneInfo(tenant.time_zone))
 
 
-def _has_totp(user) -> bool:
+def _in_tenant(chunks, *, tenant, user_id, meta):
+    rls_bind(tenant_id=tenant.pk, user_id=user_id)
+    try:
+        with scope(tenant=tenant):
+            token = request_meta.set(meta)
+            try:
+                yield from chunks
+            finally:
+                request_meta.reset(token)
+    finally:
+        rls_clear()
+
+
+def user_has_totp(user) -> bool:
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()

@@ -308,3 +308,38 @@ class Heartbeat(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class OutgoingEmail(TenantModel):
+    """One e-mail, written in the transaction of the change that causes it (the outbox).
+
+    The task `accounts.tasks.email_send` sends it after the commit and only then sets
+    `sent_at`; a failed send keeps the row pending, is retried with backoff, and the periodic
+    outbox sweep sends what is still pending. So a saved change never fails on SMTP, and no
+    e-mail is lost because the mail server was away.
+    """
+
+    to = models.EmailField(_("to"), max_length=254)
+    subject = models.CharField(_("subject"), max_length=998)
+    body_text = models.TextField(_("text"))
+    body_html = models.TextField(_("HTML"), blank=True)
+    # What the e-mail is for ("invitation", "due_digest", ...): for logs and the status page.
+    purpose = models.CharField(_("purpose"), max_length=64)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+        indexes = [
+            models.Index(
+                fields=["tenant", "created_at"],
+                name="outgoing_email_pending",
+                condition=models.Q(sent_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} → {self.to}"

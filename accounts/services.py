@@ -6,16 +6,17 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
-from django.db import transaction
+from django.core.mail import EmailMultiAlternatives
+from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.audit import audit_record, field_changes
-from accounts.models import ApiKey, Invitation, Membership, Tenant, User
+from accounts.models import ApiKey, Invitation, Membership, OutgoingEmail, Tenant, User
 from accounts.roles import Role
 from accounts.signals import invitation_accepted
+from accounts.transactions import service
 
 INVITATION_VALID_FOR = timedelta(days=7)
 API_KEY_PREFIX_LENGTH = 8
@@ -42,7 +43,7 @@ TENANT_SETTINGS_FIELDS = [
 ]
 
 
-@transaction.atomic
+@service
 def tenant_settings_update(*, tenant: Tenant, actor: User, **values) -> Tenant:
     unknown = set(values) - set(TENANT_SETTINGS_FIELDS)
     if unknown:
@@ -82,7 +83,7 @@ def _guard_last_admin(*, tenant: Tenant, membership: Membership) -> None:
         raise ValidationError(_("The last active vendor admin cannot be removed or demoted."))
 
 
-@transaction.atomic
+@service
 def membership_change_role(
     *, tenant: Tenant, actor: User, membership: Membership, role: str
 ) -> Membership:
@@ -107,7 +108,7 @@ def membership_change_role(
     return membership
 
 
-@transaction.atomic
+@service
 def membership_deactivate(*, tenant: Tenant, actor: User, membership: Membership) -> Membership:
     """Deactivate at once: the tenant middleware refuses this person's next request."""
     if membership.tenant_id != tenant.pk:
@@ -128,7 +129,7 @@ def membership_deactivate(*, tenant: Tenant, actor: User, membership: Membership
     return membership
 
 
-@transaction.atomic
+@service
 def membership_reactivate(*, tenant: Tenant, actor: User, membership: Membership) -> Membership:
     if membership.tenant_id != tenant.pk:
         raise ValidationError(_("This member does not belong to this tenant."))
@@ -150,7 +151,7 @@ def membership_reactivate(*, tenant: Tenant, actor: User, membership: Membership
 # --- Invitations ------------------------------------------------------------------------------
 
 
-def _send_invitation_email(*, tenant: Tenant, invitation: Invitation, accept_url: str) -> None:
+def _invitation_email_enqueue(*, tenant: Tenant, invitation: Invitation, accept_url: str) -> None:
     language = tenant.default_language
     existing = User.objects.filter(email__iexact=invitation.email).only("language").first()
     if existing and existing.language:
@@ -159,10 +160,12 @@ def _send_invitation_email(*, tenant: Tenant, invitation: Invitation, accept_url
         context = {"tenant": tenant, "invitation": invitation, "accept_url": accept_url}
         subject = render_to_string("accounts/email/invitation_subject.txt", context).strip()
         body = render_to_string("accounts/email/invitation_body.txt", context)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [invitation.email])
+    email_enqueue(
+        tenant=tenant, to=invitation.email, subject=subject, body_text=body, purpose="invitation"
+    )
 
 
-@transaction.atomic
+@service
 def invitation_create(
     *,
     tenant: Tenant,
@@ -203,9 +206,8 @@ def invitation_create(
         target=invitation,
         changes={"role": ["", role]},
     )
-    accept_url = accept_url_for(token)
-    transaction.on_commit(
-        lambda: _send_invitation_email(tenant=tenant, invitation=invitation, accept_url=accept_url)
+    _invitation_email_enqueue(
+        tenant=tenant, invitation=invitation, accept_url=accept_url_for(token)
     )
     return invitation
 
@@ -214,7 +216,7 @@ def invitation_find(*, tenant: Tenant, token: str) -> Invitation | None:
     return Invitation.objects.filter(tenant=tenant, token_digest=token_digest(token)).first()
 
 
-@transaction.atomic
+@service
 def invitation_accept(*, tenant: Tenant, invitation: Invitation, user: User) -> Membership:
     """Single use: the row is locked, so two clicks cannot both accept it."""
     invitation = Invitation.objects.select_for_update().get(tenant=tenant, pk=invitation.pk)
@@ -248,6 +250,18 @@ def invitation_accept(*, tenant: Tenant, invitation: Invitation, user: User) -> 
     return membership
 
 
+@service
+def invitation_accept_new_account(
+    *, tenant: Tenant, invitation: Invitation, password: str, full_name: str, language: str
+) -> Membership:
+    """Create the invited person's account and accept the invitation, as one unit of work: an
+    acceptance that is refused leaves no account behind."""
+    user = User.objects.create_user(
+        email=invitation.email, password=password, full_name=full_name, language=language
+    )
+    return invitation_accept.nested(tenant=tenant, invitation=invitation, user=user)
+
+
 def _mark_email_verified(user: User) -> None:
     # The person proved they read this mailbox by following the invitation link.
     from allauth.account.models import EmailAddress
@@ -259,7 +273,7 @@ def _mark_email_verified(user: User) -> None:
     )
 
 
-@transaction.atomic
+@service
 def invitation_revoke(*, tenant: Tenant, actor: User, invitation: Invitation) -> Invitation:
     if invitation.tenant_id != tenant.pk:
         raise ValidationError(_("This invitation does not belong to this tenant."))
@@ -274,7 +288,7 @@ def invitation_revoke(*, tenant: Tenant, actor: User, invitation: Invitation) ->
 # --- API keys -------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@service
 def api_key_create(*, tenant: Tenant, actor: User, name: str, role: str) -> tuple[ApiKey, str]:
     """Returns the key and its secret; the secret is never stored and never shown again."""
     name = (name or "").strip()
@@ -302,7 +316,7 @@ def api_key_create(*, tenant: Tenant, actor: User, name: str, role: str) -> tupl
     return key, f"prm_{secret}"
 
 
-@transaction.atomic
+@service
 def api_key_revoke(*, tenant: Tenant, actor: User, api_key: ApiKey) -> ApiKey:
     if api_key.tenant_id != tenant.pk:
         raise ValidationError(_("This key does not belong to this tenant."))
@@ -313,9 +327,80 @@ def api_key_revoke(*, tenant: Tenant, actor: User, api_key: ApiKey) -> ApiKey:
     return api_key
 
 
+# --- E-mail (the outbox) ---------------------------------------------------------------------
+
+
+def email_enqueue(
+    *, tenant: Tenant, to: str, subject: str, body_text: str, body_html: str = "", purpose: str
+) -> OutgoingEmail:
+    """Write one e-mail into the outbox, in the caller's transaction; it leaves after commit.
+
+    A step of the calling service, never a unit of work of its own: the e-mail exists exactly
+    when the change that causes it was saved. The send task is queued on commit.
+    """
+    from accounts.tasks import email_send_task  # tasks import services: a cycle at import time
+
+    email = OutgoingEmail.objects.create(
+        tenant=tenant,
+        to=to,
+        subject=subject[:998],
+        body_text=body_text,
+        body_html=body_html,
+        purpose=purpose,
+    )
+    email_send_task.delay(tenant_id=tenant.pk, email_id=email.pk)
+    return email
+
+
+def email_send(*, tenant: Tenant, email_id: int) -> bool:
+    """Send one outbox e-mail through the configured backend; True when it left now.
+
+    The row stays locked while the mail server answers, so two workers never send it twice;
+    a row sent already (a retry, a sweep) or being sent right now is skipped. A failed send
+    counts the attempt, keeps the row pending and raises, for the task to retry.
+    """
+    with transaction.atomic(durable=True):
+        email = (
+            OutgoingEmail.objects.select_for_update(skip_locked=True)
+            .filter(tenant=tenant, pk=email_id, sent_at__isnull=True)
+            .first()
+        )
+        if email is None:
+            return False
+        message = EmailMultiAlternatives(
+            email.subject, email.body_text, settings.DEFAULT_FROM_EMAIL, [email.to]
+        )
+        if email.body_html:
+            message.attach_alternative(email.body_html, "text/html")
+        try:
+            message.send()
+        except Exception as error:
+            failure = error
+        else:
+            failure = None
+            # Once sent, the outbox keeps who, what for and when, not the content: an
+            # invitation's link is a credential.
+            email.sent_at = timezone.now()
+            email.attempts += 1
+            email.body_text = email.body_html = ""
+            email.last_error = ""
+            email.save(
+                update_fields=["sent_at", "attempts", "body_text", "body_html", "last_error"]
+            )
+    if failure is not None:
+        with transaction.atomic(durable=True):
+            OutgoingEmail.objects.filter(tenant=tenant, pk=email_id).update(
+                attempts=models.F("attempts") + 1,
+                last_error=f"{type(failure).__name__}: {failure}"[:500],
+            )
+        raise failure
+    return True
+
+
 # --- Users ------------------------------------------------------------------------------------
 
 
+@service
 def user_language_set(*, user: User, language: str) -> User:
     if language not in {code for code, _name in settings.LANGUAGES}:
         raise ValidationError({"language": _("Choose Japanese or English.")})
@@ -324,6 +409,7 @@ def user_language_set(*, user: User, language: str) -> User:
     return user
 
 
+@service
 def heartbeat_record(*, name: str, worker: str) -> None:
     from accounts.models import Heartbeat
 

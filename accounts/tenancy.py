@@ -5,11 +5,10 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
-from django.db import transaction
 from django_scopes import scope
 
 from accounts.models import Tenant
-from accounts.rls import set_rls_tenant
+from accounts.rls import rls_bound
 
 
 @dataclass(frozen=True)
@@ -26,8 +25,10 @@ request_meta: ContextVar[RequestMeta] = ContextVar("request_meta", default=Reque
 
 @contextmanager
 def tenant_context(tenant: Tenant) -> Iterator[Tenant]:
-    """Run a block inside one tenant: one transaction, RLS bound to it, queries scoped to it."""
-    with transaction.atomic():
-        set_rls_tenant(tenant.pk)
-        with scope(tenant=tenant):
-            yield tenant
+    """Run a block inside one tenant: RLS bound to it, queries scoped to it.
+
+    It opens no transaction: the services called inside own theirs. The connection's binding
+    is put back as it was on the way out (none, outside a request or task).
+    """
+    with rls_bound(tenant_id=tenant.pk), scope(tenant=tenant):
+        yield tenant

@@ -9,9 +9,8 @@ from datetime import date
 from celery import shared_task
 from django.utils import timezone
 
-from accounts.models import Membership, Tenant
-from accounts.tasks import TenantTask
-from accounts.tenancy import tenant_context
+from accounts.models import Membership
+from accounts.tasks import TenantTask, fan_out_per_tenant, task_tenant
 from partners.selectors.engagement import digest_recipients, tenant_now
 from partners.services.engagement import due_digest_send
 
@@ -20,35 +19,30 @@ DIGEST_LOCAL_HOUR = 8
 
 @shared_task(name="partners.tasks.due_digest_fanout", ignore_result=True)
 def due_digest_fanout_task() -> int:
-    """One due_digest_task per manager with due partners, in every tenant whose local time is
-    past the digest hour. Returns how many were queued."""
-    queued = 0
-    for tenant in Tenant.objects.order_by("pk"):
-        now = timezone.now()
-        if tenant_now(tenant, now).hour < DIGEST_LOCAL_HOUR:
-            continue
-        today = tenant_now(tenant, now).date()
-        # The tenant's own scope and RLS setting, exactly as a request would have.
-        with tenant_context(tenant):
-            recipient_ids = [m.pk for m in digest_recipients(tenant=tenant, today=today)]
-        for membership_id in recipient_ids:
-            due_digest_task.delay(
-                tenant_id=tenant.pk, membership_id=membership_id, date=today.isoformat()
-            )
-            queued += 1
-    return queued
+    """Beat's entry point: one due_digest_tenant_task per tenant. Returns how many."""
+    return fan_out_per_tenant(due_digest_tenant_task)
 
 
-@shared_task(
-    base=TenantTask,
-    name="partners.tasks.due_digest",
-    ignore_result=True,
-    autoretry_for=(ConnectionError, TimeoutError),
-    retry_backoff=True,
-    max_retries=5,
-)
-def due_digest_task(*, tenant: Tenant, membership_id: int, date: str) -> bool:
-    """Send one manager's digest for one day; harmless to run again."""
+@shared_task(base=TenantTask, name="partners.tasks.due_digest_tenant", ignore_result=True)
+def due_digest_tenant_task(*, tenant_id: int) -> int:
+    """One due_digest_task per manager with due partners, once the tenant's local time is past
+    the digest hour. Returns how many were queued."""
+    tenant = task_tenant()
+    now = tenant_now(tenant, timezone.now())
+    if now.hour < DIGEST_LOCAL_HOUR:
+        return 0
+    recipients = digest_recipients(tenant=tenant, today=now.date())
+    for membership in recipients:
+        due_digest_task.delay(
+            tenant_id=tenant.pk, membership_id=membership.pk, date=now.date().isoformat()
+        )
+    return len(recipients)
+
+
+@shared_task(base=TenantTask, name="partners.tasks.due_digest", ignore_result=True)
+def due_digest_task(*, tenant_id: int, membership_id: int, date: str) -> bool:
+    """Queue one manager's digest for one day; harmless to run again."""
+    tenant = task_tenant()
     membership = (
         Membership.objects.filter(tenant=tenant, pk=membership_id).select_related("user").first()
     )

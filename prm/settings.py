@@ -110,7 +110,17 @@ _db_role = "owner" if os.environ.get("PRM_DB_AS_OWNER") == "1" else "app"
 _db_url = (os.environ.get("DATABASE_OWNER_URL") if _db_role == "owner" else None) or os.environ.get(
     "DATABASE_URL", "postgres://postgres@127.0.0.1:5432/prm"
 )
-DATABASES = {"default": dj_database_url.parse(_db_url, conn_max_age=60, conn_health_checks=True)}
+# Persistent connections only where the number of threads is bounded: gunicorn's sync workers
+# (production, one connection each) and Celery workers. runserver starts a thread per request,
+# and each kept its own connection: 8 busy clients exhausted PostgreSQL's 100. So development
+# closes the connection at the end of each request (PRM_DB_CONN_MAX_AGE overrides). The
+# request's RLS binding is cleared at its end either way, and set afresh at every start.
+_conn_max_age = int(os.environ.get("PRM_DB_CONN_MAX_AGE", "60" if PRODUCTION else "0"))
+DATABASES = {
+    "default": dj_database_url.parse(
+        _db_url, conn_max_age=_conn_max_age, conn_health_checks=_conn_max_age > 0
+    )
+}
 DATABASES["default"]["ENGINE"] = "django.db.backends.postgresql"
 DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ.get("PRM_TEST_DB_NAME") or None
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -134,6 +144,10 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("PRM_CELERY_QUEUE", "celery")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A task is short (one tenant, one message): past the soft limit it is told to stop, past the
+# hard limit the worker kills it; acks_late redelivers it to another worker.
+CELERY_TASK_SOFT_TIME_LIMIT = int(os.environ.get("PRM_TASK_SOFT_TIME_LIMIT", "120"))
+CELERY_TASK_TIME_LIMIT = int(os.environ.get("PRM_TASK_TIME_LIMIT", "150"))
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "accounts.tasks.heartbeat_record", "schedule": 60.0},
     # Hourly: each tenant's digest leaves once its local clock passes 08:00 (partners.tasks);
@@ -142,6 +156,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "partners.tasks.due_digest_fanout",
         "schedule": 3600.0,
     },
+    # E-mails whose task was lost or gave up are sent again (accounts.tasks).
+    "email-outbox-retry": {"task": "accounts.tasks.email_outbox_fanout", "schedule": 900.0},
 }
 
 # --- Auth (django-allauth) --------------------------------------------------------------------
@@ -260,6 +276,12 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Security -------------------------------------------------------------------------------
+# How many proxies of ours stand in front of the app, each appending to X-Forwarded-For.
+# accounts.middleware.client_ip derives the client's address from it, for the audit log and
+# every rate limit (allauth's included). 0 means clients connect directly (docker-compose.yml
+# publishes gunicorn): X-Forwarded-For is then written by the client and ignored. Behind one
+# TLS proxy, set 1.
+PRM_TRUSTED_PROXY_COUNT = int(os.environ.get("PRM_TRUSTED_PROXY_COUNT", "0"))
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

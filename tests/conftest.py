@@ -3,15 +3,76 @@
 import os
 
 import pytest
+from django.core.management import call_command
+from django.db import DatabaseError, connection
+from django.test import Client
 from django.utils import translation
 from django_scopes import scope, scopes_disabled
 
 from accounts.roles import Role
+from prm.celery import app as celery_app
 from tests.factories.accounts import MembershipFactory, TenantFactory, UserFactory
 
 # live_server runs the app in a thread of this process; the sync Playwright API drives it
 # from an event loop, which Django would otherwise refuse.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# Tasks sent by the code under test run at once in the test (Celery's eager mode: the real
+# task class, its signature check and its retries). The real-worker tests switch it off and
+# consume this process's own queue, so nothing is ever left on a queue a running `make run`
+# worker or another test process reads.
+TEST_QUEUE = f"prm-test-{os.getpid()}"
+celery_app.conf.task_default_queue = TEST_QUEUE
+celery_app.conf.task_always_eager = True
+celery_app.conf.task_eager_propagates = True
+
+# The application's database role, as `db_roles` creates it: no superuser, no BYPASSRLS. Test
+# requests run as it (AppRoleClient), so a query that forgot its tenant finds nothing instead
+# of passing as the superuser the test database is created with.
+APP_ROLE = "prm_app_test"
+
+
+@pytest.fixture(scope="session")
+def app_db_role(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        # Test processes of every work tree share the server's roles: another may be creating
+        # or altering the same role at this moment.
+        for attempt in range(5):
+            try:
+                call_command("db_roles", app_url=f"postgres://{APP_ROLE}@127.0.0.1/unused")
+                break
+            except DatabaseError:
+                if attempt == 4:
+                    raise
+    return APP_ROLE
+
+
+class AppRoleClient(Client):
+    """A test client whose requests run as the application's database role.
+
+    The test itself (factories, snapshots of every row) stays the superuser; each request
+    switches the shared connection to the app role and back.
+    """
+
+    def request(self, **request):
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET ROLE {APP_ROLE}")
+        try:
+            return super().request(**request)
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("RESET ROLE")
+
+
+@pytest.fixture
+def client(app_db_role):
+    return AppRoleClient()
+
+
+@pytest.fixture
+def superuser_client():
+    """A client whose requests run as the superuser: only to prove what the app role stops."""
+    return Client()
 
 
 @pytest.fixture(autouse=True)
@@ -117,16 +178,14 @@ def partner_rep_member(tenant, member_factory):
 
 
 @pytest.fixture
-def fresh_client_for(with_totp):
+def fresh_client_for(with_totp, app_db_role):
     """fresh_client_for(membership) -> a new logged-in test client (several people at once)."""
-    from django.test import Client
-
     from accounts.roles import MFA_REQUIRED_ROLES
 
     def login(membership, **client_options):
         if membership.role in MFA_REQUIRED_ROLES:
             with_totp(membership.user)
-        new_client = Client(**client_options)
+        new_client = AppRoleClient(**client_options)
         new_client.force_login(membership.user)
         return new_client
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from accounts.audit import audit_record, field_changes, register_action_labels
 from accounts.models import Membership, Tenant, User
 from accounts.roles import Role
+from accounts.transactions import service
 from partners.choices import PartnerStatus
 from partners.models import (
     FINANCE_ONLY_FIELDS,
@@ -132,7 +133,7 @@ def _check_known(fields: dict[str, Any], allowed: tuple[str, ...]) -> None:
         raise ValueError(f"unknown partner fields: {', '.join(unknown)}")
 
 
-@transaction.atomic
+@service
 def partner_create(*, tenant: Tenant, actor: User | None, **fields) -> Partner:
     _check_known(fields, PARTNER_FIELDS + ("status", "status_since"))
     _check_related(tenant, fields)
@@ -165,7 +166,7 @@ def partner_create(*, tenant: Tenant, actor: User | None, **fields) -> Partner:
     return partner
 
 
-@transaction.atomic
+@service
 def partner_update(
     *, tenant: Tenant, actor: User | None, partner: Partner, fields: dict[str, Any]
 ) -> Partner:
@@ -210,7 +211,7 @@ def partner_update(
     return partner
 
 
-@transaction.atomic
+@service
 def partner_status_change(
     *,
     tenant: Tenant,
@@ -265,7 +266,7 @@ def _rep_save(rep: PartnerRep) -> None:
         ) from error
 
 
-@transaction.atomic
+@service
 def rep_create(*, tenant: Tenant, actor: User | None, partner: Partner, **fields) -> PartnerRep:
     if partner.tenant_id != tenant.pk:
         # SECURITY(tenant): a rep joins a partner of the same tenant only.
@@ -285,7 +286,7 @@ def rep_create(*, tenant: Tenant, actor: User | None, partner: Partner, **fields
     return rep
 
 
-@transaction.atomic
+@service
 def rep_update(
     *, tenant: Tenant, actor: User | None, rep: PartnerRep, fields: dict[str, Any]
 ) -> PartnerRep:
@@ -305,7 +306,7 @@ def rep_update(
     return rep
 
 
-@transaction.atomic
+@service
 def rep_leave(
     *, tenant: Tenant, actor: User | None, rep: PartnerRep, left_on: datetime.date | None = None
 ) -> PartnerRep:
@@ -348,7 +349,7 @@ def _partner_type_name(tenant: Tenant, name: str, exclude_pk: int | None = None)
     return name
 
 
-@transaction.atomic
+@service
 def partner_type_create(
     *, tenant: Tenant, actor: User | None, name: str, description: str = ""
 ) -> PartnerType:
@@ -370,7 +371,7 @@ def partner_type_create(
     return partner_type
 
 
-@transaction.atomic
+@service
 def partner_type_rename(
     *, tenant: Tenant, actor: User | None, partner_type: PartnerType, name: str
 ) -> PartnerType:
@@ -392,7 +393,7 @@ def partner_type_rename(
     return partner_type
 
 
-@transaction.atomic
+@service
 def partner_type_delete(*, tenant: Tenant, actor: User | None, partner_type: PartnerType) -> None:
     if partner_type.tenant_id != tenant.pk:
         raise ValidationError(_("This partner type belongs to another tenant."))

@@ -1,6 +1,6 @@
 """Writes for engagement: cadence rules, the activity log, the daily due-for-contact digest.
 
-Keyword-only, tenant explicit, validated, audited in the same transaction; e-mail after commit.
+Keyword-only, tenant explicit, validated, audited in the same transaction; e-mail via the outbox.
 """
 
 from collections.abc import Iterable
@@ -8,17 +8,17 @@ from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts import services as account_services
 from accounts.audit import audit_record, field_changes, register_action_labels
 from accounts.models import Membership, Tenant, User
 from accounts.roles import STAFF_ROLES, Role
+from accounts.transactions import service
 from partners.choices import ActivityKind, Priority
 from partners.models import (
     Activity,
@@ -48,7 +48,7 @@ register_action_labels(
 # --- Cadence ----------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@service
 def cadence_rules_update(*, tenant: Tenant, actor: User, rules: dict[str, dict]) -> None:
     """Store the cadence of each priority given: {"A": {"contact_interval_days": 7,
     "expectation": "..."}}. An empty interval means no regular contact is expected."""
@@ -157,7 +157,7 @@ def _set_attendees(
     )
 
 
-@transaction.atomic
+@service
 def activity_log(
     *,
     tenant: Tenant,
@@ -214,7 +214,7 @@ def activity_log(
 ACTIVITY_FIELDS = ("kind", "occurred_on", "notes", "next_action", "next_action_due")
 
 
-@transaction.atomic
+@service
 def activity_update(
     *,
     tenant: Tenant,
@@ -285,7 +285,7 @@ def activity_may_change(*, activity: Activity, actor: User, membership: Membersh
     )
 
 
-@transaction.atomic
+@service
 def activity_delete(
     *, tenant: Tenant, actor: User, membership: Membership | None, activity: Activity
 ) -> None:
@@ -320,14 +320,14 @@ def _digest_language(*, tenant: Tenant, membership: Membership) -> str:
     return membership.user.language or tenant.default_language or settings.LANGUAGE_CODE
 
 
-@transaction.atomic
+@service
 def due_digest_send(*, tenant: Tenant, membership: Membership, today: date) -> bool:
     """E-mail `membership` the partners they own that are due for contact, once per day.
 
-    Returns True when an e-mail was scheduled. The DigestDelivery row is inserted before the
-    e-mail is queued, in this transaction, and the mail leaves only after commit: a retried or
-    concurrent run finds the row (the unique key makes the second insert wait, then fail) and
-    sends nothing.
+    Returns True when an e-mail was queued. The DigestDelivery row and the outbox e-mail are
+    written in one transaction: a retried or concurrent run finds the row (the unique key makes
+    the second insert wait, then fail) and queues nothing, and the e-mail task sends the one
+    message (retrying until the mail server takes it).
     """
     if membership.tenant_id != tenant.pk:
         raise ValidationError(_("This member does not belong to this tenant."))
@@ -361,11 +361,16 @@ def due_digest_send(*, tenant: Tenant, membership: Membership, today: date) -> b
         subject = due_digest_subject(tenant=tenant, count=len(partners))
         text_body = render_to_string("partners/email/due_digest.txt", context)
         html_body = render_to_string("partners/email/due_digest.html", context)
-    message = EmailMultiAlternatives(
-        subject, text_body, settings.DEFAULT_FROM_EMAIL, [membership.user.email]
+    # The outbox row is written with the delivery row: a failed send is retried by the e-mail
+    # task and the outbox sweep, never lost behind a delivery that says it went out.
+    account_services.email_enqueue(
+        tenant=tenant,
+        to=membership.user.email,
+        subject=subject,
+        body_text=text_body,
+        body_html=html_body,
+        purpose="due_digest",
     )
-    message.attach_alternative(html_body, "text/html")
-    transaction.on_commit(message.send)
     return True
 
 

@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from accounts.audit import audit_record
 from accounts.models import Tenant, User
+from accounts.transactions import service
 from partners.choices import (
     CustomerSegment,
     EntityKind,
@@ -387,7 +387,7 @@ def partner_import_preview(*, tenant: Tenant, text: str) -> ImportPreview:
     return preview
 
 
-@transaction.atomic
+@service
 def partner_import_commit(*, tenant: Tenant, actor: User | None, text: str) -> list[Partner]:
     """Every row or none: any problem raises and rolls the whole import back."""
     preview = partner_import_preview(tenant=tenant, text=text)
@@ -395,7 +395,7 @@ def partner_import_commit(*, tenant: Tenant, actor: User | None, text: str) -> l
         raise ValidationError(_("The file still has errors; nothing was imported."))
     created = []
     for fields in preview.rows:
-        created.append(directory.partner_create(tenant=tenant, actor=actor, **fields))
+        created.append(directory.partner_create.nested(tenant=tenant, actor=actor, **fields))
     audit_record(
         tenant=tenant,
         actor=actor,
@@ -522,12 +522,12 @@ def rep_import_preview(*, tenant: Tenant, text: str) -> ImportPreview:
     return preview
 
 
-@transaction.atomic
+@service
 def rep_import_commit(*, tenant: Tenant, actor: User | None, text: str) -> list[PartnerRep]:
     preview = rep_import_preview(tenant=tenant, text=text)
     if not preview.ok:
         raise ValidationError(_("The file still has errors; nothing was imported."))
     created = []
     for fields in preview.rows:
-        created.append(directory.rep_create(tenant=tenant, actor=actor, **fields))
+        created.append(directory.rep_create.nested(tenant=tenant, actor=actor, **fields))
     return created

@@ -4,8 +4,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -14,7 +12,7 @@ from accounts import services as account_services
 from accounts.audit import audit_record, field_changes, register_action_labels
 from accounts.models import Invitation, Membership, Tenant, User
 from accounts.roles import Role
-from accounts.tenancy import tenant_context
+from accounts.transactions import service
 from accounts.urls_helpers import tenant_reverse
 from partners.choices import PortalProfileGroup
 from partners.models import FINANCE_ONLY_FIELDS, Partner, PartnerRep, PortalSettings
@@ -47,21 +45,17 @@ def mask_account_number(number: str) -> str:
 
 
 def _partner_url(tenant: Tenant, partner: Partner) -> str:
-    # E-mails need absolute links and run after the commit, away from the request.
+    # E-mails need absolute links and are sent by a worker, away from the request.
     return settings.PRM_SITE_URL + tenant_reverse(tenant, "partner_detail", partner_id=partner.pk)
 
 
-def _notify_finance_bank_change(*, tenant: Tenant, partner_id: int, actor_email: str) -> None:
-    # Runs after the commit: reads again inside the tenant (RLS and scope).
-    with tenant_context(tenant):
-        partner = Partner.objects.filter(tenant=tenant, pk=partner_id).first()
-        memberships = list(
-            Membership.objects.filter(
-                tenant=tenant, role=Role.FINANCE, is_active=True, user__is_active=True
-            ).select_related("user")
-        )
-    if partner is None:
-        return
+def _notify_finance_bank_change(*, tenant: Tenant, partner: Partner, actor_email: str) -> None:
+    # In the change's transaction: one outbox e-mail per finance member, sent after commit.
+    memberships = list(
+        Membership.objects.filter(
+            tenant=tenant, role=Role.FINANCE, is_active=True, user__is_active=True
+        ).select_related("user")
+    )
     url = _partner_url(tenant, partner)
     for membership in memberships:
         user = membership.user
@@ -77,10 +71,16 @@ def _notify_finance_bank_change(*, tenant: Tenant, partner_id: int, actor_email:
                 "partners/portal/email/bank_changed_subject.txt", context
             ).strip()
             body = render_to_string("partners/portal/email/bank_changed_body.txt", context)
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+        account_services.email_enqueue(
+            tenant=tenant,
+            to=user.email,
+            subject=subject,
+            body_text=body,
+            purpose="partner_bank_changed",
+        )
 
 
-@transaction.atomic
+@service
 def portal_company_update(
     *, tenant: Tenant, actor: User, partner: Partner, fields: dict[str, Any]
 ) -> Partner:
@@ -116,16 +116,11 @@ def portal_company_update(
         tenant=tenant, actor=actor, action="partner.portal_updated", target=partner, changes=safe
     )
     if any(name in FINANCE_ONLY_FIELDS for name in changes):
-        partner_id, actor_email = partner.pk, actor.email
-        transaction.on_commit(
-            lambda: _notify_finance_bank_change(
-                tenant=tenant, partner_id=partner_id, actor_email=actor_email
-            )
-        )
+        _notify_finance_bank_change(tenant=tenant, partner=partner, actor_email=actor.email)
     return partner
 
 
-@transaction.atomic
+@service
 def portal_rep_invite(
     *,
     tenant: Tenant,
@@ -173,7 +168,7 @@ def portal_rep_invite(
         rep.is_active = True
         rep.left_on = None
         rep.save(update_fields=["is_active", "left_on"])
-    invitation = account_services.invitation_create(
+    invitation = account_services.invitation_create.nested(
         tenant=tenant,
         actor=actor,
         email=email,
@@ -204,7 +199,7 @@ def rep_link_membership(*, tenant: Tenant, invitation: Invitation, membership: M
     )
 
 
-@transaction.atomic
+@service
 def portal_rep_deactivate(
     *, tenant: Tenant, actor: User, partner: Partner, rep: PartnerRep
 ) -> PartnerRep:
@@ -230,11 +225,13 @@ def portal_rep_deactivate(
         tenant=tenant, actor=actor, action="partner_rep.deactivated", target=rep, changes=changes
     )
     if membership is not None and membership.is_active and membership.tenant_id == tenant.pk:
-        account_services.membership_deactivate(tenant=tenant, actor=actor, membership=membership)
+        account_services.membership_deactivate.nested(
+            tenant=tenant, actor=actor, membership=membership
+        )
     return rep
 
 
-@transaction.atomic
+@service
 def portal_settings_save(
     *, tenant: Tenant, actor: User, editable_profile: list[str]
 ) -> PortalSettings:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.audit import audit_record, field_changes, register_action_labels
 from accounts.models import Tenant, User
+from accounts.transactions import service
 from partners.choices import PartnerStatus, ProspectSource, ProspectStage
 from partners.models import (
     LostReason,
@@ -143,7 +144,7 @@ def _prospect_insert(*, tenant: Tenant, actor: User | None, fields: dict[str, An
 # --- Prospects --------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@service
 def prospect_create(*, tenant: Tenant, actor: User | None, **fields) -> Prospect:
     """A new prospect in the "sourced" stage (moving on is a stage change, recorded)."""
     _check_known(fields, PROSPECT_FIELDS)
@@ -159,7 +160,7 @@ def prospect_create(*, tenant: Tenant, actor: User | None, **fields) -> Prospect
     return prospect
 
 
-@transaction.atomic
+@service
 def prospect_update(
     *, tenant: Tenant, actor: User | None, prospect: Prospect, fields: dict[str, Any]
 ) -> Prospect:
@@ -181,7 +182,7 @@ def prospect_update(
     return prospect
 
 
-@transaction.atomic
+@service
 def prospect_stage_change(
     *,
     tenant: Tenant,
@@ -250,7 +251,7 @@ def prospect_stage_change(
     return prospect
 
 
-@transaction.atomic
+@service
 def prospect_change(
     *,
     tenant: Tenant,
@@ -263,10 +264,10 @@ def prospect_change(
 ) -> Prospect:
     """Edit a prospect's fields and, when `to_stage` is another stage, move it there: both or
     neither (a refused stage change leaves the edits out)."""
-    prospect = prospect_update(tenant=tenant, actor=actor, prospect=prospect, fields=fields)
+    prospect = prospect_update.nested(tenant=tenant, actor=actor, prospect=prospect, fields=fields)
     if to_stage == prospect.stage:
         return prospect
-    return prospect_stage_change(
+    return prospect_stage_change.nested(
         tenant=tenant,
         actor=actor,
         prospect=prospect,
@@ -304,7 +305,7 @@ def sign_defaults(prospect: Prospect) -> tuple[dict[str, Any], dict[str, Any]]:
     return partner_fields, rep_fields
 
 
-@transaction.atomic
+@service
 def prospect_sign(
     *,
     tenant: Tenant,
@@ -345,7 +346,7 @@ def prospect_sign(
                 % {"number": number}
             }
         )
-    partner = directory_services.partner_create(
+    partner = directory_services.partner_create.nested(
         tenant=tenant,
         actor=actor,
         status=PartnerStatus.ONBOARDING,
@@ -353,7 +354,9 @@ def prospect_sign(
         **partner_values,
     )
     if (rep_values.get("full_name") or "").strip():
-        directory_services.rep_create(tenant=tenant, actor=actor, partner=partner, **rep_values)
+        directory_services.rep_create.nested(
+            tenant=tenant, actor=actor, partner=partner, **rep_values
+        )
     old = prospect.stage
     prospect.stage = ProspectStage.SIGNED
     prospect.stage_changed_at = timezone.now()
@@ -383,7 +386,7 @@ def prospect_sign(
 # --- Public application -----------------------------------------------------------------------
 
 
-@transaction.atomic
+@service
 def prospect_apply(*, tenant: Tenant, fields: dict[str, Any]) -> Prospect:
     """A "become a partner" application from the public page: a sourced prospect from an
     inbound application, recorded without an actor."""
@@ -406,7 +409,7 @@ def prospect_apply(*, tenant: Tenant, fields: dict[str, Any]) -> Prospect:
 # --- Persona ----------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@service
 def persona_save(*, tenant: Tenant, actor: User | None, fields: dict[str, Any]) -> PartnerPersona:
     """Create or change the tenant's one partner persona."""
     _check_known(fields, PERSONA_FIELDS)
@@ -446,7 +449,7 @@ def _clean_label(tenant: Tenant, label: str, exclude_pk: int | None = None) -> s
     return label
 
 
-@transaction.atomic
+@service
 def lost_reasons_ensure_defaults(*, tenant: Tenant) -> int:
     """Give a tenant without lost reasons the usual ones, in its default language.
 
@@ -467,7 +470,7 @@ def lost_reasons_ensure_defaults(*, tenant: Tenant) -> int:
     return len(created)
 
 
-@transaction.atomic
+@service
 def lost_reason_create(*, tenant: Tenant, actor: User | None, label: str) -> LostReason:
     label = _clean_label(tenant, label)
     last = LostReason.objects.filter(tenant=tenant).order_by("-position").first()
@@ -484,7 +487,7 @@ def lost_reason_create(*, tenant: Tenant, actor: User | None, label: str) -> Los
     return reason
 
 
-@transaction.atomic
+@service
 def lost_reason_rename(
     *, tenant: Tenant, actor: User | None, lost_reason: LostReason, label: str
 ) -> LostReason:
@@ -506,7 +509,7 @@ def lost_reason_rename(
     return lost_reason
 
 
-@transaction.atomic
+@service
 def lost_reason_delete(*, tenant: Tenant, actor: User | None, lost_reason: LostReason) -> None:
     if lost_reason.tenant_id != tenant.pk:
         raise ValidationError(_("This reason belongs to another tenant."))
