@@ -201,7 +201,7 @@ def invitation_create(
         actor=actor,
         action="invitation.sent",
         target=invitation,
-        changes={"role": ["", role]},
+        changes={"role": role},
     )
     accept_url = accept_url_for(token)
     transaction.on_commit(
@@ -217,6 +217,29 @@ def invitation_find(*, tenant: Tenant, token: str) -> Invitation | None:
 @transaction.atomic
 def invitation_accept(*, tenant: Tenant, invitation: Invitation, user: User) -> Membership:
     """Single use: the row is locked, so two clicks cannot both accept it."""
+    return _invitation_accept(tenant=tenant, invitation=invitation, user=user)
+
+
+@transaction.atomic
+def invitation_accept_new_user(
+    *, tenant: Tenant, invitation: Invitation, full_name: str, password: str, language: str = ""
+) -> Membership:
+    """A person without an account accepts: the user is created in the acceptance's own
+    transaction, so a refused or failed acceptance leaves no account behind."""
+    email = invitation.email.lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError(_("An account with this e-mail address exists: sign in first."))
+    user = User.objects.create_user(
+        email=email,
+        password=password,
+        full_name=full_name,
+        language=language if language in {code for code, _name in settings.LANGUAGES} else "",
+    )
+    return _invitation_accept(tenant=tenant, invitation=invitation, user=user)
+
+
+def _invitation_accept(*, tenant: Tenant, invitation: Invitation, user: User) -> Membership:
+    # Runs inside the caller's transaction (both public services above are atomic).
     invitation = Invitation.objects.select_for_update().get(tenant=tenant, pk=invitation.pk)
     if not invitation.is_pending:
         raise ValidationError(_("This invitation has expired or was already used."))
@@ -239,7 +262,7 @@ def invitation_accept(*, tenant: Tenant, invitation: Invitation, user: User) -> 
         actor=user,
         action="invitation.accepted",
         target=membership,
-        changes={"role": ["", invitation.role]},
+        changes={"role": invitation.role},
     )
     # Receivers run inside this transaction: if one fails, the acceptance is undone too.
     invitation_accepted.send(

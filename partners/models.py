@@ -572,7 +572,8 @@ class PartnerPersona(TenantModel):
 
 class PortalSettings(TenantModel):
     """What partner admins may change about their own company in the portal (one row per
-    tenant; a tenant without one lets them change every group, the default)."""
+    tenant; a tenant without one gets selectors.portal.DEFAULT_EDITABLE_GROUPS: everything
+    but the bank account)."""
 
     editable_profile = _choices_array(
         models.CharField(max_length=32, choices=PortalProfileGroup.choices),

@@ -106,10 +106,19 @@ TEMPLATES = [
 # DATABASE_URL is the role the application runs as: it owns no table and cannot bypass
 # row-level security. DATABASE_OWNER_URL (the table owner) is used only by `migrate` and the
 # other set-up commands; see accounts/management/commands/db_roles.py.
+# The defaults follow the same split: a bare `manage.py runserver` connects as the application
+# role (prm_app, created by db_roles), never as a superuser that row-level security ignores.
+DEFAULT_APP_DATABASE_URL = "postgres://prm_app@127.0.0.1:5432/prm"
+DEFAULT_OWNER_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/prm"
 _db_role = "owner" if os.environ.get("PRM_DB_AS_OWNER") == "1" else "app"
-_db_url = (os.environ.get("DATABASE_OWNER_URL") if _db_role == "owner" else None) or os.environ.get(
-    "DATABASE_URL", "postgres://postgres@127.0.0.1:5432/prm"
-)
+if _db_role == "owner":
+    _db_url = (
+        os.environ.get("DATABASE_OWNER_URL")
+        or os.environ.get("DATABASE_URL")
+        or DEFAULT_OWNER_DATABASE_URL
+    )
+else:
+    _db_url = os.environ.get("DATABASE_URL") or DEFAULT_APP_DATABASE_URL
 DATABASES = {"default": dj_database_url.parse(_db_url, conn_max_age=60, conn_health_checks=True)}
 DATABASES["default"]["ENGINE"] = "django.db.backends.postgresql"
 DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ.get("PRM_TEST_DB_NAME") or None

@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.access import tenant_view
 from accounts.forms import AcceptInvitationForm
 from accounts.models import User
-from accounts.services import invitation_accept, invitation_find
+from accounts.services import invitation_accept, invitation_accept_new_user, invitation_find
 from accounts.views.home import membership_home_url
 
 
@@ -46,32 +45,39 @@ def invitation_accept_view(request, tenant_slug, token):
     form = None
     if user.is_authenticated:
         if request.method == "POST":
-            return _accept(request, tenant, invitation, user)
+            return _accept(
+                request,
+                tenant,
+                lambda: invitation_accept(tenant=tenant, invitation=invitation, user=user),
+            )
     else:
         form = AcceptInvitationForm(request.POST or None, email=invitation.email)
         if request.method == "POST" and form.is_valid():
-            with transaction.atomic():
-                user = User.objects.create_user(
-                    email=invitation.email,
-                    password=form.cleaned_data["password1"],
+            # One service, one transaction: the account exists only if the acceptance holds.
+            return _accept(
+                request,
+                tenant,
+                lambda: invitation_accept_new_user(
+                    tenant=tenant,
+                    invitation=invitation,
                     full_name=form.cleaned_data["full_name"],
-                    language=request.LANGUAGE_CODE if request.LANGUAGE_CODE in {"ja", "en"} else "",
-                )
-                response = _accept(request, tenant, invitation, user)
-            return response
+                    password=form.cleaned_data["password1"],
+                    language=request.LANGUAGE_CODE,
+                ),
+            )
     return render(
         request, "accounts/invitation_accept.html", {"invitation": invitation, "form": form}
     )
 
 
-def _accept(request, tenant, invitation, user):
+def _accept(request, tenant, accept):
     try:
-        membership = invitation_accept(tenant=tenant, invitation=invitation, user=user)
+        membership = accept()
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
         return render(request, "accounts/invitation_invalid.html", status=410)
     if not request.user.is_authenticated:
-        perform_login(request, user, email_verification="none")
+        perform_login(request, membership.user, email_verification="none")
     messages.success(request, _("Welcome to %(tenant)s.") % {"tenant": tenant.name})
     return redirect(membership_home_url(membership))
