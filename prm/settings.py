@@ -187,6 +187,10 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "PRM"
+# TOTP secrets are encrypted at rest (accounts.adapters.MFAAdapter) with this Fernet key, or,
+# when empty, a key derived from SECRET_KEY. Set it to keep secrets readable across a
+# SECRET_KEY rotation (a key: `Fernet.generate_key()` from cryptography.fernet).
+PRM_MFA_ENCRYPTION_KEY = os.environ.get("PRM_MFA_ENCRYPTION_KEY", "")
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
