@@ -274,6 +274,8 @@ SPECTACULAR_SETTINGS = {
 
 # --- Security -------------------------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"
+# A failed CSRF check under /<tenant>/api/ answers JSON like every other API error.
+CSRF_FAILURE_VIEW = "accounts.api_errors.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True

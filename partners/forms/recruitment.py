@@ -344,7 +344,7 @@ class ApplicationForm(MarkInvalid, forms.ModelForm):
         required=True,
     )
     # Honeypot: a plausible name so robots fill it; people never see it.
-    homepage = forms.CharField(label=_("Leave this field empty"), required=False)
+    homepage = forms.CharField(label=_("Leave this field empty"), required=False, max_length=200)
 
     class Meta:
         model = Prospect
