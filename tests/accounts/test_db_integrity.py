@@ -7,8 +7,12 @@ from django.db import IntegrityError, connection, transaction
 
 from accounts.db_integrity import foreign_key_name, tenant_foreign_keys, unique_key_name
 from accounts.rls import set_rls_tenant
-from tests.accounts.test_rls import acting_as, probe_role  # noqa: F401 - fixture
+from tests.accounts import test_rls
 from tests.factories.partners import PartnerFactory, PartnerRepFactory
+
+# The same stand-in for the application role as the row-level security tests.
+probe_role = test_rls.probe_role
+acting_as = test_rls.acting_as
 
 
 def _constraints(table: str) -> dict[str, str]:
