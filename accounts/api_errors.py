@@ -1,10 +1,13 @@
 """API errors are JSON with a readable `detail`, never an HTML page."""
 
 import logging
+import re
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
+from django.views.csrf import csrf_failure as django_csrf_failure
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -34,11 +37,29 @@ def json_exception_handler(exc, context):
     )
 
 
+# CSRF exempt: it changes nothing and only says "not found"; without the exemption a write to
+# a malformed id (POST /alpha/api/v1/partners/abc/) met the CSRF check first and got Django's
+# HTML 403 page instead of this JSON 404.
+@csrf_exempt
 def api_not_found(request, *args, **kwargs):
     """Unknown paths under /<tenant>/api/ answer JSON too, not the HTML 404 page."""
-    from django.http import JsonResponse
-
     return JsonResponse({"detail": _("Not found.")}, status=404)
+
+
+_API_PATH = re.compile(r"^/[^/]+/api/")
+
+
+def csrf_failure(request, reason: str = "", template_name=None):
+    """CSRF_FAILURE_VIEW: JSON under /<tenant>/api/ (a client reads `detail`), Django's page
+    everywhere else."""
+    if _API_PATH.match(request.path):
+        return JsonResponse(
+            {"detail": _("CSRF check failed: send the CSRF token with a session write.")},
+            status=403,
+        )
+    if template_name is None:
+        return django_csrf_failure(request, reason=reason)
+    return django_csrf_failure(request, reason=reason, template_name=template_name)
 
 
 api_not_found.tenant_audience = "api"

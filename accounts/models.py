@@ -4,7 +4,7 @@ import zoneinfo
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -60,7 +60,14 @@ class Tenant(models.Model):
         validators=[validate_hex_colour],
     )
     issuer_legal_name = models.CharField(_("issuer legal name"), max_length=200, blank=True)
-    issuer_address = models.TextField(_("issuer address"), blank=True)
+    # Free text is bounded (Django's TextField passes max_length only to forms; the validator
+    # makes full_clean, hence every service and the API, refuse an over-long value too).
+    issuer_address = models.TextField(
+        _("issuer address"),
+        max_length=500,
+        blank=True,
+        validators=[MaxLengthValidator(500)],
+    )
     issuer_registration_number = models.CharField(
         _("issuer registration number (T-number)"),
         max_length=14,

@@ -204,7 +204,7 @@ def invitation_create(
         actor=actor,
         action="invitation.sent",
         target=invitation,
-        changes={"role": ["", role]},
+        changes={"role": role},
     )
     _invitation_email_enqueue(
         tenant=tenant, invitation=invitation, accept_url=accept_url_for(token)
@@ -219,6 +219,29 @@ def invitation_find(*, tenant: Tenant, token: str) -> Invitation | None:
 @service
 def invitation_accept(*, tenant: Tenant, invitation: Invitation, user: User) -> Membership:
     """Single use: the row is locked, so two clicks cannot both accept it."""
+    return _invitation_accept(tenant=tenant, invitation=invitation, user=user)
+
+
+@service
+def invitation_accept_new_user(
+    *, tenant: Tenant, invitation: Invitation, full_name: str, password: str, language: str = ""
+) -> Membership:
+    """A person without an account accepts: the user is created in the acceptance's own
+    transaction, so a refused or failed acceptance leaves no account behind."""
+    email = invitation.email.lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError(_("An account with this e-mail address exists: sign in first."))
+    user = User.objects.create_user(
+        email=email,
+        password=password,
+        full_name=full_name,
+        language=language if language in {code for code, _name in settings.LANGUAGES} else "",
+    )
+    return _invitation_accept(tenant=tenant, invitation=invitation, user=user)
+
+
+def _invitation_accept(*, tenant: Tenant, invitation: Invitation, user: User) -> Membership:
+    # Runs inside the caller's transaction (both public services above are services).
     invitation = Invitation.objects.select_for_update().get(tenant=tenant, pk=invitation.pk)
     if not invitation.is_pending:
         raise ValidationError(_("This invitation has expired or was already used."))
@@ -241,25 +264,13 @@ def invitation_accept(*, tenant: Tenant, invitation: Invitation, user: User) -> 
         actor=user,
         action="invitation.accepted",
         target=membership,
-        changes={"role": ["", invitation.role]},
+        changes={"role": invitation.role},
     )
     # Receivers run inside this transaction: if one fails, the acceptance is undone too.
     invitation_accepted.send(
         sender=Invitation, tenant=tenant, invitation=invitation, membership=membership
     )
     return membership
-
-
-@service
-def invitation_accept_new_account(
-    *, tenant: Tenant, invitation: Invitation, password: str, full_name: str, language: str
-) -> Membership:
-    """Create the invited person's account and accept the invitation, as one unit of work: an
-    acceptance that is refused leaves no account behind."""
-    user = User.objects.create_user(
-        email=invitation.email, password=password, full_name=full_name, language=language
-    )
-    return invitation_accept.nested(tenant=tenant, invitation=invitation, user=user)
 
 
 def _mark_email_verified(user: User) -> None:

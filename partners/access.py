@@ -10,8 +10,11 @@ def partner_for_membership(membership: Membership | None) -> Partner | None:
     """The partner company a portal login belongs to (through its rep), or None."""
     if membership is None or not membership.is_portal_role:
         return None
+    # SECURITY(tenant): a rep who left keeps their row (history) but not their company.
     rep = (
-        PartnerRep.objects.filter(tenant_id=membership.tenant_id, membership=membership)
+        PartnerRep.objects.filter(
+            tenant_id=membership.tenant_id, membership=membership, is_active=True
+        )
         .select_related("partner")
         .first()
     )

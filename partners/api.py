@@ -159,8 +159,13 @@ class PartnerOutSerializer(serializers.ModelSerializer):
     suggested_priority = serializers.CharField(
         read_only=True, help_text=_("A, B, C or D as the scoring suggests; empty when none.")
     )
-    partner_type_name = serializers.CharField(source="partner_type.name", default=None)
-    owner_email = serializers.EmailField(source="owner.user.email", default=None)
+    # null when the partner has no type / no owner: the schema must say so (allow_null).
+    partner_type_name = serializers.CharField(
+        source="partner_type.name", default=None, allow_null=True, read_only=True
+    )
+    owner_email = serializers.EmailField(
+        source="owner.user.email", default=None, allow_null=True, read_only=True
+    )
 
     class Meta:
         model = Partner
@@ -594,8 +599,10 @@ class ActivityInSerializer(serializers.Serializer):
     rep_attendee_ids = serializers.ListField(
         child=serializers.IntegerField(), required=False, default=list
     )
-    notes = serializers.CharField(required=False, allow_blank=True, default="")
-    next_action = serializers.CharField(required=False, allow_blank=True, default="")
+    notes = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+    next_action = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=300
+    )
     next_action_due = serializers.DateField(required=False, allow_null=True, default=None)
 
     def __init__(self, *args, tenant=None, **kwargs):

@@ -6,7 +6,7 @@ Writes go through the services modules; nothing here has business logic in save(
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone, translation
@@ -44,6 +44,14 @@ class WebsiteField(models.URLField):
 
     def formfield(self, **kwargs):
         return super().formfield(**{"assume_scheme": "https", **kwargs})
+
+
+def _bounded_text(verbose_name, max_length: int) -> models.TextField:
+    """Free text with a limit every path enforces: forms (max_length), full_clean in the
+    services and the API (the validator; Django's TextField alone checks only in forms)."""
+    return models.TextField(
+        verbose_name, max_length=max_length, blank=True, validators=[MaxLengthValidator(max_length)]
+    )
 
 
 def _choices_array(base_field: models.Field, verbose_name) -> ArrayField:
@@ -170,7 +178,7 @@ class Partner(TenantModel):
         blank=True,
         validators=[validate_account_holder_kana],
     )
-    notes = models.TextField(_("notes"), blank=True)
+    notes = _bounded_text(_("notes"), 5000)
     # Normalised legal name, reading, display name and corporate number (validators.search_key);
     # kept by the services so a search is one indexed LIKE on one column.
     search_text = models.TextField(editable=False, default="")
@@ -347,7 +355,7 @@ class Activity(TenantModel):
         blank=True,
         verbose_name=_("partner attendees"),
     )
-    notes = models.TextField(_("notes"), blank=True)
+    notes = _bounded_text(_("notes"), 5000)
     next_action = models.CharField(_("next action"), max_length=300, blank=True)
     next_action_due = models.DateField(_("next action due"), null=True, blank=True)
     created_by = models.ForeignKey(
@@ -469,7 +477,7 @@ class Prospect(TenantModel):
     contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
     contact_department = models.CharField(_("contact department"), max_length=150, blank=True)
     contact_title = models.CharField(_("contact title"), max_length=150, blank=True)
-    message = models.TextField(_("message"), blank=True)
+    message = _bounded_text(_("message"), 3000)
     source = models.CharField(_("source"), max_length=32, choices=ProspectSource.choices)
     stage = models.CharField(
         _("stage"), max_length=16, choices=ProspectStage.choices, default=ProspectStage.SOURCED
@@ -562,7 +570,7 @@ class PartnerPersona(TenantModel):
         blank=True,
         help_text=_("Comma-separated keywords, e.g. accounting software, payroll."),
     )
-    goals = models.TextField(_("goals"), blank=True)
+    goals = _bounded_text(_("goals"), 2000)
 
     class Meta:
         verbose_name = _("partner persona")
@@ -572,7 +580,8 @@ class PartnerPersona(TenantModel):
 
 class PortalSettings(TenantModel):
     """What partner admins may change about their own company in the portal (one row per
-    tenant; a tenant without one lets them change every group, the default)."""
+    tenant; a tenant without one gets selectors.portal.DEFAULT_EDITABLE_GROUPS: everything
+    but the bank account)."""
 
     editable_profile = _choices_array(
         models.CharField(max_length=32, choices=PortalProfileGroup.choices),

@@ -106,10 +106,19 @@ TEMPLATES = [
 # DATABASE_URL is the role the application runs as: it owns no table and cannot bypass
 # row-level security. DATABASE_OWNER_URL (the table owner) is used only by `migrate` and the
 # other set-up commands; see accounts/management/commands/db_roles.py.
+# The defaults follow the same split: a bare `manage.py runserver` connects as the application
+# role (prm_app, created by db_roles), never as a superuser that row-level security ignores.
+DEFAULT_APP_DATABASE_URL = "postgres://prm_app@127.0.0.1:5432/prm"
+DEFAULT_OWNER_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/prm"
 _db_role = "owner" if os.environ.get("PRM_DB_AS_OWNER") == "1" else "app"
-_db_url = (os.environ.get("DATABASE_OWNER_URL") if _db_role == "owner" else None) or os.environ.get(
-    "DATABASE_URL", "postgres://postgres@127.0.0.1:5432/prm"
-)
+if _db_role == "owner":
+    _db_url = (
+        os.environ.get("DATABASE_OWNER_URL")
+        or os.environ.get("DATABASE_URL")
+        or DEFAULT_OWNER_DATABASE_URL
+    )
+else:
+    _db_url = os.environ.get("DATABASE_URL") or DEFAULT_APP_DATABASE_URL
 # Persistent connections only where the number of threads is bounded: gunicorn's sync workers
 # (production, one connection each) and Celery workers. runserver starts a thread per request,
 # and each kept its own connection: 8 busy clients exhausted PostgreSQL's 100. So development
@@ -194,6 +203,10 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "PRM"
+# TOTP secrets are encrypted at rest (accounts.adapters.MFAAdapter) with this Fernet key, or,
+# when empty, a key derived from SECRET_KEY. Set it to keep secrets readable across a
+# SECRET_KEY rotation (a key: `Fernet.generate_key()` from cryptography.fernet).
+PRM_MFA_ENCRYPTION_KEY = os.environ.get("PRM_MFA_ENCRYPTION_KEY", "")
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
@@ -283,6 +296,8 @@ SPECTACULAR_SETTINGS = {
 # TLS proxy, set 1.
 PRM_TRUSTED_PROXY_COUNT = int(os.environ.get("PRM_TRUSTED_PROXY_COUNT", "0"))
 X_FRAME_OPTIONS = "DENY"
+# A failed CSRF check under /<tenant>/api/ answers JSON like every other API error.
+CSRF_FAILURE_VIEW = "accounts.api_errors.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True

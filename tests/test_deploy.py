@@ -4,6 +4,7 @@ Both run as subprocesses, like an operator would, so they see exactly the settin
 `PRM_ENV=production` produces and the compose file as docker-compose resolves it.
 """
 
+import json
 import os
 import secrets
 import shutil
@@ -68,8 +69,16 @@ def _docker_compose() -> str:
     return binary
 
 
-def _compose(*args: str) -> subprocess.CompletedProcess:
-    env = {key: value for key, value in os.environ.items() if not key.startswith("COMPOSE_")}
+def _compose(*args: str, secret_key: str | None = "a-" + "k" * 60) -> subprocess.CompletedProcess:
+    """docker-compose as an operator runs it; `secret_key` is their DJANGO_SECRET_KEY (None:
+    not set at all)."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("COMPOSE_") and key != "DJANGO_SECRET_KEY"
+    }
+    if secret_key is not None:
+        env["DJANGO_SECRET_KEY"] = secret_key
     return subprocess.run(
         [_docker_compose(), "-f", str(ROOT / "docker-compose.yml"), *args],
         cwd=ROOT,
@@ -97,3 +106,52 @@ def test_compose_runs_the_production_shape():
         assert environment["PRM_ENV"] == "production", name
         # The app role is not the owner: row-level security applies to the running app.
         assert environment["DATABASE_URL"] != environment["DATABASE_OWNER_URL"], name
+
+
+def test_compose_refuses_to_start_without_a_secret_key():
+    # A default key in the file would be public, and PRM_ENV=production's guard (settings
+    # refuse an empty key) would never fire.
+    result = _compose("config", "-q", secret_key=None)
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stdout + result.stderr
+
+
+def test_compose_passes_the_operators_secret_key_through():
+    result = _compose("config", secret_key="operator-chosen-" + "x" * 50)
+    assert result.returncode == 0, result.stderr
+    services = yaml.safe_load(result.stdout)["services"]
+    for name in ("web", "worker", "beat"):
+        assert services[name]["environment"]["DJANGO_SECRET_KEY"].startswith("operator-chosen-")
+
+
+def _settings_database(**env: str) -> dict:
+    clean = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DATABASE_URL", "DATABASE_OWNER_URL", "PRM_DB_AS_OWNER", "PRM_ENV"}
+    }
+    clean.update(env)
+    code = (
+        "import json, django; from django.conf import settings; django.setup(); "
+        "db = settings.DATABASES['default']; print(json.dumps({'USER': db['USER']}))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "prm.settings"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_without_database_url_the_app_connects_as_the_application_role():
+    # A bare `manage.py runserver` must not run as a superuser, whom row-level security ignores.
+    assert _settings_database()["USER"] == "prm_app"
+
+
+def test_set_up_commands_without_owner_url_connect_as_the_owner():
+    assert _settings_database(PRM_DB_AS_OWNER="1")["USER"] == "postgres"

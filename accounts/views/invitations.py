@@ -14,11 +14,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.access import tenant_view
 from accounts.forms import AcceptInvitationForm
 from accounts.models import User
-from accounts.services import (
-    invitation_accept,
-    invitation_accept_new_account,
-    invitation_find,
-)
+from accounts.services import invitation_accept, invitation_accept_new_user, invitation_find
 from accounts.views.home import membership_home_url
 
 
@@ -49,30 +45,34 @@ def invitation_accept_view(request, tenant_slug, token):
     form = None
     if user.is_authenticated:
         if request.method == "POST":
-            return _accept(request, tenant, invitation, user)
+            return _accept(
+                request,
+                tenant,
+                lambda: invitation_accept(tenant=tenant, invitation=invitation, user=user),
+            )
     else:
         form = AcceptInvitationForm(request.POST or None, email=invitation.email)
         if request.method == "POST" and form.is_valid():
-            new_account = {
-                "password": form.cleaned_data["password1"],
-                "full_name": form.cleaned_data["full_name"],
-                "language": request.LANGUAGE_CODE if request.LANGUAGE_CODE in {"ja", "en"} else "",
-            }
-            return _accept(request, tenant, invitation, None, new_account=new_account)
+            # One service, one transaction: the account exists only if the acceptance holds.
+            return _accept(
+                request,
+                tenant,
+                lambda: invitation_accept_new_user(
+                    tenant=tenant,
+                    invitation=invitation,
+                    full_name=form.cleaned_data["full_name"],
+                    password=form.cleaned_data["password1"],
+                    language=request.LANGUAGE_CODE,
+                ),
+            )
     return render(
         request, "accounts/invitation_accept.html", {"invitation": invitation, "form": form}
     )
 
 
-def _accept(request, tenant, invitation, user, new_account=None):
+def _accept(request, tenant, accept):
     try:
-        if new_account is None:
-            membership = invitation_accept(tenant=tenant, invitation=invitation, user=user)
-        else:
-            # One service creates the account and accepts: a refusal leaves no account behind.
-            membership = invitation_accept_new_account(
-                tenant=tenant, invitation=invitation, **new_account
-            )
+        membership = accept()
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import selectors, services
 from accounts.access import tenant_view
+from accounts.audit import audit_change_rows
 from accounts.forms import (
     ApiKeyForm,
     AuditFilterForm,
@@ -186,10 +187,12 @@ def audit_log(request, tenant_slug):
         date_from=cleaned.get("date_from"),
         date_to=cleaned.get("date_to"),
     )
+    page = paginate(request, events, per_page=50)
+    page.object_list = list(page.object_list)
+    for event in page.object_list:
+        event.change_rows = audit_change_rows(event)
     return render(
-        request,
-        "staff/settings/audit.html",
-        {"nav": "settings", "filters": filters, "page": paginate(request, events, per_page=50)},
+        request, "staff/settings/audit.html", {"nav": "settings", "filters": filters, "page": page}
     )
 
 

@@ -217,7 +217,9 @@ class PartnerForm(MarkInvalid, forms.ModelForm):
                 yield title, fields
 
     def changed_values(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.fields}
+        """Only what the person changed: an untouched field is neither saved nor audited
+        (and an untouched bank field needs no finance permission)."""
+        return {name: self.cleaned_data[name] for name in self.fields if name in self.changed_data}
 
 
 class StatusChangeForm(MarkInvalid, forms.Form):

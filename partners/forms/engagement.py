@@ -53,6 +53,7 @@ class ActivityForm(forms.Form):
     notes = forms.CharField(
         label=_("Notes"),
         required=False,
+        max_length=5000,
         widget=forms.Textarea(attrs={"class": "form-control", "rows": 2}),
     )
     next_action = forms.CharField(

@@ -2,6 +2,7 @@
 application. They parse and show; the services decide."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Tenant
@@ -18,7 +19,11 @@ from partners.forms.directory import MarkInvalid, OwnerChoiceField, style
 from partners.models import LostReason, PartnerPersona, PartnerType, Prospect
 from partners.selectors.recruitment import PROSPECT_SORTS
 from partners.services.directory import owner_queryset
-from partners.services.recruitment import APPLICATION_FIELDS, PROSPECT_FIELDS
+from partners.services.recruitment import (
+    APPLICATION_FIELDS,
+    PROSPECT_FIELDS,
+    lost_reason_default_labels,
+)
 from partners.validators import validate_corporate_number, validate_katakana_reading
 
 PREFECTURE_HELP = _("Hold Ctrl (⌘ on a Mac) to choose several.")
@@ -161,9 +166,24 @@ class ProspectForm(MarkInvalid, forms.ModelForm):
         return {name: self.cleaned_data[name] for name in PROSPECT_FIELDS}
 
 
+class LostReasonChoiceField(forms.ModelChoiceField):
+    """A lost reason by id, or by label: a tenant without a list is offered the usual
+    reasons unsaved (by label), and the view saves them before this form reads the POST."""
+
+    def to_python(self, value):
+        if value in self.empty_values or str(value).isdigit():
+            return super().to_python(value)
+        try:
+            return self.queryset.get(label=value)
+        except self.queryset.model.DoesNotExist:
+            raise ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            ) from None
+
+
 class StageChangeForm(MarkInvalid, forms.Form):
     to_stage = forms.ChoiceField(label=_("Move to"), choices=())
-    lost_reason = forms.ModelChoiceField(
+    lost_reason = LostReasonChoiceField(
         label=_("Why was it lost?"),
         queryset=None,
         required=False,
@@ -184,7 +204,13 @@ class StageChangeForm(MarkInvalid, forms.Form):
             for value, label in ProspectStage.choices
             if value not in {prospect.stage, ProspectStage.SIGNED}
         ]
-        self.fields["lost_reason"].queryset = LostReason.objects.filter(tenant=tenant)
+        reasons = LostReason.objects.filter(tenant=tenant)
+        self.fields["lost_reason"].queryset = reasons
+        if not self.is_bound and not reasons.exists():
+            self.fields["lost_reason"].widget.choices = [
+                ("", self.fields["lost_reason"].empty_label),
+                *((label, label) for label in lost_reason_default_labels(tenant=tenant)),
+            ]
         style(self)
 
 
@@ -318,7 +344,7 @@ class ApplicationForm(MarkInvalid, forms.ModelForm):
         required=True,
     )
     # Honeypot: a plausible name so robots fill it; people never see it.
-    homepage = forms.CharField(label=_("Leave this field empty"), required=False)
+    homepage = forms.CharField(label=_("Leave this field empty"), required=False, max_length=200)
 
     class Meta:
         model = Prospect

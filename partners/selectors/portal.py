@@ -15,11 +15,18 @@ PROFILE_GROUP_FIELDS: dict[str, tuple[str, ...]] = {
 }
 
 
+# SECURITY(finance): until a tenant chooses, partner admins may correct their address, website
+# and T-number, but not the bank account payouts go to: opening that is the tenant's decision.
+DEFAULT_EDITABLE_GROUPS: tuple[str, ...] = tuple(
+    group for group in PortalProfileGroup.values if group != PortalProfileGroup.BANK_ACCOUNT
+)
+
+
 def portal_editable_groups(*, tenant: Tenant) -> list[str]:
-    """The groups partner admins of `tenant` may change; every group until the tenant says."""
+    """The groups partner admins of `tenant` may change; the defaults until the tenant says."""
     settings = PortalSettings.objects.filter(tenant=tenant).first()
     if settings is None:
-        return list(PortalProfileGroup.values)
+        return list(DEFAULT_EDITABLE_GROUPS)
     return [group for group in PortalProfileGroup.values if group in settings.editable_profile]
 
 

@@ -13,9 +13,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.audit import audit_record, field_changes, register_action_labels
+from accounts import services as account_services
+from accounts.audit import (
+    audit_record,
+    created_values,
+    field_changes,
+    masked,
+    register_action_labels,
+)
 from accounts.models import Membership, Tenant, User
-from accounts.roles import Role
+from accounts.roles import Perm, Role, role_has_perm
 from accounts.transactions import service
 from partners.choices import PartnerStatus
 from partners.models import (
@@ -119,12 +126,30 @@ def _full_clean(instance, exclude: list[str] | None = None) -> None:
     instance.full_clean(exclude=exclude or [])
 
 
-def _audit_changes(changes: dict) -> dict:
-    """Bank details are audited as changed, never with their values in the log."""
-    safe = {}
-    for name, values in changes.items():
-        safe[name] = ["***", "***"] if name in FINANCE_ONLY_FIELDS else values
-    return safe
+def _actor_role(tenant: Tenant, actor) -> str | None:
+    """The role `actor` acts with in `tenant`: an API key's own, else the active membership's."""
+    role = getattr(actor, "role", None)
+    if role is not None:
+        return role
+    membership = Membership.objects.filter(tenant=tenant, user=actor, is_active=True).first()
+    return membership.role if membership is not None else None
+
+
+def _check_finance_fields(tenant: Tenant, actor, fields: dict[str, Any]) -> None:
+    """SECURITY(finance): only finance changes bank details, whatever the caller (view, API,
+    another service); a system write (actor None: imports, tasks) is trusted."""
+    touched = [name for name in FINANCE_ONLY_FIELDS if name in fields]
+    if not touched or actor is None:
+        return
+    if role_has_perm(_actor_role(tenant, actor), Perm.FINANCE_FIELDS_VIEW):
+        return
+    raise ValidationError(
+        {
+            name: _("Only finance may change the %(field)s.")
+            % {"field": Partner._meta.get_field(name).verbose_name}
+            for name in touched
+        }
+    )
 
 
 def _check_known(fields: dict[str, Any], allowed: tuple[str, ...]) -> None:
@@ -137,6 +162,7 @@ def _check_known(fields: dict[str, Any], allowed: tuple[str, ...]) -> None:
 def partner_create(*, tenant: Tenant, actor: User | None, **fields) -> Partner:
     _check_known(fields, PARTNER_FIELDS + ("status", "status_since"))
     _check_related(tenant, fields)
+    _check_finance_fields(tenant, actor, {k: v for k, v in fields.items() if v not in ("", None)})
     status = fields.pop("status", PartnerStatus.PROSPECT) or PartnerStatus.PROSPECT
     status_since = fields.pop("status_since", None) or timezone.localdate()
     partner = Partner(tenant=tenant, status=status, status_since=status_since, **fields)
@@ -161,7 +187,11 @@ def partner_create(*, tenant: Tenant, actor: User | None, **fields) -> Partner:
         actor=actor,
         action="partner.created",
         target=partner,
-        changes={"legal_name": partner.legal_name, "status": partner.status},
+        # What the new partner is, bank details left out of the log.
+        changes=created_values(
+            partner,
+            [name for name in PARTNER_FIELDS if name not in FINANCE_ONLY_FIELDS] + ["status"],
+        ),
     )
     return partner
 
@@ -178,6 +208,7 @@ def partner_update(
     changes = field_changes(partner, list(fields), fields)
     if not changes:
         return partner
+    _check_finance_fields(tenant, actor, {name: fields[name] for name in changes})
     for name, value in fields.items():
         setattr(partner, name, value)
     _refresh_search_text(partner)
@@ -206,7 +237,7 @@ def partner_update(
             actor=actor,
             action="partner.bank_changed",
             target=partner,
-            changes=_audit_changes(bank_changes),
+            changes=masked(bank_changes, FINANCE_ONLY_FIELDS),
         )
     return partner
 
@@ -329,6 +360,11 @@ def rep_leave(
         target=rep,
         changes={"left_on": left_on.isoformat()},
     )
+    # SECURITY(tenant): a person who left the partner loses the portal (and its bank account
+    # form) with it; membership_deactivate audits that on its own.
+    membership = rep.membership
+    if membership is not None and membership.is_active and membership.tenant_id == tenant.pk:
+        account_services.membership_deactivate(tenant=tenant, actor=actor, membership=membership)
     return rep
 
 

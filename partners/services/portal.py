@@ -9,14 +9,18 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts import services as account_services
-from accounts.audit import audit_record, field_changes, register_action_labels
+from accounts.audit import audit_record, field_changes, masked, register_action_labels
 from accounts.models import Invitation, Membership, Tenant, User
 from accounts.roles import Role
 from accounts.transactions import service
 from accounts.urls_helpers import tenant_reverse
 from partners.choices import PortalProfileGroup
 from partners.models import FINANCE_ONLY_FIELDS, Partner, PartnerRep, PortalSettings
-from partners.selectors.portal import PROFILE_GROUP_FIELDS, portal_editable_fields
+from partners.selectors.portal import (
+    DEFAULT_EDITABLE_GROUPS,
+    PROFILE_GROUP_FIELDS,
+    portal_editable_fields,
+)
 
 # The profile fields (not the bank account) a tenant may open to partner admins.
 PROFILE_FIELDS = tuple(
@@ -108,12 +112,12 @@ def portal_company_update(
     partner.full_clean(exclude=["tenant", "partner_type", "owner"])
     partner.updated_at = timezone.now()
     partner.save(update_fields=[*fields, "updated_at"])
-    safe = {
-        name: (["***", "***"] if name in FINANCE_ONLY_FIELDS else values)
-        for name, values in changes.items()
-    }
     audit_record(
-        tenant=tenant, actor=actor, action="partner.portal_updated", target=partner, changes=safe
+        tenant=tenant,
+        actor=actor,
+        action="partner.portal_updated",
+        target=partner,
+        changes=masked(changes, FINANCE_ONLY_FIELDS),
     )
     if any(name in FINANCE_ONLY_FIELDS for name in changes):
         _notify_finance_bank_change(tenant=tenant, partner=partner, actor_email=actor.email)
@@ -240,9 +244,9 @@ def portal_settings_save(
     if unknown:
         raise ValidationError({"editable_profile": _("Choose among the listed parts.")})
     wanted = [group for group in PortalProfileGroup.values if group in editable_profile]
-    # Without a row every group is open (selectors.portal); the first save writes that out.
+    # Without a row the defaults apply (selectors.portal); the first save writes them out.
     portal_settings, _created = PortalSettings.objects.select_for_update().get_or_create(
-        tenant=tenant, defaults={"editable_profile": list(PortalProfileGroup.values)}
+        tenant=tenant, defaults={"editable_profile": list(DEFAULT_EDITABLE_GROUPS)}
     )
     before = list(portal_settings.editable_profile)
     if before == wanted:

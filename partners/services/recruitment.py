@@ -449,17 +449,22 @@ def _clean_label(tenant: Tenant, label: str, exclude_pk: int | None = None) -> s
     return label
 
 
+def lost_reason_default_labels(*, tenant: Tenant) -> list[str]:
+    """The usual reasons in the tenant's language: offered, unsaved, until it has a list."""
+    with translation.override(tenant.default_language or None):
+        return [str(label) for label in DEFAULT_LOST_REASONS]
+
+
 @service
 def lost_reasons_ensure_defaults(*, tenant: Tenant) -> int:
     """Give a tenant without lost reasons the usual ones, in its default language.
 
-    Returns how many were created (0 when the tenant already has a list). Safe to call on
-    every page view: concurrent calls create each reason once (unique label per tenant).
+    Returns how many were created (0 when the tenant already has a list). Called by POSTs
+    only; concurrent calls create each reason once (unique label per tenant).
     """
     if LostReason.objects.filter(tenant=tenant).exists():
         return 0
-    with translation.override(tenant.default_language or None):
-        labels = [str(label) for label in DEFAULT_LOST_REASONS]
+    labels = lost_reason_default_labels(tenant=tenant)
     created = LostReason.objects.bulk_create(
         [
             LostReason(tenant=tenant, label=label, position=position)

@@ -148,7 +148,8 @@ def _detail(request, prospect, stage_form=None, status=200):
     may_manage = request_has_perm(request, Perm.PARTNERS_MANAGE)
     is_open = prospect.stage not in selectors.CLOSED_STAGES
     if stage_form is None and may_manage and is_open:
-        services.lost_reasons_ensure_defaults(tenant=tenant)
+        # GET writes nothing: a tenant without lost reasons is offered the usual ones, saved
+        # by the POST that first picks one (prospect_stage).
         stage_form = StageChangeForm(tenant=tenant, prospect=prospect)
     persona = selectors.persona_get(tenant=tenant)
     history = selectors.prospect_stage_history(tenant=tenant, prospect=prospect)
@@ -222,6 +223,9 @@ def prospect_stage(request, tenant_slug, prospect_id):
             % {"stage": prospect.get_stage_display()},
         )
         return redirect(_prospect_url(tenant, prospect))
+    if request.POST.get("lost_reason"):
+        # The usual reasons were offered unsaved (see _detail); picking one saves the list.
+        services.lost_reasons_ensure_defaults(tenant=tenant)
     form = StageChangeForm(request.POST, tenant=tenant, prospect=prospect)
     if form.is_valid():
         try:
@@ -365,6 +369,13 @@ def lost_reason_list(request, tenant_slug):
     if request.method == "POST":
         if not may_manage:
             raise PermissionDenied
+        # The page showed the usual reasons unsaved; a first change keeps them (a POST,
+        # never the GET that displayed them).
+        created = services.lost_reasons_ensure_defaults(tenant=tenant)
+        if request.POST.get("action") == "defaults":
+            if created:
+                messages.success(request, _("The usual reasons were saved."))
+            return redirect(tenant_reverse(tenant, "lost_reason_list"))
         if form.is_valid():
             try:
                 reason = services.lost_reason_create(
@@ -375,8 +386,7 @@ def lost_reason_list(request, tenant_slug):
             else:
                 messages.success(request, _("“%(label)s” added.") % {"label": reason.label})
                 return redirect(tenant_reverse(tenant, "lost_reason_list"))
-    elif may_manage:
-        services.lost_reasons_ensure_defaults(tenant=tenant)
+    reasons = selectors.lost_reasons(tenant=tenant)
     return render(
         request,
         "partners/recruitment/lost_reasons.html",
@@ -384,7 +394,10 @@ def lost_reason_list(request, tenant_slug):
             "nav": "settings",
             "tab": "lost_reasons",
             "form": form,
-            "reasons": selectors.lost_reasons(tenant=tenant),
+            "reasons": reasons,
+            "suggested": services.lost_reason_default_labels(tenant=tenant)
+            if may_manage and not reasons
+            else [],
             "may_manage": may_manage,
         },
     )

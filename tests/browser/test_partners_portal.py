@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from accounts.models import AuditEvent
 from accounts.roles import Role
-from partners.models import Partner
+from partners.models import Partner, PortalSettings
 from tests.factories.partners import PartnerFactory, PartnerRepFactory, portal_membership_for
 
 pytestmark = pytest.mark.browser
@@ -26,6 +26,11 @@ def test_partner_admin_invites_a_rep_and_edits_the_bank_account(
     )
     admin, _rep = portal_membership_for(partner, role=Role.PARTNER_ADMIN)
     PartnerRepFactory(partner=partner, full_name="Old Colleague", department="営業部")
+    # The bank account is closed to partner admins until the tenant opens it.
+    PortalSettings.objects.create(
+        tenant=tenant,
+        editable_profile=["address", "website", "registration_number", "bank_account"],
+    )
 
     login(page, admin.user)
     page.locator(".portal-topbar").get_by_role("link", name="Our company").click()
@@ -86,13 +91,14 @@ def test_vendor_admin_closes_the_bank_account_to_partner_admins(
     page.locator("nav.sidebar").get_by_role("link", name="Settings").click()
     page.locator(".nav-tabs").get_by_role("link", name="Partner portal").click()
     expect(page).to_have_url(f"{server}/{tenant.slug}/settings/partner-portal/")
-    bank = page.get_by_label("Bank account for payouts")
-    expect(bank).to_be_checked()  # every part is open until the tenant chooses
-    bank.uncheck()
+    # Closed until the tenant opens it; the other parts start open.
+    expect(page.get_by_label("Bank account for payouts")).not_to_be_checked()
+    page.get_by_label("Website").uncheck()
     page.get_by_role("button", name="Save").click()
 
     expect(page.get_by_role("alert").first).to_contain_text("saved")
     expect(page.get_by_label("Bank account for payouts")).not_to_be_checked()
+    expect(page.get_by_label("Website")).not_to_be_checked()
     expect(page.get_by_label("Postal address")).to_be_checked()
     screenshot(page, "portal-settings", share=True)
 

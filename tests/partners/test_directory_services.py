@@ -90,12 +90,12 @@ def test_partner_type_and_owner_of_another_tenant_are_refused(
         assert not Partner.objects.filter(tenant=tenant).exists()
 
 
-def test_partner_update_audits_bank_changes_without_the_values(tenant, admin_member, in_tenant):
+def test_partner_update_audits_bank_changes_without_the_values(tenant, finance_member, in_tenant):
     partner = PartnerFactory(tenant=tenant)
     with in_tenant(tenant):
         services.partner_update(
             tenant=tenant,
-            actor=admin_member.user,
+            actor=finance_member.user,
             partner=partner,
             fields={"bank_code": "0001", "account_number": "1234567", "display_name": "New"},
         )

@@ -44,6 +44,15 @@ def partner_admin(partner):
     return membership
 
 
+@pytest.fixture
+def bank_open(tenant):
+    """The tenant lets partner admins change the bank account (closed by default)."""
+    return PortalSettings.objects.create(
+        tenant=tenant,
+        editable_profile=["address", "website", "registration_number", "bank_account"],
+    )
+
+
 def profile_body(partner, **changes):
     body = {
         "postal_code": "100-0001",
@@ -88,6 +97,7 @@ def test_profile_edit_is_audited(tenant, partner, partner_admin, client_for, uns
 
 def test_bank_change_emails_finance_masked(
     tenant,
+    bank_open,
     partner,
     partner_admin,
     client_for,
@@ -135,7 +145,9 @@ def test_bank_change_emails_finance_masked(
     assert event.changes["account_number"] == ["***", "***"]
 
 
-def test_invalid_account_number_names_the_field(tenant, partner, partner_admin, client_for):
+def test_invalid_account_number_names_the_field(
+    tenant, bank_open, partner, partner_admin, client_for
+):
     response = client_for(partner_admin).post(
         url(tenant, "portal_company_edit"),
         profile_body(partner, **{**BANK, "account_number": "123456"}),
@@ -278,13 +290,12 @@ def test_another_partners_rep_is_404(tenant, partner_admin, client_for, unscoped
 # --- the tenant's allow-list of what partner admins may change --------------------------------
 
 
-def test_every_part_is_open_until_the_tenant_chooses(tenant, in_tenant):
+def test_every_part_but_the_bank_account_is_open_until_the_tenant_chooses(tenant, in_tenant):
     with in_tenant(tenant):
         assert portal_selectors.portal_editable_groups(tenant=tenant) == [
             "address",
             "website",
             "registration_number",
-            "bank_account",
         ]
 
 
@@ -302,7 +313,7 @@ def test_settings_save_is_audited_and_unchanged_saves_are_not(tenant, admin_memb
     with scopes_disabled():
         event = AuditEvent.objects.get(action="portal_settings.changed")
     assert event.changes["editable_profile"] == [
-        ["address", "website", "registration_number", "bank_account"],
+        ["address", "website", "registration_number"],
         ["address", "website"],
     ]
 

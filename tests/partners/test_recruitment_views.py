@@ -209,14 +209,35 @@ def test_stage_form_lost_without_reason_shows_the_error(tenant, manager, unscope
     assert prospect.stage == ProspectStage.SOURCED
 
 
-def test_stage_form_offers_default_lost_reasons_on_first_use(tenant, manager, unscoped):
+def test_stage_form_offers_default_lost_reasons_on_first_use_without_writing(
+    tenant, manager, unscoped
+):
     prospect = ProspectFactory(tenant=tenant)
 
     response = manager.get(url(tenant, "prospect_detail", prospect_id=prospect.pk))
 
     assert "Conflicts with their own business" in response.content.decode()
     with unscoped():
+        # GET must not write: the usual reasons are offered, not saved.
+        assert LostReason.objects.filter(tenant=tenant).count() == 0
+
+
+def test_picking_an_offered_default_reason_saves_the_list_and_loses_the_prospect(
+    tenant, manager, unscoped
+):
+    prospect = ProspectFactory(tenant=tenant)
+
+    response = manager.post(
+        url(tenant, "prospect_stage", prospect_id=prospect.pk),
+        {"to_stage": "lost", "lost_reason": "No response"},
+    )
+
+    assert response.status_code == 302
+    with unscoped():
+        prospect.refresh_from_db()
         assert LostReason.objects.filter(tenant=tenant).count() == 5
+    assert prospect.stage == ProspectStage.LOST
+    assert prospect.lost_reason.label == "No response"
 
 
 def test_leaving_a_lost_prospect_is_refused_with_a_message(tenant, manager, unscoped):
@@ -419,6 +440,9 @@ def test_lost_reasons_page_offers_defaults_and_adds_renames_deletes(tenant, mana
     page = manager.get(url(tenant, "lost_reason_list"))
     assert page.status_code == 200
     assert "Not enough sales capacity" in page.content.decode()
+    with unscoped():
+        # Offered on GET, saved only by a POST.
+        assert not LostReason.objects.filter(tenant=tenant).exists()
 
     manager.post(url(tenant, "lost_reason_list"), {"label": "Budget freeze"})
     with unscoped():
@@ -430,6 +454,16 @@ def test_lost_reasons_page_offers_defaults_and_adds_renames_deletes(tenant, mana
     manager.post(url(tenant, "lost_reason_delete", lost_reason_id=added.pk))
     with unscoped():
         assert not LostReason.objects.filter(pk=added.pk).exists()
+
+
+def test_keeping_the_offered_lost_reasons_saves_them_once(tenant, manager, unscoped):
+    manager.post(url(tenant, "lost_reason_list"), {"action": "defaults"})
+    manager.post(url(tenant, "lost_reason_list"), {"action": "defaults"})
+
+    with unscoped():
+        labels = list(LostReason.objects.filter(tenant=tenant).values_list("label", flat=True))
+    assert len(labels) == 5
+    assert "Not enough sales capacity" in labels
 
 
 def test_lost_reason_in_use_is_not_deleted_and_says_why(tenant, manager, unscoped):
