@@ -328,8 +328,10 @@ class OutgoingEmail(TenantModel):
 
     to = models.EmailField(_("to"), max_length=254)
     subject = models.CharField(_("subject"), max_length=998)
-    body_text = models.TextField(_("text"))
-    body_html = models.TextField(_("HTML"), blank=True)
+    # Written by the application's own templates, never typed by a person: not editable, so
+    # the free-text bound (issue 6) does not apply; the body is cleared once sent.
+    body_text = models.TextField(_("text"), editable=False)
+    body_html = models.TextField(_("HTML"), blank=True, editable=False)
     # What the e-mail is for ("invitation", "due_digest", ...): for logs and the status page.
     purpose = models.CharField(_("purpose"), max_length=64)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)

@@ -364,7 +364,9 @@ def rep_leave(
     # form) with it; membership_deactivate audits that on its own.
     membership = rep.membership
     if membership is not None and membership.is_active and membership.tenant_id == tenant.pk:
-        account_services.membership_deactivate(tenant=tenant, actor=actor, membership=membership)
+        account_services.membership_deactivate.nested(
+            tenant=tenant, actor=actor, membership=membership
+        )
     return rep
 
 
