@@ -7,11 +7,13 @@ class PartnersConfig(AppConfig):
     def ready(self) -> None:
         from accounts.signals import invitation_accepted
         from partners import signals
+        from partners.services import imports
 
         invitation_accepted.connect(
             signals.link_rep_on_invitation_accepted,
             dispatch_uid="partners.link_rep_on_invitation_accepted",
         )
+        imports.register()
 
     def load_demo_data(self, *, tenant, stdout=None) -> None:
         """Hook of `manage.py demo_data`: demo partners for one demo tenant (run once)."""

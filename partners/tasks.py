@@ -9,6 +9,7 @@ from datetime import date
 from celery import shared_task
 from django.utils import timezone
 
+from accounts.imports import import_job_run
 from accounts.models import Membership, Tenant
 from accounts.tasks import TenantTask
 from accounts.tenancy import tenant_context
@@ -59,3 +60,14 @@ def due_digest_task(*, tenant: Tenant, membership_id: int, date: str) -> bool:
 
 def _parse_date(value: str) -> date:
     return date.fromisoformat(value)
+
+
+@shared_task(
+    base=TenantTask,
+    name="partners.tasks.import_run",
+    ignore_result=True,
+    acks_late=True,
+)
+def import_run_task(*, tenant: Tenant, import_id: int) -> None:
+    """Check or write one partners/reps import job; a rerun finds nothing left to do."""
+    import_job_run(tenant=tenant, import_id=import_id)
