@@ -13,6 +13,7 @@ import io
 import logging
 import re
 import secrets
+import time
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -296,7 +297,11 @@ def read_csv(
 
 
 def _clean_cell(raw: str, column: str, record: Record) -> str:
-    value = strip_guard(raw.strip())
+    value = raw.strip()
+    if not value:
+        return ""
+    if value[0] == "'":
+        value = strip_guard(value)
     control = CONTROL.search(value)
     if control:
         record.errors.append(
@@ -308,7 +313,7 @@ def _clean_cell(raw: str, column: str, record: Record) -> str:
             )
         )
         return ""
-    if formula_refused(value):
+    if (value[0] in FORMULA_CHARS or CELL_SEPARATORS.search(value)) and formula_refused(value):
         record.errors.append(
             RowError(
                 record.row,
@@ -318,7 +323,7 @@ def _clean_cell(raw: str, column: str, record: Record) -> str:
             )
         )
         return ""
-    if fold_width(value) in {"-", "ー"}:
+    if len(value) == 1 and value in "-ー－":
         return ""  # a placeholder for "none"
     return value
 
@@ -393,13 +398,14 @@ def progress_get(job: ImportJob) -> dict[str, int]:
 
 def _phase_progress(job: ImportJob, *, offset: int, total: int, overall: int) -> Progress:
     """A progress callback for one pass over the rows. The write re-checks every row, then
-    writes it: each pass is half of the bar (offset 0 or total, overall 2 × total)."""
-    step = max(1, total // 50)
-    last = [0]
+    writes it: each pass is half of the bar (offset 0 or total, overall 2 × total). Redis is
+    told at most twice a second: the poll asks once a second."""
+    last = [0.0]
 
     def report(done: int) -> None:
-        if done - last[0] >= step or done == total:
-            last[0] = done
+        now = time.monotonic()
+        if now - last[0] >= 0.5 or done == total:
+            last[0] = now
             progress_set(job, done=offset + done, total=overall)
 
     return report
@@ -636,6 +642,44 @@ def csv_lines(header: Iterable[str], rows: Iterable[Iterable]) -> Iterator[str]:
 
 def csv_text(header: Iterable[str], rows: Iterable[Iterable]) -> str:
     return "".join(csv_lines(header, rows))
+
+
+def copy_insert(model, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert rows (field name -> value; omitted fields take their defaults) with PostgreSQL's
+    COPY: several times faster than a multi-row INSERT for wide rows, which an import of
+    100,000 partners needs, and no model instance per row. Primary keys are drawn from the
+    table's sequence first and returned in order, so dependent rows can follow. Row-level
+    security applies to COPY as it does to INSERT."""
+    from django.db import connection, models
+
+    if not rows:
+        return []
+    table = model._meta.db_table
+    pk = model._meta.pk
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    # Defaults once per batch (timestamps of one batch are one instant).
+    defaults = {f.name: f.get_default() for f in fields}
+    plain = (models.CharField, models.TextField, models.IntegerField, models.BooleanField)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [table, pk.column, len(rows)],
+        )
+        ids = [value for (value,) in cursor.fetchall()]
+        names = ", ".join(connection.ops.quote_name(f.column) for f in (pk, *fields))
+        sql = f"COPY {connection.ops.quote_name(table)} ({names}) FROM STDIN"
+        with cursor.cursor.copy(sql) as copy:
+            for row_id, row in zip(ids, rows, strict=True):
+                values = [row_id]
+                for f in fields:
+                    value = row.get(f.name, defaults[f.name])
+                    if isinstance(value, models.Model):
+                        value = value.pk
+                    elif value is not None and not isinstance(f, plain) and not f.is_relation:
+                        value = f.get_db_prep_save(value, connection)
+                    values.append(value)
+                copy.write_row(values)
+    return ids
 
 
 def batched(items: list, size: int) -> Iterator[list]:

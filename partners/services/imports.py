@@ -23,6 +23,7 @@ from accounts.imports import (
     Progress,
     RowError,
     batched,
+    copy_insert,
     fold_code,
     fold_width,
     register_importer,
@@ -56,7 +57,7 @@ from partners.validators import (
 
 __all__ = ["ImportRefused"]
 
-BATCH_SIZE = 1000
+BATCH_SIZE = 2000
 
 
 @dataclass(frozen=True)
@@ -422,29 +423,31 @@ class PartnerImporter:
         for batch in batched(rows, BATCH_SIZE):
             partners = []
             for fields in batch:
-                fields = dict(fields)
+                fields = dict(fields, tenant=tenant, created_at=now, updated_at=now)
                 fields["status"] = fields.get("status") or PartnerStatus.PROSPECT
                 fields["status_since"] = fields.get("status_since") or today
                 if any(fields.get(name) for name in FINANCE_ONLY_FIELDS):
                     bank_details += 1
-                partner = Partner(tenant=tenant, created_at=now, updated_at=now, **fields)
-                partner.search_text = search_key(
-                    partner.legal_name,
-                    partner.legal_name_kana,
-                    partner.display_name,
-                    partner.corporate_number,
+                fields["search_text"] = search_key(
+                    fields.get("legal_name", ""),
+                    fields.get("legal_name_kana", ""),
+                    fields.get("display_name", ""),
+                    fields.get("corporate_number", ""),
                 )
-                partners.append(partner)
-            Partner.objects.bulk_create(partners)
-            PartnerStatusChange.objects.bulk_create(
-                PartnerStatusChange(
-                    tenant=tenant,
-                    partner=partner,
-                    status=partner.status,
-                    changed_on=partner.status_since,
-                    changed_by=changed_by,
-                )
-                for partner in partners
+                partners.append(fields)
+            ids = copy_insert(Partner, partners)
+            copy_insert(
+                PartnerStatusChange,
+                [
+                    {
+                        "tenant": tenant,
+                        "partner": partner_id,
+                        "status": fields["status"],
+                        "changed_on": fields["status_since"],
+                        "changed_by": changed_by,
+                    }
+                    for partner_id, fields in zip(ids, partners, strict=True)
+                ],
             )
             done += len(batch)
             progress(done)
@@ -572,7 +575,7 @@ class RepImporter:
                 bad_rows += 1
                 errors += row_errors
             else:
-                rows.append({"partner_id": partner_id, **fields})
+                rows.append({"partner": partner_id, **fields})
             progress(done)
         errors.sort(key=lambda e: (e.row, e.column))
         return CheckResult(rows=rows, errors=errors, bad_rows=bad_rows)
@@ -584,10 +587,10 @@ class RepImporter:
         done = 0
         partner_ids: set[int] = set()
         for batch in batched(rows, BATCH_SIZE):
-            PartnerRep.objects.bulk_create(
-                PartnerRep(tenant=tenant, created_at=now, **fields) for fields in batch
+            copy_insert(
+                PartnerRep, [dict(fields, tenant=tenant, created_at=now) for fields in batch]
             )
-            partner_ids.update(fields["partner_id"] for fields in batch)
+            partner_ids.update(fields["partner"] for fields in batch)
             done += len(batch)
             progress(done)
         # The partners' records changed too: "updated" sorts and syncs see the new reps.

@@ -303,7 +303,9 @@ def test_exports_hold_this_tenants_rows_only(
     PartnerRepFactory(partner=partners["sakura"], full_name="=Own Rep")
     client = client_for(manager_member)
     partners_csv = client.get(url(tenant, "partner_export")).getvalue().decode("utf-8")
-    reps_csv = client.get(url(tenant, "partner_export"), {"what": "reps"}).getvalue().decode("utf-8")
+    reps_csv = (
+        client.get(url(tenant, "partner_export"), {"what": "reps"}).getvalue().decode("utf-8")
+    )
     assert "株式会社よそ" not in partners_csv and "株式会社ＳＡＫＵＲＡ" in partners_csv
     assert "Stranger Rep" not in reps_csv and "'=Own Rep" in reps_csv
 

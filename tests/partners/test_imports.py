@@ -232,19 +232,19 @@ def test_a_failure_while_writing_rolls_every_row_back(
     """A failure after the first batch is in the database leaves nothing behind, and the job
     says why."""
     monkeypatch.setattr(imports, "BATCH_SIZE", 1)
-    real_bulk_create = PartnerStatusChange.objects.bulk_create
+    real_copy_insert = imports.copy_insert
     calls = []
 
-    def second_batch_fails(objs, *args, **kwargs):
-        calls.append(1)
-        if len(calls) == 2:
+    def second_batch_fails(model, objects, **kwargs):
+        calls.append(model)
+        if len(calls) == 3:  # partner 1 and its status change are written, partner 2 fails
             raise RuntimeError("the disk is full")
-        return real_bulk_create(objs, *args, **kwargs)
+        return real_copy_insert(model, objects, **kwargs)
 
-    monkeypatch.setattr(PartnerStatusChange.objects, "bulk_create", second_batch_fails)
+    monkeypatch.setattr(imports, "copy_insert", second_batch_fails)
     with in_tenant(tenant):
         job = commit(tenant, admin_member.user, good_text())
-        assert len(calls) == 2
+        assert calls == [Partner, PartnerStatusChange, Partner]
         assert job.state == ImportJob.State.FAILED
         assert "nothing was written" in job.failure
         assert Partner.objects.filter(tenant=tenant).count() == 0
