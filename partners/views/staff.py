@@ -7,9 +7,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRefresh
 
 from accounts import imports as import_jobs
 from accounts.access import request_has_perm, tenant_view
+from accounts.models import ImportJob
 from accounts.pagination import paginate
 from accounts.roles import Perm
 from accounts.urls_helpers import tenant_reverse
@@ -435,10 +437,13 @@ def partner_import_job(request, tenant_slug, import_id):
 
 @tenant_view(audience="staff", perm=Perm.PARTNERS_MANAGE)
 def partner_import_job_progress(request, tenant_slug, import_id):
-    """The htmx fragment the job page polls while the worker checks or writes."""
-    return render(
-        request, "partners/staff/_import_job_status.html", _job_context(request, import_id)
-    )
+    """The htmx fragment the job page polls while the worker checks or writes; once the job
+    has moved on, the whole page reloads (its forms depend on the new state)."""
+    context = _job_context(request, import_id)
+    still_running = context["job"].state in (ImportJob.State.CHECKING, ImportJob.State.QUEUED)
+    if request.htmx and not still_running:
+        return HttpResponseClientRefresh()
+    return render(request, "partners/staff/_import_job_status.html", context)
 
 
 TEMPLATE_EXAMPLES = {
