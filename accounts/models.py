@@ -352,3 +352,59 @@ class OutgoingEmail(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.purpose} → {self.to}"
+
+
+class ImportJob(TenantModel):
+    """One uploaded CSV file on its way in: checked, confirmed once, written all or nothing.
+
+    The state only moves forward (accounts/imports.py): a confirm is a conditional UPDATE from
+    `checked` to `queued`, so a repeated or concurrent confirm finds nothing to claim and writes
+    nothing twice. Any app's importer (partners, reps, target-account lists) uses this row.
+    """
+
+    class State(models.TextChoices):
+        CHECKING = "checking", _("Checking")
+        CHECKED = "checked", _("Checked")
+        QUEUED = "queued", _("Importing")
+        DONE = "done", _("Imported")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(_("kind"), max_length=32)
+    # The confirm form's secret: only the person who uploaded the file may confirm it.
+    token = models.CharField(max_length=64, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    # Row messages are written in the uploader's language when the check runs in the worker.
+    language = models.CharField(max_length=8, default="ja")
+    filename = models.CharField(_("file"), max_length=255, blank=True)
+    # The decoded upload; emptied once the import is done or failed. Not a free-text field a
+    # person edits (the upload's own limits apply), hence not editable.
+    text = models.TextField(blank=True, editable=False)
+    state = models.CharField(
+        _("status"), max_length=16, choices=State.choices, default=State.CHECKING
+    )
+    total_rows = models.PositiveIntegerField(default=0)
+    # Rows with at least one error; `errors` keeps the first problems ([row, column, message]).
+    error_count = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    created_count = models.PositiveIntegerField(default=0)
+    failure = models.TextField(blank=True, editable=False)  # our own message, not typed
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "token"], name="import_job_token"),
+        ]
+        indexes = [models.Index(fields=["tenant", "-created_at"], name="import_job_created")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.filename}"
+
+    @property
+    def good_count(self) -> int:
+        return self.total_rows - self.error_count

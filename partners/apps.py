@@ -8,12 +8,14 @@ class PartnersConfig(AppConfig):
     def ready(self) -> None:
         from accounts.signals import invitation_accepted
         from partners import signals
+        from partners.services import imports
 
         invitation_accepted.connect(
             signals.link_rep_on_invitation_accepted,
             dispatch_uid="partners.link_rep_on_invitation_accepted",
         )
         self._register_with_kernel()
+        imports.register()
 
     @staticmethod
     def _register_with_kernel() -> None:

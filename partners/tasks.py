@@ -1,4 +1,5 @@
-"""Engagement tasks: the daily due-for-contact digest, fanned out per tenant and per manager.
+"""Partners tasks: the daily due-for-contact digest (fanned out per tenant and per manager) and
+CSV import jobs.
 
 Beat runs the fan-out every hour; each tenant's digest goes out once its local clock passes
 DIGEST_LOCAL_HOUR. DigestDelivery makes every later run that day (and any retry) a no-op.
@@ -9,6 +10,7 @@ from datetime import date
 from celery import shared_task
 from django.utils import timezone
 
+from accounts.imports import import_job_run
 from accounts.models import Membership
 from accounts.tasks import TenantTask, fan_out_per_tenant, task_tenant
 from partners.selectors.engagement import digest_recipients, tenant_now
@@ -53,3 +55,17 @@ def due_digest_task(*, tenant_id: int, membership_id: int, date: str) -> bool:
 
 def _parse_date(value: str) -> date:
     return date.fromisoformat(value)
+
+
+# A 100,000-row file takes about a minute to check and another to write (scripts/
+# import_speed.py): the limits leave room for a slow machine instead of the base's 60 s.
+@shared_task(
+    base=TenantTask,
+    name="partners.tasks.import_run",
+    ignore_result=True,
+    soft_time_limit=600,
+    time_limit=660,
+)
+def import_run_task(*, tenant_id: int, import_id: int) -> None:
+    """Check or write one partners/reps import job; a rerun finds nothing left to do."""
+    import_job_run(tenant=task_tenant(), import_id=import_id)

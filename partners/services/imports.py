@@ -1,23 +1,36 @@
-"""CSV import of partners and reps: preview every row's problems, then write all or nothing.
+"""CSV import and export of partners and reps: their columns and row rules.
 
-The preview parses and validates without writing; the commit parses the same text again and
-writes every row in one transaction, so one bad row means nothing is written.
+Reading, normalising, the formula rule, the job (check, confirm once, write all or nothing,
+progress) are the kernel's (accounts/imports.py). One list of columns per kind serves the
+import, the export and the template, so an export always imports again.
 """
 
-import csv
-import io
 import re
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator, URLValidator
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from accounts.audit import audit_record
+from accounts.imports import (
+    CheckResult,
+    ImportRefused,
+    ParsedFile,
+    Progress,
+    RowError,
+    batched,
+    copy_insert,
+    fold_code,
+    fold_width,
+    register_importer,
+)
 from accounts.models import Tenant, User
-from accounts.transactions import service
 from partners.choices import (
+    BankAccountType,
     CustomerSegment,
     EntityKind,
     Industry,
@@ -25,509 +38,618 @@ from partners.choices import (
     Prefecture,
     Priority,
 )
-from partners.csv_io import CsvDecodeError, decode_upload, looks_like_formula
-from partners.models import Partner, PartnerRep, PartnerType
+from partners.models import (
+    FINANCE_ONLY_FIELDS,
+    Partner,
+    PartnerRep,
+    PartnerStatusChange,
+    PartnerType,
+)
 from partners.services import directory
-
-MAX_ROWS = 5000
-MAX_BYTES = 5 * 1024 * 1024
-
-PARTNER_REQUIRED = ("legal_name",)
-PARTNER_COLUMNS = (
-    "legal_name",
-    "legal_name_kana",
-    "display_name",
-    "corporate_number",
-    "entity_kind",
-    "partner_type",
-    "priority",
-    "status",
-    "prefecture",
-    "postal_code",
-    "city",
-    "street_address",
-    "building",
-    "website",
-    "employee_count",
-    "sales_headcount",
-    "other_vendor_products_count",
-    "products_handled",
-    "industries",
-    "customer_segments",
-    "regions",
-    "registration_number",
-    "owner_email",
-    "notes",
+from partners.validators import (
+    KATAKANA_READING,
+    POSTAL_CODE,
+    ZENGIN_KANA,
+    search_key,
+    validate_corporate_number,
+    validate_registration_number,
 )
-REP_REQUIRED = ("full_name",)
+
+__all__ = ["ImportRefused"]
+
+BATCH_SIZE = 2000
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    required: bool = False
+    # Exported for reading (computed or kept by the product); the import accepts and ignores it.
+    read_only: bool = False
+
+
+PARTNER_CSV = (
+    Column("legal_name", required=True),
+    Column("legal_name_kana"),
+    Column("display_name"),
+    Column("corporate_number"),
+    Column("entity_kind"),
+    Column("partner_type"),
+    Column("priority"),
+    Column("suggested_priority", read_only=True),
+    Column("status"),
+    Column("status_since"),
+    Column("prefecture"),
+    Column("postal_code"),
+    Column("city"),
+    Column("street_address"),
+    Column("building"),
+    Column("website"),
+    Column("employee_count"),
+    Column("sales_headcount"),
+    Column("other_vendor_products_count"),
+    Column("products_handled"),
+    Column("industries"),
+    Column("customer_segments"),
+    Column("regions"),
+    Column("registration_number"),
+    Column("owner_email"),
+    Column("notes"),
+    Column("active_reps", read_only=True),
+    # SECURITY(finance): bank details, read and written only by people who may see them.
+    *(Column(name) for name in FINANCE_ONLY_FIELDS),
+)
+REP_CSV = (
+    Column("partner_corporate_number"),
+    Column("partner_legal_name"),
+    Column("full_name", required=True),
+    Column("full_name_kana"),
+    Column("email"),
+    Column("phone"),
+    Column("department"),
+    Column("title"),
+    Column("reachable"),
+    Column("active", read_only=True),
+    Column("left_on", read_only=True),
+    Column("portal_login", read_only=True),
+)
+PARTNER_COLUMNS = tuple(c.name for c in PARTNER_CSV)
+PARTNER_REQUIRED = tuple(c.name for c in PARTNER_CSV if c.required)
+REP_COLUMNS = tuple(c.name for c in REP_CSV)
+REP_REQUIRED = tuple(c.name for c in REP_CSV if c.required)
 REP_PARTNER_KEYS = ("partner_corporate_number", "partner_legal_name")
-REP_COLUMNS = (
-    "partner_corporate_number",
-    "partner_legal_name",
-    "full_name",
-    "full_name_kana",
-    "email",
-    "phone",
-    "department",
-    "title",
-    "reachable",
-)
-INTEGER_COLUMNS = ("employee_count", "sales_headcount", "other_vendor_products_count")
+READ_ONLY_COLUMNS = frozenset(c.name for c in (*PARTNER_CSV, *REP_CSV) if c.read_only)
+
+INTEGER_COLUMNS = {
+    "employee_count": 2_147_483_647,
+    "sales_headcount": 2_147_483_647,
+    "other_vendor_products_count": 32_767,
+}
 # Multi-value cells: values separated by ";" (or "|").
 LIST_SEPARATOR = re.compile(r"[;|；]")
 TRUE_WORDS = {"yes", "y", "true", "1", "はい", "可", "○"}
 FALSE_WORDS = {"no", "n", "false", "0", "いいえ", "不可", "×"}
+_validate_url = URLValidator(schemes=["http", "https"])
+_validate_email = EmailValidator()
 
 
-class ImportRefused(ValueError):
-    """The file as a whole cannot be imported (encoding, size, header): one clear message."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+def _max_length(model, name: str) -> int | None:
+    return model._meta.get_field(name).max_length
 
 
-@dataclass(frozen=True)
-class RowError:
-    row: int  # as a spreadsheet numbers it: the header is row 1
-    column: str
-    message: str
+class _Choices:
+    """A choice typed as its code, its English label or its Japanese label: one dict lookup."""
 
+    def __init__(self, choices):
+        self.allowed = ", ".join(str(c) for c in choices.values)
+        self.codes: dict[str, str] = {}
+        for code, label in choices.choices:
+            with override("en"):
+                english = str(label)
+            with override("ja"):
+                japanese = str(label)
+            for key in (str(code), english, japanese):
+                self.codes[fold_width(key).casefold()] = code
 
-@dataclass
-class ImportPreview:
-    text: str
-    total: int = 0
-    errors: list[RowError] = field(default_factory=list)
-    rows: list[dict[str, Any]] = field(default_factory=list)  # the parsed good rows
-
-    @property
-    def good_count(self) -> int:
-        return len(self.rows)
-
-    @property
-    def bad_rows(self) -> int:
-        return len({e.row for e in self.errors})
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors and self.total > 0
-
-
-# --- Reading the file -------------------------------------------------------------------------
-
-
-def decode(data: bytes) -> str:
-    if len(data) > MAX_BYTES:
-        raise ImportRefused(
-            _("The file is larger than %(limit)s MB; split it into smaller files.")
-            % {"limit": MAX_BYTES // (1024 * 1024)}
-        )
-    if not data.strip():
-        raise ImportRefused(_("The file is empty."))
-    try:
-        return decode_upload(data)
-    except CsvDecodeError as error:
-        raise ImportRefused(
-            _(
-                "The file could not be read: save it as CSV in UTF-8 (with or without BOM) "
-                "or Shift_JIS."
-            )
-        ) from error
-
-
-def _read(text: str, *, columns: tuple[str, ...], required: tuple[str, ...]):
-    if not text.strip():
-        raise ImportRefused(_("The file is empty."))
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader)
-    except (StopIteration, csv.Error) as error:
-        raise ImportRefused(_("The file is empty.")) from error
-    header = [h.strip().lstrip("\ufeff").lower() for h in header]
-    missing = [c for c in required if c not in header]
-    if missing:
-        raise ImportRefused(
-            _("Required columns are missing: %(columns)s.") % {"columns": ", ".join(missing)}
-        )
-    unknown = [h for h in header if h not in columns]
-    if unknown:
-        raise ImportRefused(
-            _("Unknown columns: %(columns)s. Allowed columns: %(allowed)s.")
-            % {
-                "columns": ", ".join(h or _("(empty header)") for h in unknown),
-                "allowed": ", ".join(columns),
-            }
-        )
-    doubled = sorted({h for h in header if header.count(h) > 1})
-    if doubled:
-        raise ImportRefused(
-            _("These columns appear twice: %(columns)s.") % {"columns": ", ".join(doubled)}
-        )
-    rows = []
-    try:
-        for line in reader:
-            if not any(cell.strip() for cell in line):
-                continue
-            if len(rows) >= MAX_ROWS:
-                raise ImportRefused(
-                    _("The file has more than %(limit)s rows; split it into smaller files.")
-                    % {"limit": f"{MAX_ROWS:,}"}
+    def code(self, value: str, column: str, errors: list, row: int) -> str | None:
+        if not value:
+            return None
+        code = self.codes.get(fold_width(value).casefold())
+        if code is None:
+            errors.append(
+                RowError(
+                    row,
+                    column,
+                    _("“%(value)s” is not allowed; use one of: %(allowed)s.")
+                    % {"value": value, "allowed": self.allowed},
                 )
-            row_number = reader.line_num
-            cells = {
-                name: (line[i].strip() if i < len(line) else "") for i, name in enumerate(header)
-            }
-            extra = line[len(header) :]
-            rows.append((row_number, cells, any(c.strip() for c in extra)))
-    except csv.Error as error:
-        raise ImportRefused(
-            _("The file is not a valid CSV file: %(error)s") % {"error": error}
-        ) from error
-    if not rows:
-        raise ImportRefused(_("The file has a header but no rows."))
-    return header, rows
+            )
+        return code
 
-
-def _choice(value: str, choices, column: str, errors: list, row: int):
-    """A choice given as its code, its English label or its Japanese label."""
-    if not value:
-        return None
-    wanted = value.strip().casefold()
-    for code, label in choices.choices:
-        with override("en"):
-            english = str(label)
-        with override("ja"):
-            japanese = str(label)
-        if wanted in {str(code).casefold(), english.casefold(), japanese.casefold()}:
-            return code
-    errors.append(
-        RowError(
-            row,
-            column,
-            _("“%(value)s” is not allowed; use one of: %(allowed)s.")
-            % {"value": value, "allowed": ", ".join(str(c) for c in choices.values)},
-        )
-    )
-    return None
-
-
-def _choice_list(value: str, choices, column: str, errors: list, row: int) -> list[str]:
-    result = []
-    for part in LIST_SEPARATOR.split(value or ""):
-        if part.strip():
-            code = _choice(part, choices, column, errors, row)
+    def codes_of(self, value: str, column: str, errors: list, row: int) -> list[str]:
+        result = []
+        for part in LIST_SEPARATOR.split(value or ""):
+            code = self.code(part.strip(), column, errors, row)
             if code is not None and code not in result:
                 result.append(code)
-    return result
+        return result
 
 
-def _formula_errors(cells: dict[str, str], row: int) -> list[RowError]:
-    return [
-        RowError(
-            row,
-            column,
-            _("The cell starts with %(char)s and looks like a spreadsheet formula; remove it.")
-            % {"char": value[0]},
+class _RowChecker:
+    """Per-row helpers sharing one row's error list."""
+
+    def __init__(self, row: int, errors: list[RowError]):
+        self.row = row
+        self.errors = errors
+
+    def error(self, column: str, message: str) -> None:
+        # One problem per cell: a cell refused while reading (formula, control character) is
+        # empty now, and "enter the legal name" would only repeat it.
+        if not any(e.column == column for e in self.errors):
+            self.errors.append(RowError(self.row, column, message))
+
+    def text(self, cells: dict, column: str, limit: int | None, target: dict, name=None) -> str:
+        value = cells.get(column, "")
+        if limit is not None and len(value) > limit:
+            self.error(
+                column,
+                _("At most %(limit)d characters (this cell has %(count)d).")
+                % {"limit": limit, "count": len(value)},
+            )
+            return ""
+        if column in cells:
+            target[name or column] = value
+        return value
+
+    def validated(self, column: str, value: str, validator) -> bool:
+        try:
+            validator(value)
+        except ValidationError as error:
+            for message in error.messages:
+                self.error(column, message)
+            return False
+        return True
+
+    def integer(self, cells: dict, column: str, maximum: int, target: dict) -> None:
+        value = fold_width(cells.get(column, "")).replace(",", "")
+        if not value:
+            return
+        if re.fullmatch(r"[0-9]{1,10}", value) and int(value) <= maximum:
+            target[column] = int(value)
+        else:
+            self.error(column, _("Enter a whole number (0 or more)."))
+
+    def date(self, cells: dict, column: str, target: dict) -> None:
+        import datetime
+
+        value = fold_code(cells.get(column, "")).replace("/", "-")
+        if not value:
+            return
+        try:
+            target[column] = datetime.date.fromisoformat(value)
+        except ValueError:
+            self.error(column, _("Enter a date as 2024-04-01."))
+
+
+def _kana(checker: _RowChecker, column: str, value: str) -> None:
+    if value and not KATAKANA_READING.match(value):
+        checker.error(column, _("Write the reading in katakana."))
+
+
+# --- Partners -------------------------------------------------------------------------------
+
+
+_PARTNER_TEXT = (
+    "legal_name",
+    "legal_name_kana",
+    "display_name",
+    "city",
+    "street_address",
+    "building",
+    "products_handled",
+    "bank_name",
+    "branch_name",
+)
+_NOTES_LIMIT = 10_000
+
+
+class PartnerImporter:
+    kind = "partners"
+    columns = PARTNER_COLUMNS
+    required = PARTNER_REQUIRED
+    audit_action = "partner.imported"
+
+    @property
+    def task(self):
+        from partners.tasks import import_run_task
+
+        return import_run_task
+
+    def check(self, *, tenant: Tenant, parsed: ParsedFile, progress: Progress) -> CheckResult:
+        choices = {
+            "entity_kind": _Choices(EntityKind),
+            "priority": _Choices(Priority),
+            "status": _Choices(PartnerStatus),
+            "prefecture": _Choices(Prefecture),
+            "account_type": _Choices(BankAccountType),
+        }
+        lists = {
+            "industries": ("industries", _Choices(Industry)),
+            "customer_segments": ("customer_segments", _Choices(CustomerSegment)),
+            "regions": ("prefectures", choices["prefecture"]),
+        }
+        limits = {name: _max_length(Partner, name) for name in _PARTNER_TEXT}
+        types = {t.name.casefold(): t for t in PartnerType.objects.filter(tenant=tenant)}
+        owners = {m.user.email.casefold(): m for m in directory.owner_queryset(tenant)}
+        used_numbers = set(
+            Partner.objects.filter(tenant=tenant)
+            .exclude(corporate_number="")
+            .values_list("corporate_number", flat=True)
         )
-        for column, value in cells.items()
-        if looks_like_formula(value)
-    ]
-
-
-def _model_errors(instance, row: int, exclude: list[str], column_of: dict[str, str]) -> list:
-    try:
-        instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
-    except ValidationError as error:
-        return [
-            RowError(row, column_of.get(name, name), message)
-            for name, messages in error.message_dict.items()
-            for message in messages
-        ]
-    return []
-
-
-# --- Partners ---------------------------------------------------------------------------------
-
-
-def partner_import_preview(*, tenant: Tenant, text: str) -> ImportPreview:
-    _header, rows = _read(text, columns=PARTNER_COLUMNS, required=PARTNER_REQUIRED)
-    preview = ImportPreview(text=text, total=len(rows))
-    types = {t.name.casefold(): t for t in PartnerType.objects.filter(tenant=tenant)}
-    owners = {m.user.email.casefold(): m for m in directory.owner_queryset(tenant)}
-    used_numbers = set(
-        Partner.objects.filter(tenant=tenant)
-        .exclude(corporate_number="")
-        .values_list("corporate_number", flat=True)
-    )
-    seen_numbers: dict[str, int] = {}
-    seen_names: dict[str, int] = {}
-    exclude = ["tenant", "search_text", "status_since", "owner", "partner_type"]
-    for row, cells, has_extra in rows:
-        errors: list[RowError] = _formula_errors(cells, row)
-        if has_extra:
-            errors.append(RowError(row, "-", _("The row has more cells than the header.")))
-        fields: dict[str, Any] = {}
-        for name in (
-            "legal_name",
-            "legal_name_kana",
-            "display_name",
-            "corporate_number",
-            "postal_code",
-            "city",
-            "street_address",
-            "building",
-            "website",
-            "products_handled",
-            "registration_number",
-            "notes",
-        ):
-            if name in cells:
-                fields[name] = cells[name]
-        if not cells.get("legal_name"):
-            errors.append(RowError(row, "legal_name", _("Enter the legal name.")))
-        for name in INTEGER_COLUMNS:
-            value = cells.get(name, "").replace(",", "")
-            if value:
-                if value.isdigit() and len(value) <= 9:
-                    fields[name] = int(value)
-                else:
-                    errors.append(RowError(row, name, _("Enter a whole number (0 or more).")))
-        for name, choices in (
-            ("entity_kind", EntityKind),
-            ("priority", Priority),
-            ("status", PartnerStatus),
-            ("prefecture", Prefecture),
-        ):
-            code = _choice(cells.get(name, ""), choices, name, errors, row)
-            if code is not None:
-                fields[name] = code
-        for name, target, choices in (
-            ("industries", "industries", Industry),
-            ("customer_segments", "customer_segments", CustomerSegment),
-            ("regions", "prefectures", Prefecture),
-        ):
-            if cells.get(name):
-                fields[target] = _choice_list(cells[name], choices, name, errors, row)
-        type_name = cells.get("partner_type", "")
-        if type_name:
-            partner_type = types.get(type_name.casefold())
-            if partner_type is None:
-                errors.append(
-                    RowError(
-                        row,
+        seen_numbers: dict[str, int] = {}
+        seen_names: dict[str, int] = {}
+        rows: list[dict[str, Any]] = []
+        errors: list[RowError] = []
+        bad_rows = 0
+        for done, record in enumerate(parsed.records, 1):
+            row, cells = record.row, record.cells
+            row_errors = list(record.errors)
+            check = _RowChecker(row, row_errors)
+            fields: dict[str, Any] = {}
+            for name in _PARTNER_TEXT:
+                check.text(cells, name, limits[name], fields)
+            check.text(cells, "notes", _NOTES_LIMIT, fields)
+            if not cells.get("legal_name"):
+                check.error("legal_name", _("Enter the legal name."))
+            _kana(check, "legal_name_kana", fields.get("legal_name_kana", ""))
+            for name, maximum in INTEGER_COLUMNS.items():
+                check.integer(cells, name, maximum, fields)
+            for name, chooser in choices.items():
+                code = chooser.code(cells.get(name, ""), name, row_errors, row)
+                if code is not None:
+                    fields[name] = code
+            for name, (target, chooser) in lists.items():
+                if cells.get(name):
+                    fields[target] = chooser.codes_of(cells[name], name, row_errors, row)
+            check.date(cells, "status_since", fields)
+            self._codes(check, cells, fields)
+            type_name = cells.get("partner_type", "")
+            if type_name:
+                fields["partner_type"] = types.get(type_name.casefold())
+                if fields["partner_type"] is None:
+                    check.error(
                         "partner_type",
                         _("There is no partner type “%(name)s”; add it under Settings first.")
                         % {"name": type_name},
                     )
-                )
-            fields["partner_type"] = partner_type
-        owner_email = cells.get("owner_email", "")
-        if owner_email:
-            owner = owners.get(owner_email.casefold())
-            if owner is None:
-                errors.append(
-                    RowError(
-                        row,
+            owner_email = fold_width(cells.get("owner_email", ""))
+            if owner_email:
+                fields["owner"] = owners.get(owner_email.casefold())
+                if fields["owner"] is None:
+                    check.error(
                         "owner_email",
                         _("%(email)s is no active vendor admin or partner manager here.")
                         % {"email": owner_email},
                     )
-                )
-            fields["owner"] = owner
-        number = cells.get("corporate_number", "")
-        if number:
-            if number in used_numbers:
-                errors.append(
-                    RowError(
-                        row,
+            number = fields.get("corporate_number", "")
+            if number:
+                if number in used_numbers:
+                    check.error(
                         "corporate_number",
                         _("A partner with this corporate number already exists."),
                     )
-                )
-            elif number in seen_numbers:
-                errors.append(
-                    RowError(
-                        row,
+                elif number in seen_numbers:
+                    check.error(
                         "corporate_number",
                         _("The same corporate number is already in row %(row)d.")
                         % {"row": seen_numbers[number]},
                     )
-                )
-            else:
-                seen_numbers[number] = row
-        name = cells.get("legal_name", "")
-        if name:
-            if name.casefold() in seen_names:
-                errors.append(
-                    RowError(
-                        row,
+                else:
+                    seen_numbers[number] = row
+            name = cells.get("legal_name", "")
+            if name:
+                key = name.casefold()
+                if key in seen_names:
+                    check.error(
                         "legal_name",
                         _("The same legal name is already in row %(row)d.")
-                        % {"row": seen_names[name.casefold()]},
+                        % {"row": seen_names[key]},
                     )
-                )
+                else:
+                    seen_names[key] = row
+            if row_errors:
+                bad_rows += 1
+                errors += row_errors
             else:
-                seen_names[name.casefold()] = row
-        candidate = Partner(
-            tenant=tenant,
-            **{k: v for k, v in fields.items() if k not in ("partner_type", "owner")},
-        )
-        errors += _model_errors(
-            candidate,
-            row,
-            exclude + ([] if cells.get("legal_name") else ["legal_name"]),
-            {"prefectures": "regions"},
-        )
-        if errors:
-            preview.errors += errors
-        else:
-            preview.rows.append(fields)
-    preview.errors.sort(key=lambda e: (e.row, e.column))
-    return preview
+                rows.append(fields)
+            progress(done)
+        errors.sort(key=lambda e: (e.row, e.column))
+        return CheckResult(rows=rows, errors=errors, bad_rows=bad_rows)
+
+    def _codes(self, check: _RowChecker, cells: dict, fields: dict) -> None:
+        """Codes people type in full width or with other dashes: normalised, then validated,
+        so the duplicate check compares like with like."""
+        for name, validator in (
+            ("corporate_number", validate_corporate_number),
+            ("registration_number", validate_registration_number),
+        ):
+            value = fold_code(cells.get(name, "")).upper()
+            if value and check.validated(name, value, validator):
+                fields[name] = value
+            elif name in cells:
+                fields[name] = ""
+        postal = fold_code(cells.get("postal_code", ""))
+        if len(postal) == 7 and postal.isdigit():
+            postal = f"{postal[:3]}-{postal[3:]}"
+        if postal and not POSTAL_CODE.match(postal):
+            check.error("postal_code", _("Enter the postal code as 123-4567."))
+        elif "postal_code" in cells:
+            fields["postal_code"] = postal
+        website = fold_width(cells.get("website", ""))
+        if website:
+            if "://" not in website:
+                website = "https://" + website
+            if len(website) <= 200 and check.validated("website", website, _validate_url):
+                fields["website"] = website
+            elif len(website) > 200:
+                check.error("website", _("At most %(limit)d characters.") % {"limit": 200})
+        for name, pattern, message in (
+            ("bank_code", r"[0-9]{4}", _("A bank code has 4 digits.")),
+            ("branch_code", r"[0-9]{3}", _("A branch code has 3 digits.")),
+            ("account_number", r"[0-9]{7}", _("An account number has 7 digits.")),
+        ):
+            value = fold_code(cells.get(name, ""))
+            if value and not re.fullmatch(pattern, value):
+                check.error(name, message)
+            elif name in cells:
+                fields[name] = value
+        holder = cells.get("account_holder_kana", "")
+        if holder and not ZENGIN_KANA.match(holder):
+            check.error(
+                "account_holder_kana",
+                _("Write the account holder in half-width katakana as the bank shows it."),
+            )
+        elif "account_holder_kana" in cells:
+            fields["account_holder_kana"] = holder
+
+    def write(
+        self, *, tenant: Tenant, actor: User | None, rows: list[dict], progress: Progress
+    ) -> dict[str, Any]:
+        today = timezone.localdate()
+        now = timezone.now()
+        changed_by = actor if actor is not None and actor.is_authenticated else None
+        done = 0
+        bank_details = 0
+        for batch in batched(rows, BATCH_SIZE):
+            partners = []
+            for fields in batch:
+                fields = dict(fields, tenant=tenant, created_at=now, updated_at=now)
+                fields["status"] = fields.get("status") or PartnerStatus.PROSPECT
+                fields["status_since"] = fields.get("status_since") or today
+                if any(fields.get(name) for name in FINANCE_ONLY_FIELDS):
+                    bank_details += 1
+                fields["search_text"] = search_key(
+                    fields.get("legal_name", ""),
+                    fields.get("legal_name_kana", ""),
+                    fields.get("display_name", ""),
+                    fields.get("corporate_number", ""),
+                )
+                partners.append(fields)
+            ids = copy_insert(Partner, partners)
+            copy_insert(
+                PartnerStatusChange,
+                [
+                    {
+                        "tenant": tenant,
+                        "partner": partner_id,
+                        "status": fields["status"],
+                        "changed_on": fields["status_since"],
+                        "changed_by": changed_by,
+                    }
+                    for partner_id, fields in zip(ids, partners, strict=True)
+                ],
+            )
+            done += len(batch)
+            progress(done)
+        summary: dict[str, Any] = {"count": done}
+        if bank_details:
+            summary["bank_details"] = bank_details  # which ones: the values are never logged
+        return summary
 
 
-@service
-def partner_import_commit(*, tenant: Tenant, actor: User | None, text: str) -> list[Partner]:
-    """Every row or none: any problem raises and rolls the whole import back."""
-    preview = partner_import_preview(tenant=tenant, text=text)
-    if not preview.ok:
-        raise ValidationError(_("The file still has errors; nothing was imported."))
-    created = []
-    for fields in preview.rows:
-        created.append(directory.partner_create.nested(tenant=tenant, actor=actor, **fields))
-    audit_record(
-        tenant=tenant,
-        actor=actor,
-        action="partner.imported",
-        target_type="partners.partner",
-        changes={"count": len(created)},
-    )
-    return created
+# --- Reps -----------------------------------------------------------------------------------
 
 
-# --- Reps -------------------------------------------------------------------------------------
-
-
-def _truthy(value: str, errors: list, row: int) -> bool:
-    word = (value or "").strip().casefold()
+def _truthy(check: _RowChecker, value: str) -> bool:
+    word = fold_width(value or "").strip().casefold()
     if not word or word in TRUE_WORDS:
         return True
     if word in FALSE_WORDS:
         return False
-    errors.append(
-        RowError(row, "reachable", _("Write yes or no (“%(value)s” given).") % {"value": value})
-    )
+    check.error("reachable", _("Write yes or no (“%(value)s” given).") % {"value": value})
     return True
 
 
-def rep_import_preview(*, tenant: Tenant, text: str) -> ImportPreview:
-    header, rows = _read(text, columns=REP_COLUMNS, required=REP_REQUIRED)
-    if not any(key in header for key in REP_PARTNER_KEYS):
-        raise ImportRefused(
-            _("Required columns are missing: %(columns)s.")
-            % {"columns": " / ".join(REP_PARTNER_KEYS)}
-        )
-    preview = ImportPreview(text=text, total=len(rows))
-    partners = list(Partner.objects.filter(tenant=tenant))
-    by_number = {p.corporate_number: p for p in partners if p.corporate_number}
-    by_name: dict[str, list[Partner]] = {}
-    for partner in partners:
-        by_name.setdefault(partner.legal_name, []).append(partner)
-    existing_emails = {
-        (partner_id, email.casefold())
-        for partner_id, email in PartnerRep.objects.filter(tenant=tenant)
-        .exclude(email="")
-        .values_list("partner_id", "email")
-    }
-    seen: dict[tuple, int] = {}
-    for row, cells, has_extra in rows:
-        errors: list[RowError] = _formula_errors(cells, row)
-        if has_extra:
-            errors.append(RowError(row, "-", _("The row has more cells than the header.")))
-        partner = None
-        number = cells.get("partner_corporate_number", "")
-        legal_name = cells.get("partner_legal_name", "")
-        if number:
-            partner = by_number.get(number)
-            if partner is None:
-                errors.append(
-                    RowError(
-                        row,
+_REP_TEXT = ("full_name", "full_name_kana", "phone", "department", "title")
+
+
+class RepImporter:
+    kind = "reps"
+    columns = REP_COLUMNS
+    required = REP_REQUIRED
+    audit_action = "partner_rep.imported"
+
+    @property
+    def task(self):
+        from partners.tasks import import_run_task
+
+        return import_run_task
+
+    def check(self, *, tenant: Tenant, parsed: ParsedFile, progress: Progress) -> CheckResult:
+        if not any(key in parsed.header for key in REP_PARTNER_KEYS):
+            raise ImportRefused(
+                _("Required columns are missing: %(columns)s.")
+                % {"columns": " / ".join(REP_PARTNER_KEYS)}
+            )
+        limits = {name: _max_length(PartnerRep, name) for name in _REP_TEXT}
+        by_number: dict[str, int] = {}
+        by_name: dict[str, list[int]] = {}
+        for pk, number, legal_name in Partner.objects.filter(tenant=tenant).values_list(
+            "pk", "corporate_number", "legal_name"
+        ):
+            if number:
+                by_number[number] = pk
+            by_name.setdefault(legal_name, []).append(pk)
+        existing_emails = {
+            (partner_id, email.casefold())
+            for partner_id, email in PartnerRep.objects.filter(tenant=tenant)
+            .exclude(email="")
+            .values_list("partner_id", "email")
+        }
+        seen: dict[tuple, int] = {}
+        rows: list[dict[str, Any]] = []
+        errors: list[RowError] = []
+        bad_rows = 0
+        for done, record in enumerate(parsed.records, 1):
+            row, cells = record.row, record.cells
+            row_errors = list(record.errors)
+            check = _RowChecker(row, row_errors)
+            partner_id = None
+            number = fold_code(cells.get("partner_corporate_number", ""))
+            legal_name = cells.get("partner_legal_name", "")
+            if number:
+                partner_id = by_number.get(number)
+                if partner_id is None:
+                    check.error(
                         "partner_corporate_number",
                         _("No partner has the corporate number %(number)s.") % {"number": number},
                     )
-                )
-        elif legal_name:
-            matches = by_name.get(legal_name, [])
-            if len(matches) == 1:
-                partner = matches[0]
-            else:
-                errors.append(
-                    RowError(
-                        row,
+            elif legal_name:
+                matches = by_name.get(legal_name, [])
+                if len(matches) == 1:
+                    partner_id = matches[0]
+                elif not matches:
+                    check.error(
                         "partner_legal_name",
                         _("No partner has exactly this legal name: %(name)s.")
-                        % {"name": legal_name}
-                        if not matches
-                        else _("Several partners have this legal name; use the corporate number."),
+                        % {"name": legal_name},
                     )
-                )
-        else:
-            errors.append(
-                RowError(
-                    row,
+                else:
+                    check.error(
+                        "partner_legal_name",
+                        _("Several partners have this legal name; use the corporate number."),
+                    )
+            else:
+                check.error(
                     "partner_corporate_number",
                     _("Name the partner by corporate number or legal name."),
                 )
-            )
-        fields: dict[str, Any] = {
-            name: cells.get(name, "")
-            for name in ("full_name", "full_name_kana", "email", "phone", "department", "title")
-        }
-        fields["is_reachable"] = _truthy(cells.get("reachable", ""), errors, row)
-        if not fields["full_name"]:
-            errors.append(RowError(row, "full_name", _("Enter the rep's name.")))
-        email = fields["email"].casefold()
-        if partner is not None and email:
-            if (partner.pk, email) in existing_emails:
-                errors.append(
-                    RowError(
-                        row, "email", _("This partner already has a rep with this e-mail address.")
+            fields: dict[str, Any] = {}
+            for name in _REP_TEXT:
+                check.text(cells, name, limits[name], fields)
+            fields["full_name"] = fields.get("full_name", "")
+            if not fields["full_name"]:
+                check.error("full_name", _("Enter the rep's name."))
+            _kana(check, "full_name_kana", fields.get("full_name_kana", ""))
+            email = fold_width(cells.get("email", ""))
+            if email:
+                if len(email) <= 254 and check.validated("email", email, _validate_email):
+                    fields["email"] = email
+                elif len(email) > 254:
+                    check.error("email", _("Enter a valid email address."))
+            fields["is_reachable"] = _truthy(check, cells.get("reachable", ""))
+            key = (partner_id, email.casefold())
+            if partner_id is not None and email:
+                if key in existing_emails:
+                    check.error(
+                        "email", _("This partner already has a rep with this e-mail address.")
                     )
-                )
-            elif (partner.pk, email) in seen:
-                errors.append(
-                    RowError(
-                        row,
+                elif key in seen:
+                    check.error(
                         "email",
-                        _("The same rep is already in row %(row)d.")
-                        % {"row": seen[(partner.pk, email)]},
+                        _("The same rep is already in row %(row)d.") % {"row": seen[key]},
                     )
-                )
+                else:
+                    seen[key] = row
+            if row_errors:
+                bad_rows += 1
+                errors += row_errors
             else:
-                seen[(partner.pk, email)] = row
-        candidate = PartnerRep(tenant=tenant, **fields)
-        errors += _model_errors(
-            candidate,
-            row,
-            ["tenant", "partner", "membership"] + ([] if fields["full_name"] else ["full_name"]),
-            {"is_reachable": "reachable"},
-        )
-        if errors:
-            preview.errors += errors
-        else:
-            preview.rows.append({"partner": partner, **fields})
-    preview.errors.sort(key=lambda e: (e.row, e.column))
-    return preview
+                rows.append({"partner": partner_id, **fields})
+            progress(done)
+        errors.sort(key=lambda e: (e.row, e.column))
+        return CheckResult(rows=rows, errors=errors, bad_rows=bad_rows)
+
+    def write(
+        self, *, tenant: Tenant, actor: User | None, rows: list[dict], progress: Progress
+    ) -> dict[str, Any]:
+        now = timezone.now()
+        done = 0
+        partner_ids: set[int] = set()
+        for batch in batched(rows, BATCH_SIZE):
+            copy_insert(
+                PartnerRep, [dict(fields, tenant=tenant, created_at=now) for fields in batch]
+            )
+            partner_ids.update(fields["partner"] for fields in batch)
+            done += len(batch)
+            progress(done)
+        # The partners' records changed too: "updated" sorts and syncs see the new reps.
+        Partner.objects.filter(tenant=tenant, pk__in=partner_ids).update(updated_at=now)
+        return {"count": done, "partners": len(partner_ids)}
 
 
-@service
-def rep_import_commit(*, tenant: Tenant, actor: User | None, text: str) -> list[PartnerRep]:
-    preview = rep_import_preview(tenant=tenant, text=text)
-    if not preview.ok:
-        raise ValidationError(_("The file still has errors; nothing was imported."))
-    created = []
-    for fields in preview.rows:
-        created.append(directory.rep_create.nested(tenant=tenant, actor=actor, **fields))
-    return created
+PARTNER_IMPORTER = PartnerImporter()
+REP_IMPORTER = RepImporter()
+
+
+def register() -> None:
+    """Called from PartnersConfig.ready()."""
+    register_importer(PARTNER_IMPORTER)
+    register_importer(REP_IMPORTER)
+
+
+# --- Export: the same columns ---------------------------------------------------------------
+
+
+def partner_export_columns(*, may_see_finance: bool) -> tuple[str, ...]:
+    if may_see_finance:
+        return PARTNER_COLUMNS
+    return tuple(c for c in PARTNER_COLUMNS if c not in FINANCE_ONLY_FIELDS)
+
+
+def partner_export_rows(partners: Iterable[Partner], columns: tuple[str, ...]):
+    for partner in partners:
+        yield [_partner_value(partner, column) for column in columns]
+
+
+def _partner_value(partner: Partner, column: str):
+    if column == "partner_type":
+        return partner.partner_type.name if partner.partner_type else ""
+    if column == "owner_email":
+        return partner.owner.user.email if partner.owner else ""
+    if column == "regions":
+        return ";".join(partner.prefectures)
+    if column in ("industries", "customer_segments"):
+        return ";".join(getattr(partner, column))
+    if column == "active_reps":
+        return getattr(partner, "rep_count", "")
+    value = getattr(partner, column)
+    return "" if value is None else value
+
+
+def rep_export_rows(reps: Iterable[PartnerRep]):
+    for rep in reps:
+        yield [
+            rep.partner.corporate_number,
+            rep.partner.legal_name,
+            rep.full_name,
+            rep.full_name_kana,
+            rep.email,
+            rep.phone,
+            rep.department,
+            rep.title,
+            "yes" if rep.is_reachable else "no",
+            "yes" if rep.is_active else "no",
+            rep.left_on or "",
+            "yes" if rep.membership_id else "no",
+        ]

@@ -7,6 +7,12 @@ urlpatterns = [
     path("partners/export/", staff.partner_export, name="partner_export"),
     path("partners/new/", staff.partner_create, name="partner_create"),
     path("partners/import/", staff.partner_import, name="partner_import"),
+    path("partners/import/<int:import_id>/", staff.partner_import_job, name="partner_import_job"),
+    path(
+        "partners/import/<int:import_id>/progress/",
+        staff.partner_import_job_progress,
+        name="partner_import_job_progress",
+    ),
     path(
         "partners/import/template/",
         staff.partner_import_template,

@@ -1,17 +1,17 @@
 """Partner directory: list, detail, create/edit, reps, CSV import/export, partner types."""
 
-import secrets
-
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRefresh
 
+from accounts import imports as import_jobs
 from accounts.access import request_has_perm, tenant_view
+from accounts.models import ImportJob
 from accounts.pagination import paginate
 from accounts.roles import Perm
 from accounts.urls_helpers import tenant_reverse
@@ -33,8 +33,6 @@ from partners.selectors.portal import portal_editable_groups
 from partners.services import directory as services
 from partners.services import imports
 from partners.services import portal as portal_services
-
-IMPORT_TTL_SECONDS = 60 * 60
 
 
 def _may(request, perm) -> bool:
@@ -79,97 +77,31 @@ def partner_list(request, tenant_slug):
     )
 
 
-EXPORT_COLUMNS = (
-    "legal_name",
-    "legal_name_kana",
-    "display_name",
-    "corporate_number",
-    "entity_kind",
-    "partner_type",
-    "priority",
-    "suggested_priority",
-    "status",
-    "status_since",
-    "prefecture",
-    "postal_code",
-    "city",
-    "street_address",
-    "building",
-    "website",
-    "employee_count",
-    "sales_headcount",
-    "other_vendor_products_count",
-    "products_handled",
-    "industries",
-    "customer_segments",
-    "regions",
-    "registration_number",
-    "owner_email",
-    "active_reps",
-)
-
-
-def _export_value(partner, column: str):
-    if column == "partner_type":
-        return partner.partner_type.name if partner.partner_type else ""
-    if column == "owner_email":
-        return partner.owner.user.email if partner.owner else ""
-    if column == "regions":
-        return ";".join(partner.prefectures)
-    if column in ("industries", "customer_segments"):
-        return ";".join(getattr(partner, column))
-    if column == "active_reps":
-        return partner.rep_count
-    value = getattr(partner, column)
-    return "" if value is None else value
-
-
 @tenant_view(audience="staff", perm=Perm.PARTNERS_VIEW)
 def partner_export(request, tenant_slug):
-    """The current filtered list as CSV (the same columns the import reads, and more)."""
+    """The current filtered list as CSV, streamed, in the columns the import reads."""
     tenant = request.tenant
     filters = PartnerFilterForm(request.GET, tenant=tenant).filters()
     partners = selectors.partner_list_filtered(tenant=tenant, **filters)
-    columns = EXPORT_COLUMNS
-    if _may(request, Perm.FINANCE_FIELDS_VIEW):
-        # SECURITY(finance): bank details only in finance's export.
-        columns = columns + FINANCE_ONLY_FIELDS
+    stamp = f"{timezone.localdate():%Y%m%d}"
     if request.GET.get("what") == "reps":
-        rep_columns = (
-            "partner_corporate_number",
-            "partner_legal_name",
-            "full_name",
-            "full_name_kana",
-            "email",
-            "phone",
-            "department",
-            "title",
-            "reachable",
-            "active",
-            "left_on",
-            "portal_login",
+        reps = selectors.reps_for_export(tenant=tenant, partners=partners)
+        return csv_response(
+            f"partner-reps-{stamp}.csv",
+            imports.REP_COLUMNS,
+            lambda: imports.rep_export_rows(reps.iterator(chunk_size=2000)),
+            tenant=tenant,
         )
-        rows = (
-            (
-                rep.partner.corporate_number,
-                rep.partner.legal_name,
-                rep.full_name,
-                rep.full_name_kana,
-                rep.email,
-                rep.phone,
-                rep.department,
-                rep.title,
-                "yes" if rep.is_reachable else "no",
-                "yes" if rep.is_active else "no",
-                rep.left_on or "",
-                "yes" if rep.membership_id else "no",
-            )
-            for rep in selectors.reps_for_export(tenant=tenant, partners=partners)
-        )
-        filename = f"partner-reps-{timezone.localdate():%Y%m%d}.csv"
-        return csv_response(filename, rep_columns, rows)
-    rows = ([_export_value(p, c) for c in columns] for p in partners)
-    return csv_response(f"partners-{timezone.localdate():%Y%m%d}.csv", columns, rows)
+    # SECURITY(finance): bank details only in the export of those who may see them.
+    columns = imports.partner_export_columns(
+        may_see_finance=_may(request, Perm.FINANCE_FIELDS_VIEW)
+    )
+    return csv_response(
+        f"partners-{stamp}.csv",
+        columns,
+        lambda: imports.partner_export_rows(partners.iterator(chunk_size=2000), columns),
+        tenant=tenant,
+    )
 
 
 # --- Detail -----------------------------------------------------------------------------------
@@ -381,22 +313,13 @@ def rep_leave(request, tenant_slug, rep_id):
 # --- Import -----------------------------------------------------------------------------------
 
 
-def _import_key(request, kind: str, token: str) -> str:
-    # SECURITY(tenant): the stored upload is bound to this tenant and this person.
-    return f"partners-import:{kind}:{request.tenant.pk}:{request.user.pk}:{token}"
-
-
 IMPORTS = {
     "partners": {
-        "preview": imports.partner_import_preview,
-        "commit": imports.partner_import_commit,
         "columns": imports.PARTNER_COLUMNS,
         "required": imports.PARTNER_REQUIRED,
         "url": "partner_import",
     },
     "reps": {
-        "preview": imports.rep_import_preview,
-        "commit": imports.rep_import_commit,
         "columns": imports.REP_COLUMNS,
         "required": imports.REP_REQUIRED,
         "url": "rep_import",
@@ -404,61 +327,65 @@ IMPORTS = {
 }
 
 
-def _import_view(request, kind: str):
-    tenant = request.tenant
-    spec = IMPORTS[kind]
-    context = {
+def _import_context(request, kind: str) -> dict:
+    return {
         "nav": "partners",
         "kind": kind,
-        "columns": spec["columns"],
-        "required": spec["required"],
-        "max_rows": imports.MAX_ROWS,
-        "max_mb": imports.MAX_BYTES // (1024 * 1024),
-        "action_url": tenant_reverse(tenant, spec["url"]),
+        "columns": IMPORTS[kind]["columns"],
+        "required": IMPORTS[kind]["required"],
+        "read_only": imports.READ_ONLY_COLUMNS,
+        "max_rows": import_jobs.MAX_ROWS,
+        "max_mb": import_jobs.MAX_BYTES // (1024 * 1024),
+        "action_url": tenant_reverse(request.tenant, IMPORTS[kind]["url"]),
     }
+
+
+def _job_url(tenant, job) -> str:
+    return tenant_reverse(tenant, "partner_import_job", import_id=job.pk)
+
+
+def _import_view(request, kind: str):
+    tenant = request.tenant
+    context = _import_context(request, kind)
     form = ImportUploadForm()
     if request.method == "POST" and request.POST.get("token"):
-        # Confirm: import what the preview showed, all or nothing.
+        # Confirm: claimed once, however often and however concurrently it is posted.
         token = request.POST["token"]
-        key = _import_key(request, kind, token)
-        text = cache.get(key)
-        if text is None:
-            messages.error(request, _("The upload has expired; choose the file again."))
-            return redirect(context["action_url"])
-        try:
-            created = spec["commit"](tenant=tenant, actor=request.user, text=text)
-        except (ValidationError, imports.ImportRefused) as error:
-            messages.error(
-                request,
-                getattr(error, "message", None) or " ".join(getattr(error, "messages", [])),
+        job = import_jobs.import_job_confirm(
+            tenant=tenant, actor=request.user, kind=kind, token=token
+        )
+        if job is None:
+            job = import_jobs.import_job_find(
+                tenant=tenant, actor=request.user, kind=kind, token=token
             )
-            return redirect(context["action_url"])
-        cache.delete(key)
-        if kind == "partners":
-            messages.success(request, _("%(count)d partners imported.") % {"count": len(created)})
-        else:
-            messages.success(request, _("%(count)d reps imported.") % {"count": len(created)})
-        return redirect(tenant_reverse(tenant, "partner_list"))
+            if job is None or job.state == job.State.CHECKED:
+                messages.error(request, _("The upload has expired; choose the file again."))
+                return redirect(context["action_url"])
+        return redirect(_job_url(tenant, job))
     if request.method == "POST":
         form = ImportUploadForm(request.POST, request.FILES)
         if form.is_valid():
             upload = form.cleaned_data["file"]
+            excluded = () if _may(request, Perm.FINANCE_FIELDS_VIEW) else FINANCE_ONLY_FIELDS
             try:
-                if upload.size > imports.MAX_BYTES:
-                    raise imports.ImportRefused(
+                if upload.size > import_jobs.MAX_BYTES:
+                    raise import_jobs.ImportRefused(
                         _("The file is larger than %(limit)s MB; split it into smaller files.")
                         % {"limit": context["max_mb"]}
                     )
-                text = imports.decode(upload.read())
-                preview = spec["preview"](tenant=tenant, text=text)
-            except imports.ImportRefused as error:
+                job = import_jobs.import_job_create(
+                    tenant=tenant,
+                    actor=request.user,
+                    kind=kind,
+                    filename=upload.name,
+                    data=upload.read(),
+                    language=translation.get_language() or "ja",
+                    excluded_columns=excluded,
+                )
+            except import_jobs.ImportRefused as error:
                 form.add_error("file", error.message)
             else:
-                token = ""
-                if preview.ok:
-                    token = secrets.token_urlsafe(24)
-                    cache.set(_import_key(request, kind, token), text, IMPORT_TTL_SECONDS)
-                context.update({"preview": preview, "token": token, "filename": upload.name})
+                return redirect(_job_url(tenant, job))
     context["form"] = form
     status = 400 if form.is_bound and form.errors else 200
     return render(request, "partners/staff/import.html", context, status=status)
@@ -474,6 +401,44 @@ def partner_import(request, tenant_slug):
 @require_http_methods(["GET", "POST"])
 def rep_import(request, tenant_slug):
     return _import_view(request, "reps")
+
+
+def _job_context(request, import_id: int) -> dict:
+    try:
+        job = import_jobs.import_job_get(tenant=request.tenant, import_id=import_id)
+    except import_jobs.ImportJob.DoesNotExist as error:
+        raise Http404 from error
+    if job.kind not in IMPORTS:
+        raise Http404
+    return {
+        **_import_context(request, job.kind),
+        "job": job,
+        "progress": import_jobs.progress_get(job),
+        "may_confirm": job.created_by_id == request.user.pk,
+        "job_url": _job_url(request.tenant, job),
+        "progress_url": tenant_reverse(
+            request.tenant, "partner_import_job_progress", import_id=job.pk
+        ),
+    }
+
+
+@tenant_view(audience="staff", perm=Perm.PARTNERS_MANAGE)
+def partner_import_job(request, tenant_slug, import_id):
+    """One upload: its check, its errors or its confirm button, then its progress."""
+    context = _job_context(request, import_id)
+    context["form"] = ImportUploadForm()
+    return render(request, "partners/staff/import_job.html", context)
+
+
+@tenant_view(audience="staff", perm=Perm.PARTNERS_MANAGE)
+def partner_import_job_progress(request, tenant_slug, import_id):
+    """The htmx fragment the job page polls while the worker checks or writes; once the job
+    has moved on, the whole page reloads (its forms depend on the new state)."""
+    context = _job_context(request, import_id)
+    still_running = context["job"].state in (ImportJob.State.CHECKING, ImportJob.State.QUEUED)
+    if request.htmx and not still_running:
+        return HttpResponseClientRefresh()
+    return render(request, "partners/staff/_import_job_status.html", context)
 
 
 TEMPLATE_EXAMPLES = {
@@ -513,7 +478,7 @@ TEMPLATE_EXAMPLES = {
 def partner_import_template(request, tenant_slug):
     """An example CSV with every column the import reads (?what=reps for reps)."""
     kind = "reps" if request.GET.get("what") == "reps" else "partners"
-    columns = IMPORTS[kind]["columns"]
+    columns = [c for c in IMPORTS[kind]["columns"] if c not in imports.READ_ONLY_COLUMNS]
     example = TEMPLATE_EXAMPLES[kind]
     body = csv_text(columns, [[example.get(c, "") for c in columns]])
     response = HttpResponse(body.encode("utf-8"), content_type="text/csv; charset=utf-8")

@@ -128,7 +128,8 @@ def test_import_shows_row_errors_then_imports_the_fixed_file(
     screenshot(page, "directory-import-preview", share=True)
     page.get_by_test_id("import-confirm").click()
 
-    expect(page.locator(".alert-success")).to_contain_text("2 partners imported.")
+    expect(page.get_by_test_id("import-done")).to_contain_text("2 partners imported.")
+    page.get_by_test_id("import-done").get_by_role("link").click()
     expect(page.get_by_test_id("result-count")).to_have_text("2 partners")
     with scopes_disabled():
         assert set(

@@ -9,7 +9,7 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from accounts.models import ApiKey, AuditEvent, Invitation, Membership, Tenant, User
+from accounts.models import ApiKey, AuditEvent, ImportJob, Invitation, Membership, Tenant, User
 from accounts.roles import Role
 from accounts.services import token_digest
 
@@ -113,3 +113,18 @@ class AuditEventFactory(TenantOwnedFactory):
     actor_label = "someone@example.test"
     action = "membership.role_changed"
     object_type = "accounts.membership"
+
+
+class ImportJobFactory(TenantOwnedFactory):
+    """A checked upload of two partner rows, waiting for its confirm."""
+
+    class Meta:
+        model = ImportJob
+
+    tenant = factory.SubFactory(TenantFactory)
+    kind = "partners"
+    token = factory.Sequence(lambda n: f"import-token-{n:06d}")
+    filename = "partners.csv"
+    text = "legal_name\r\nサクラ\r\nモミジ\r\n"
+    state = ImportJob.State.CHECKED
+    total_rows = 2

@@ -14,6 +14,8 @@ ROUTES: dict[str, Route] = {
     # A confirm with an unknown token: "the upload has expired" and a redirect, nothing written.
     "partner_import": Route("staff", ("GET", "POST"), post={"token": "unknown"}),
     "partner_import_template": Route("staff"),
+    "partner_import_job": Route("staff", objects={"import_id": "import_job"}),
+    "partner_import_job_progress": Route("staff", objects={"import_id": "import_job"}),
     "partner_detail": Route("staff", objects=PARTNER),
     "partner_edit": Route("staff", ("GET", "POST"), objects=PARTNER, post=PARTNER_BODY),
     "partner_status_change": Route(

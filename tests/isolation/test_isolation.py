@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django_scopes import scopes_disabled
 
-from accounts.models import ApiKey, Invitation, Membership, Tenant, TenantModel
+from accounts.models import ApiKey, ImportJob, Invitation, Membership, Tenant, TenantModel
 from accounts.roles import Role
 from partners.models import (
     Activity,
@@ -24,7 +24,12 @@ from partners.models import (
     PartnerType,
     Prospect,
 )
-from tests.factories.accounts import ApiKeyFactory, InvitationFactory, MembershipFactory
+from tests.factories.accounts import (
+    ApiKeyFactory,
+    ImportJobFactory,
+    InvitationFactory,
+    MembershipFactory,
+)
 from tests.factories.partners import (
     ActivityFactory,
     LostReasonFactory,
@@ -200,6 +205,7 @@ class Side:
     partner_of_other_partner: Partner
     rep_of_other_partner: PartnerRep
     activity_of_other_partner: Activity
+    import_job: ImportJob
 
     def url(self, name: str, values_from: "Side | None" = None, suffix: str = "") -> str:
         """The route's URL under this tenant, naming objects of `values_from` (default: self);
@@ -244,6 +250,7 @@ def _side(tenant: Tenant) -> Side:
         partner_of_other_partner=other_partner,
         rep_of_other_partner=PartnerRepFactory(partner=other_partner),
         activity_of_other_partner=ActivityFactory(partner=other_partner),
+        import_job=ImportJobFactory(tenant=tenant),
     )
 
 

@@ -93,7 +93,7 @@ def test_empty_state(tenant, manager_member, client_for):
 def test_export_follows_filters_and_neutralises(tenant, manager_member, client_for, partners):
     PartnerFactory(tenant=tenant, legal_name="=cmd|' /C calc'!A0", priority="A")
     response = client_for(manager_member).get(url(tenant, "partner_export"), {"priority": "A"})
-    text = response.content.decode("utf-8")
+    text = response.getvalue().decode("utf-8")
     assert text.startswith("\ufeff")
     rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
     assert sorted(r["legal_name"] for r in rows) == sorted(
@@ -114,7 +114,7 @@ def test_finance_sees_bank_fields_in_export_and_detail_others_never(
     finance = fresh_client_for(finance_member)
     for client, sees in ((manager, False), (finance, True)):
         detail = client.get(url(tenant, "partner_detail", partner_id=sakura.pk)).content.decode()
-        export = client.get(url(tenant, "partner_export")).content.decode("utf-8")
+        export = client.get(url(tenant, "partner_export")).getvalue().decode("utf-8")
         assert ("7654321" in detail) is sees
         assert ("7654321" in export) is sees
     form_html = manager.get(url(tenant, "partner_edit", partner_id=sakura.pk)).content.decode()
@@ -303,8 +303,10 @@ def test_exports_hold_this_tenants_rows_only(
     PartnerRepFactory(partner=stranger, full_name="Stranger Rep")
     PartnerRepFactory(partner=partners["sakura"], full_name="=Own Rep")
     client = client_for(manager_member)
-    partners_csv = client.get(url(tenant, "partner_export")).content.decode("utf-8")
-    reps_csv = client.get(url(tenant, "partner_export"), {"what": "reps"}).content.decode("utf-8")
+    partners_csv = client.get(url(tenant, "partner_export")).getvalue().decode("utf-8")
+    reps_csv = (
+        client.get(url(tenant, "partner_export"), {"what": "reps"}).getvalue().decode("utf-8")
+    )
     assert "株式会社よそ" not in partners_csv and "株式会社ＳＡＫＵＲＡ" in partners_csv
     assert "Stranger Rep" not in reps_csv and "'=Own Rep" in reps_csv
 

@@ -1,12 +1,16 @@
 """CSV import of partners and reps: every refusal, every row error, and all or nothing."""
 
+import csv
+import io
+
 import pytest
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 from stdnum.jp import cn
 
+from accounts import imports as kernel
+from accounts.models import AuditEvent, ImportJob
 from accounts.roles import Role
-from partners.models import Partner, PartnerRep
+from partners.models import Partner, PartnerRep, PartnerStatusChange
 from partners.services import imports
 from partners.validators import search_key
 from tests.factories.partners import PartnerFactory, PartnerTypeFactory
@@ -40,8 +44,20 @@ def distributor(tenant):
     return PartnerTypeFactory(tenant=tenant, name="Distributor")
 
 
-def preview(tenant, text):
-    return imports.partner_import_preview(tenant=tenant, text=text)
+def preview(tenant, text, kind="partners"):
+    return kernel.import_check(tenant=tenant, kind=kind, text=text)
+
+
+def commit(tenant, actor, text, kind="partners") -> ImportJob:
+    """Upload and confirm through the job services, as the pages do."""
+    job = kernel.import_job_create(
+        tenant=tenant, actor=actor, kind=kind, filename="p.csv", data=text.encode(), language="en"
+    )
+    assert job.state == ImportJob.State.CHECKED
+    claimed = kernel.import_job_confirm(tenant=tenant, actor=actor, kind=kind, token=job.token)
+    job.refresh_from_db()
+    assert claimed is not None or job.state != ImportJob.State.CHECKED
+    return job
 
 
 def errors_of(result):
@@ -53,10 +69,10 @@ def errors_of(result):
 
 def test_utf8_with_and_without_bom_and_shift_jis_are_read():
     text = good_text()
-    assert imports.decode(text.encode("utf-8")) == text
-    assert imports.decode(("\ufeff" + text).encode("utf-8")) == text
-    assert imports.decode(text.encode("shift_jis")) == text
-    assert imports.decode(text.encode("cp932")) == text
+    assert kernel.decode(text.encode("utf-8")) == text
+    assert kernel.decode(("\ufeff" + text).encode("utf-8")) == text
+    assert kernel.decode(text.encode("shift_jis")) == text
+    assert kernel.decode(text.encode("cp932")) == text
 
 
 @pytest.mark.parametrize(
@@ -69,50 +85,53 @@ def test_utf8_with_and_without_bom_and_shift_jis_are_read():
     ids=["utf-16", "invalid-bytes", "latin-1"],
 )
 def test_other_encodings_are_refused_with_a_clear_message(data):
-    with pytest.raises(imports.ImportRefused) as raised:
-        imports.decode(data)
+    with pytest.raises(kernel.ImportRefused) as raised:
+        kernel.decode(data)
     assert "UTF-8" in raised.value.message and "Shift_JIS" in raised.value.message
 
 
 @pytest.mark.parametrize("data", [b"", b"   \r\n"], ids=["empty", "blank"])
 def test_an_empty_file_is_refused(data):
-    with pytest.raises(imports.ImportRefused) as raised:
-        imports.decode(data)
+    with pytest.raises(kernel.ImportRefused) as raised:
+        kernel.decode(data)
     assert "empty" in raised.value.message
 
 
-def test_a_file_over_5_mb_is_refused():
-    with pytest.raises(imports.ImportRefused) as raised:
-        imports.decode(b"a" * (imports.MAX_BYTES + 1))
-    assert "5 MB" in raised.value.message
+def test_a_file_over_the_size_limit_is_refused(monkeypatch):
+    monkeypatch.setattr(kernel, "MAX_BYTES", 2 * 1024 * 1024)
+    with pytest.raises(kernel.ImportRefused) as raised:
+        kernel.decode(b"a" * (kernel.MAX_BYTES + 1))
+    assert "2 MB" in raised.value.message
 
 
 # --- the header -------------------------------------------------------------------------------
 
 
 def test_header_only_is_refused(tenant, in_tenant):
-    with in_tenant(tenant), pytest.raises(imports.ImportRefused) as raised:
+    with in_tenant(tenant), pytest.raises(kernel.ImportRefused) as raised:
         preview(tenant, HEADER + "\r\n")
     assert "no rows" in raised.value.message
 
 
 def test_missing_required_columns_are_named(tenant, in_tenant):
-    with in_tenant(tenant), pytest.raises(imports.ImportRefused) as raised:
+    with in_tenant(tenant), pytest.raises(kernel.ImportRefused) as raised:
         preview(tenant, csv_of("サクラ,1", header="legal_name_kana,priority"))
     assert "legal_name" in raised.value.message
 
 
 def test_unknown_columns_are_named(tenant, in_tenant):
-    with in_tenant(tenant), pytest.raises(imports.ImportRefused) as raised:
-        preview(tenant, csv_of("X,1,2", header="legal_name,fax,bank_code"))
-    assert "fax" in raised.value.message and "bank_code" in raised.value.message
+    with in_tenant(tenant), pytest.raises(kernel.ImportRefused) as raised:
+        preview(tenant, csv_of("X,1,2", header="legal_name,fax,bank"))
+    assert "Unknown columns: fax, bank." in raised.value.message
 
 
-def test_more_than_5000_rows_is_refused(tenant, in_tenant):
-    rows = [f"Company {n}" for n in range(imports.MAX_ROWS + 1)]
-    with in_tenant(tenant), pytest.raises(imports.ImportRefused) as raised:
+def test_more_rows_than_the_cap_is_refused(tenant, in_tenant, monkeypatch):
+    assert kernel.MAX_ROWS == 100_000
+    monkeypatch.setattr(kernel, "MAX_ROWS", 5)
+    rows = [f"Company {n}" for n in range(kernel.MAX_ROWS + 1)]
+    with in_tenant(tenant), pytest.raises(kernel.ImportRefused) as raised:
         preview(tenant, csv_of(*rows, header="legal_name"))
-    assert "5,000" in raised.value.message
+    assert "more than 5 rows" in raised.value.message
 
 
 # --- row errors -------------------------------------------------------------------------------
@@ -122,7 +141,7 @@ def test_a_good_file_previews_without_errors(tenant, in_tenant, distributor):
     with in_tenant(tenant):
         result = preview(tenant, good_text())
     assert result.errors == []
-    assert (result.total, result.good_count, result.ok) == (2, 2, True)
+    assert (result.total, len(result.rows), result.ok) == (2, 2, True)
     assert result.rows[0]["partner_type"] == distributor
     assert result.rows[1]["priority"] == "B"
     assert result.rows[1]["prefecture"] == "27"
@@ -150,7 +169,7 @@ def test_row_errors_name_the_row_and_the_column(tenant, in_tenant, distributor):
     assert {(7, "partner_type"), (7, "priority"), (7, "status"), (7, "prefecture")} <= found
     assert (8, "legal_name") in found
     assert (9, "legal_name_kana") in found
-    assert result.good_count == 1
+    assert len(result.rows) == 1
     messages = {(e.row, e.column): e.message for e in result.errors}
     assert "A, B, C, D" in messages[(7, "priority")]
     assert "prospect" in messages[(7, "status")]
@@ -159,7 +178,7 @@ def test_row_errors_name_the_row_and_the_column(tenant, in_tenant, distributor):
     assert "formula" in messages[(8, "legal_name")]
 
 
-@pytest.mark.parametrize("cell", ["+81", "-1", "@SUM(A1)", "=1+1"])
+@pytest.mark.parametrize("cell", ["+A1", "-1+cmd", "@SUM(A1)", "=1+1"])
 def test_formula_cells_are_refused(tenant, in_tenant, cell):
     with in_tenant(tenant):
         result = preview(tenant, csv_of(f"Company,{cell}", header="legal_name,city"))
@@ -171,46 +190,87 @@ def test_formula_cells_are_refused(tenant, in_tenant, cell):
 
 def test_commit_imports_every_row(tenant, admin_member, in_tenant, distributor):
     with in_tenant(tenant):
-        created = imports.partner_import_commit(
-            tenant=tenant, actor=admin_member.user, text=good_text()
-        )
-        assert len(created) == 2
+        job = commit(tenant, admin_member.user, good_text())
+        assert (job.state, job.created_count) == (ImportJob.State.DONE, 2)
         sakura = Partner.objects.get(tenant=tenant, corporate_number=CN1)
         assert sakura.partner_type == distributor
         assert sakura.search_text == search_key("株式会社サクラ", "サクラ", "", CN1)
         assert sakura.status == "active"
+        assert PartnerStatusChange.objects.filter(partner=sakura, status="active").count() == 1
+
+
+def test_an_import_is_audited_as_one_summary_event(tenant, admin_member, in_tenant, distributor):
+    with in_tenant(tenant):
+        job = commit(tenant, admin_member.user, good_text())
+        events = list(AuditEvent.objects.filter(tenant=tenant))
+    assert [(e.action, e.object_id, e.changes) for e in events] == [
+        ("partner.imported", str(job.pk), {"count": 2, "file": "p.csv"})
+    ]
 
 
 def test_one_bad_row_writes_no_partner_at_all(tenant, admin_member, in_tenant, distributor):
     text = good_text() + f"Bad,,{BAD_CN},,A,active,13\r\n"
     with in_tenant(tenant):
-        with pytest.raises(ValidationError):
-            imports.partner_import_commit(tenant=tenant, actor=admin_member.user, text=text)
+        job = kernel.import_job_create(
+            tenant=tenant,
+            actor=admin_member.user,
+            kind="partners",
+            filename="p.csv",
+            data=text.encode(),
+            language="en",
+        )
+        claimed = kernel.import_job_confirm(
+            tenant=tenant, actor=admin_member.user, kind="partners", token=job.token
+        )
+        assert claimed is None
         assert Partner.objects.filter(tenant=tenant).count() == 0
 
 
 def test_a_failure_while_writing_rolls_every_row_back(
     tenant, admin_member, in_tenant, distributor, monkeypatch
 ):
-    """Even a row that fails only at write time (here: forced) leaves nothing behind."""
-    from partners.services import directory
-
-    real_create = directory.partner_create
+    """A failure after the first batch is in the database leaves nothing behind, and the job
+    says why."""
+    monkeypatch.setattr(imports, "BATCH_SIZE", 1)
+    real_copy_insert = imports.copy_insert
     calls = []
 
-    def flaky(**kwargs):
-        calls.append(kwargs["legal_name"])
-        if len(calls) == 2:
-            raise ValidationError({"legal_name": "boom"})
-        return real_create.nested(**kwargs)
+    def second_batch_fails(model, objects, **kwargs):
+        calls.append(model)
+        if len(calls) == 3:  # partner 1 and its status change are written, partner 2 fails
+            raise RuntimeError("the disk is full")
+        return real_copy_insert(model, objects, **kwargs)
 
-    flaky.nested = flaky  # the import calls partner_create as a step of its own transaction
-    monkeypatch.setattr(directory, "partner_create", flaky)
+    monkeypatch.setattr(imports, "copy_insert", second_batch_fails)
     with in_tenant(tenant):
-        with pytest.raises(ValidationError):
-            imports.partner_import_commit(tenant=tenant, actor=admin_member.user, text=good_text())
-        assert len(calls) == 2
+        job = commit(tenant, admin_member.user, good_text())
+        assert calls == [Partner, PartnerStatusChange, Partner]
+        assert job.state == ImportJob.State.FAILED
+        assert "nothing was written" in job.failure
         assert Partner.objects.filter(tenant=tenant).count() == 0
+        assert not AuditEvent.objects.filter(action="partner.imported").exists()
+
+
+def test_rows_that_became_invalid_since_the_preview_fail_the_job(
+    tenant, admin_member, in_tenant, distributor
+):
+    with in_tenant(tenant):
+        job = kernel.import_job_create(
+            tenant=tenant,
+            actor=admin_member.user,
+            kind="partners",
+            filename="p.csv",
+            data=good_text().encode(),
+            language="en",
+        )
+        PartnerFactory(tenant=tenant, corporate_number=CN2)  # added meanwhile
+        kernel.import_job_confirm(
+            tenant=tenant, actor=admin_member.user, kind="partners", token=job.token
+        )
+        job.refresh_from_db()
+        assert job.state == ImportJob.State.FAILED
+        assert "row 3" in job.failure and "corporate_number" in job.failure
+        assert Partner.objects.filter(tenant=tenant).count() == 1
 
 
 # --- reps -------------------------------------------------------------------------------------
@@ -228,7 +288,9 @@ def test_rep_import_finds_partners_by_number_or_exact_name(tenant, admin_member,
         header=REP_HEADER,
     )
     with in_tenant(tenant):
-        created = imports.rep_import_commit(tenant=tenant, actor=admin_member.user, text=text)
+        job = commit(tenant, admin_member.user, text, kind="reps")
+        assert job.state == ImportJob.State.DONE
+        created = PartnerRep.objects.filter(tenant=tenant).order_by("pk")
         assert [(r.partner, r.is_reachable) for r in created] == [(sakura, True), (momiji, False)]
 
 
@@ -249,7 +311,7 @@ def test_rep_import_row_errors(tenant, in_tenant):
         header=REP_HEADER,
     )
     with in_tenant(tenant):
-        result = imports.rep_import_preview(tenant=tenant, text=text)
+        result = preview(tenant, text, kind="reps")
     found = errors_of(result)
     assert (2, "partner_corporate_number") in found
     assert (3, "partner_legal_name") in found
@@ -257,12 +319,12 @@ def test_rep_import_row_errors(tenant, in_tenant):
     assert (6, "email") in found and (6, "reachable") in found
     assert (7, "full_name") in found
     assert (8, "partner_corporate_number") in found
-    assert result.good_count == 1
+    assert len(result.rows) == 1
 
 
 def test_rep_import_needs_a_partner_column(tenant, in_tenant):
-    with in_tenant(tenant), pytest.raises(imports.ImportRefused) as raised:
-        imports.rep_import_preview(tenant=tenant, text=csv_of("X", header="full_name"))
+    with in_tenant(tenant), pytest.raises(kernel.ImportRefused) as raised:
+        preview(tenant, csv_of("X", header="full_name"), kind="reps")
     assert "partner_corporate_number" in raised.value.message
 
 
@@ -284,17 +346,20 @@ def upload(client, tenant, data: bytes, name="partner_import"):
 def test_upload_preview_confirm_imports(tenant, manager_member, client_for, unscoped, distributor):
     client = client_for(manager_member)
     response = upload(client, tenant, good_text().encode("cp932"))
-    assert response.status_code == 200
-    token = response.context["token"]
-    assert token and response.context["preview"].good_count == 2
+    assert response.status_code == 302
+    response = client.get(response["Location"])
+    job = response.context["job"]
+    assert (job.state, job.good_count) == ("checked", 2)
+    assert 'name="token"' in response.content.decode()
     with unscoped():
         assert not Partner.objects.filter(tenant=tenant).exists()
-    response = client.post(import_url(tenant), {"token": token})
+    response = client.post(import_url(tenant), {"token": job.token})
     assert response.status_code == 302
     with unscoped():
         assert Partner.objects.filter(tenant=tenant).count() == 2
+    assert 'data-testid="import-done"' in client.get(response["Location"]).content.decode()
     # The token is used up: a second confirm imports nothing more.
-    client.post(import_url(tenant), {"token": token})
+    client.post(import_url(tenant), {"token": job.token})
     with unscoped():
         assert Partner.objects.filter(tenant=tenant).count() == 2
 
@@ -302,7 +367,7 @@ def test_upload_preview_confirm_imports(tenant, manager_member, client_for, unsc
 def test_preview_page_lists_errors_and_offers_no_confirm(tenant, manager_member, client_for):
     client = client_for(manager_member)
     response = upload(client, tenant, csv_of(f"Bad,,{BAD_CN},,A,active,13").encode())
-    body = response.content.decode()
+    body = client.get(response["Location"]).content.decode()
     assert 'data-row="2" data-column="corporate_number"' in body
     assert 'name="token"' not in body
 
@@ -310,8 +375,9 @@ def test_preview_page_lists_errors_and_offers_no_confirm(tenant, manager_member,
 def test_a_token_is_bound_to_the_person(
     tenant, manager_member, member_factory, fresh_client_for, unscoped, distributor
 ):
-    response = upload(fresh_client_for(manager_member), tenant, good_text().encode())
-    token = response.context["token"]
+    upload(fresh_client_for(manager_member), tenant, good_text().encode())
+    with unscoped():
+        token = ImportJob.objects.get(tenant=tenant).token
     other = fresh_client_for(member_factory(tenant, Role.PARTNER_MANAGER))
     response = other.post(import_url(tenant), {"token": token})
     assert response.status_code == 302
@@ -332,6 +398,6 @@ def test_viewers_cannot_import(tenant, viewer_member, client_for):
 
 def test_the_template_lists_every_column(tenant, manager_member, client_for):
     response = client_for(manager_member).get(import_url(tenant, "partner_import_template"))
-    header = response.content.decode("utf-8").lstrip("\ufeff").splitlines()[0]
-    assert header.split(",") == list(imports.PARTNER_COLUMNS)
+    header = next(csv.reader(io.StringIO(response.content.decode("utf-8").lstrip("\ufeff"))))
+    assert header == [c for c in imports.PARTNER_COLUMNS if c not in imports.READ_ONLY_COLUMNS]
     assert response.content.startswith("\ufeff".encode())
