@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import request_has_perm, tenant_view
 from accounts.models import Membership
@@ -118,6 +118,24 @@ def partner_activities(request, tenant_slug, partner_id):
                 )
             return _panel(request, partner, logged=activity)
     return _panel(request, partner, form)
+
+
+@tenant_view(audience="staff", perm=Perm.PARTNERS_MANAGE)
+@require_GET
+def partner_rep_search(request, tenant_slug, partner_id):
+    """The activity form's attendee picker: this partner's reps matching ?rep_q=, those
+    already chosen (?rep_attendees=) left out; an htmx fragment."""
+    partner = partner_get(tenant=request.tenant, partner_id=partner_id)
+    query = request.GET.get("rep_q", "").strip()[:100]
+    chosen = [value for value in request.GET.getlist("rep_attendees") if value.isdigit()]
+    reps, has_more = selectors.rep_attendee_search(
+        tenant=request.tenant, partner=partner, query=query, exclude_ids=chosen
+    )
+    return render(
+        request,
+        "partners/engagement/_rep_results.html",
+        {"reps": reps, "has_more": has_more, "query": query},
+    )
 
 
 @tenant_view(audience="staff", perm=Perm.PARTNERS_MANAGE)
