@@ -22,6 +22,10 @@ ROUTES: dict[str, Route] = {
         objects=PARTNER,
         post={"status": "onboarding", "changed_on": "2024-04-01"},
     ),
+    # GET only here: an invitation creates rows and changes none, which the control test
+    # cannot see; tests/partners/test_portal_invitations.py proves a POST naming another
+    # tenant's partner (or another partner's rep) answers 404 and creates nothing.
+    "partner_portal_invite": Route("staff", objects=PARTNER),
     "rep_create": Route(
         "staff", ("GET", "POST"), objects=PARTNER, post={"full_name": "Intruder Rep"}
     ),
