@@ -33,6 +33,7 @@ ROUTES: dict[str, Route] = {
     "rep_detail": Route("staff", objects=REP),
     "rep_edit": Route("staff", ("GET", "POST"), objects=REP, post={"full_name": "Taken Over"}),
     "rep_leave": Route("staff", ("POST",), objects=REP, post={"left_on": "2024-04-01"}),
+    "partners_dashboard_panel": Route("staff"),
     "partner_type_list": Route("staff", ("GET", "POST"), post={"name": "Intruder type"}),
     "portal_settings_edit": Route("staff", ("GET", "POST"), post={"editable_profile": "address"}),
     "partner_type_rename": Route(
