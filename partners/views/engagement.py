@@ -44,6 +44,10 @@ def _timeline_page(request, partner):
     may_manage = request_has_perm(request, Perm.PARTNERS_MANAGE)
     for activity in page:
         activity.icon = ACTIVITY_ICONS.get(activity.kind, "bi-dot")
+        # Vendor people first, then the partner's; joined per language in the template.
+        activity.attendee_names = [
+            member.user.full_name or member.user.email for member in activity.staff_attendees.all()
+        ] + [rep.full_name for rep in activity.rep_attendees.all()]
         activity.may_delete = may_manage and services.activity_may_change(
             activity=activity, actor=request.user, membership=request.membership
         )
