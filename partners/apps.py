@@ -20,7 +20,7 @@ class PartnersConfig(AppConfig):
     @staticmethod
     def _register_with_kernel() -> None:
         """Routes, navigation and partner-page tabs of the partners app (accounts/registry.py)."""
-        from accounts.registry import NavEntry, PartnerTab, registry
+        from accounts.registry import DashboardPanel, NavEntry, PartnerTab, registry
         from accounts.roles import Perm
 
         # Flat URL names (partner_list, ...): they predate the registry's namespaces.
@@ -68,6 +68,17 @@ class PartnersConfig(AppConfig):
                 order=10,
                 perm=Perm.PORTAL_VIEW,
                 description=_("Your company's profile and the reps who work with us."),
+            )
+        )
+        # The channel at a glance: status and priority, overdue contacts, activity, recruitment.
+        registry.register_dashboard_panel(
+            DashboardPanel(
+                key="partners",
+                label=_("Partners"),
+                url_name="partners_dashboard_panel",
+                order=10,
+                perm=Perm.PARTNERS_VIEW,
+                width="col-12",
             )
         )
         # Profile and reps are drawn by the partner page itself; the activity log is a fragment.

@@ -225,11 +225,23 @@ class PartnerForm(MarkInvalid, forms.ModelForm):
 class StatusChangeForm(MarkInvalid, forms.Form):
     status = forms.ChoiceField(label=_("New status"), choices=PartnerStatus.choices)
     changed_on = forms.DateField(label=_("Since"), widget=DateInput())
+    # Set by the confirmation step: terminating a partner is asked for once more.
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput())
 
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("initial", {"changed_on": timezone.localdate()})
+    def __init__(self, *args, partner: Partner | None = None, **kwargs):
+        # The select starts at the partner's current status, not at the first choice.
+        initial = {"changed_on": timezone.localdate()}
+        if partner is not None:
+            initial["status"] = partner.status
+        kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
         style(self)
+
+    def needs_confirmation(self) -> bool:
+        return (
+            self.cleaned_data["status"] == PartnerStatus.TERMINATED
+            and not self.cleaned_data["confirmed"]
+        )
 
 
 class RepForm(MarkInvalid, forms.ModelForm):

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.roles import Role
 from partners.choices import PortalProfileGroup
@@ -36,7 +37,7 @@ class CompanyProfileForm(forms.ModelForm):
 
 
 class RepInviteForm(forms.Form):
-    full_name = forms.CharField(label=_("Name"), max_length=150)
+    full_name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=150)
     email = forms.EmailField(label=_("E-mail address"))
     department = forms.CharField(label=_("Department"), max_length=150, required=False)
     title = forms.CharField(label=_("Title"), max_length=150, required=False)

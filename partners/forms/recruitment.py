@@ -4,6 +4,7 @@ application. They parse and show; the services decide."""
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Tenant
 from partners.choices import (
@@ -240,7 +241,7 @@ class SignForm(MarkInvalid, forms.Form):
     priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial="C")
     owner = OwnerChoiceField(label=_("Owner (partner manager)"), queryset=None, required=False)
     rep_full_name = forms.CharField(
-        label=_("Name"),
+        label=pgettext_lazy("person", "Name"),
         max_length=150,
         required=False,
         help_text=_("Leave empty to add the first rep later."),

@@ -122,6 +122,26 @@ def rep_attendee_choices(*, tenant: Tenant, partner: Partner) -> QuerySet[Partne
     )
 
 
+REP_SEARCH_LIMIT = 20
+
+
+def rep_attendee_search(
+    *, tenant: Tenant, partner: Partner, query: str = "", exclude_ids=()
+) -> tuple[list[PartnerRep], bool]:
+    """The partner's active reps matching `query` (name, reading, e-mail, department), the
+    chosen ones left out; at most REP_SEARCH_LIMIT, and whether more matched."""
+    reps = rep_attendee_choices(tenant=tenant, partner=partner).exclude(pk__in=list(exclude_ids))
+    for word in query.split()[:5]:
+        reps = reps.filter(
+            Q(full_name__icontains=word)
+            | Q(full_name_kana__icontains=word)
+            | Q(email__icontains=word)
+            | Q(department__icontains=word)
+        )
+    rows = list(reps.order_by("full_name_kana", "full_name", "pk")[: REP_SEARCH_LIMIT + 1])
+    return rows[:REP_SEARCH_LIMIT], len(rows) > REP_SEARCH_LIMIT
+
+
 def partner_owner_choices(*, tenant: Tenant) -> QuerySet[Membership]:
     """Staff who own at least one partner: the due list's owner filter."""
     return (

@@ -192,6 +192,10 @@ def rep_link_membership(*, tenant: Tenant, invitation: Invitation, membership: M
     # SECURITY(tenant): only a rep of the accepting tenant, and a membership of that tenant.
     if rep is None or membership.tenant_id != tenant.pk or rep.membership_id == membership.pk:
         return
+    partner_id = invitation.payload.get("partner_id")
+    if partner_id is not None and rep.partner_id != partner_id:
+        # The vendor invited this person for one partner: never link them to another.
+        return
     rep.membership = membership
     rep.save(update_fields=["membership"])
     audit_record(

@@ -3,12 +3,13 @@
 One module per area, so each area's routes sit beside its views.
 """
 
-from partners.urls import api, engagement, portal, public, recruitment, staff
+from partners.urls import api, dashboard, engagement, portal, public, recruitment, staff
 
 urlpatterns = [
     *staff.urlpatterns,
     *recruitment.urlpatterns,
     *engagement.urlpatterns,
+    *dashboard.urlpatterns,
     *public.urlpatterns,
     *portal.urlpatterns,
     *api.urlpatterns,

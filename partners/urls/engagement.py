@@ -11,6 +11,11 @@ urlpatterns = [
         name="partner_activities",
     ),
     path(
+        "partners/<int:partner_id>/activities/reps/",
+        engagement.partner_rep_search,
+        name="partner_rep_search",
+    ),
+    path(
         "partners/<int:partner_id>/activities/<int:activity_id>/delete/",
         engagement.activity_delete,
         name="activity_delete",

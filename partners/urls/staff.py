@@ -25,6 +25,11 @@ urlpatterns = [
         staff.partner_status_change,
         name="partner_status_change",
     ),
+    path(
+        "partners/<int:partner_id>/invite/",
+        staff.partner_portal_invite,
+        name="partner_portal_invite",
+    ),
     path("partners/<int:partner_id>/reps/new/", staff.rep_create, name="rep_create"),
     path("partners/reps/import/", staff.rep_import, name="rep_import"),
     path("partners/reps/<int:rep_id>/", staff.rep_detail, name="rep_detail"),

@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import request_has_perm, tenant_view
 from accounts.models import Membership
@@ -44,6 +44,10 @@ def _timeline_page(request, partner):
     may_manage = request_has_perm(request, Perm.PARTNERS_MANAGE)
     for activity in page:
         activity.icon = ACTIVITY_ICONS.get(activity.kind, "bi-dot")
+        # Vendor people first, then the partner's; joined per language in the template.
+        activity.attendee_names = [
+            member.user.full_name or member.user.email for member in activity.staff_attendees.all()
+        ] + [rep.full_name for rep in activity.rep_attendees.all()]
         activity.may_delete = may_manage and services.activity_may_change(
             activity=activity, actor=request.user, membership=request.membership
         )
@@ -118,6 +122,24 @@ def partner_activities(request, tenant_slug, partner_id):
                 )
             return _panel(request, partner, logged=activity)
     return _panel(request, partner, form)
+
+
+@tenant_view(audience="staff", perm=Perm.PARTNERS_MANAGE)
+@require_GET
+def partner_rep_search(request, tenant_slug, partner_id):
+    """The activity form's attendee picker: this partner's reps matching ?rep_q=, those
+    already chosen (?rep_attendees=) left out; an htmx fragment."""
+    partner = partner_get(tenant=request.tenant, partner_id=partner_id)
+    query = request.GET.get("rep_q", "").strip()[:100]
+    chosen = [value for value in request.GET.getlist("rep_attendees") if value.isdigit()]
+    reps, has_more = selectors.rep_attendee_search(
+        tenant=request.tenant, partner=partner, query=query, exclude_ids=chosen
+    )
+    return render(
+        request,
+        "partners/engagement/_rep_results.html",
+        {"reps": reps, "has_more": has_more, "query": query},
+    )
 
 
 @tenant_view(audience="staff", perm=Perm.PARTNERS_MANAGE)

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -115,6 +116,9 @@ def recruitment_home(request, tenant_slug):
             cards = _with_fit(queryset.filter(stage=row["stage"])[:BOARD_CARDS_PER_STAGE], persona)
             columns.append({**row, "cards": cards, "more": row["count"] - len(cards)})
         context["columns"] = columns
+        if context["may_manage"]:
+            # The board's "lost" drop asks for a reason from the tenant's list.
+            context["lost_reasons"] = selectors.lost_reasons(tenant=tenant)
     return render(request, "partners/recruitment/home.html", context)
 
 
@@ -217,11 +221,12 @@ def prospect_stage(request, tenant_slug, prospect_id):
     tenant = request.tenant
     prospect = selectors.prospect_get(tenant=tenant, prospect_id=prospect_id)
     if prospect.stage in selectors.CLOSED_STAGES:
-        messages.error(
-            request,
-            _("This prospect is already %(stage)s: a signed or lost prospect stays where it is.")
-            % {"stage": prospect.get_stage_display()},
-        )
+        message = _(
+            "This prospect is already %(stage)s: a signed or lost prospect stays where it is."
+        ) % {"stage": prospect.get_stage_display()}
+        if request.htmx:
+            return _board_move_refused(request, [message])
+        messages.error(request, message)
         return redirect(_prospect_url(tenant, prospect))
     if request.POST.get("lost_reason"):
         # The usual reasons were offered unsaved (see _detail); picking one saves the list.
@@ -246,8 +251,23 @@ def prospect_stage(request, tenant_slug, prospect_id):
                 _("%(name)s moved to %(stage)s.")
                 % {"name": prospect.company_name, "stage": prospect.get_stage_display()},
             )
+            if request.htmx:
+                # A card dropped on the board: the board reloads with the card in its column.
+                response = HttpResponse(status=204)
+                response["HX-Refresh"] = "true"
+                return response
             return redirect(_prospect_url(tenant, prospect))
+    if request.htmx:
+        return _board_move_refused(
+            request, [message for errors in form.errors.values() for message in errors]
+        )
     return _detail(request, prospect, stage_form=form)
+
+
+def _board_move_refused(request, errors: list[str]):
+    """The board's answer to a drop it cannot do: the reasons, shown above the board (htmx
+    swaps only 2xx answers, so this is a 200 that changes nothing)."""
+    return render(request, "partners/recruitment/_board_feedback.html", {"errors": errors})
 
 
 @tenant_view(audience="staff", perm=Perm.PARTNERS_MANAGE)

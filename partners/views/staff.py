@@ -26,12 +26,15 @@ from partners.forms.directory import (
     RepLeaveForm,
     StatusChangeForm,
 )
+from partners.forms.invitations import PortalInviteForm
 from partners.forms.portal import PortalSettingsForm
 from partners.models import FINANCE_ONLY_FIELDS
 from partners.selectors import directory as selectors
+from partners.selectors.invitations import portal_invite_candidate
 from partners.selectors.portal import portal_editable_groups
 from partners.services import directory as services
 from partners.services import imports
+from partners.services import invitations as invitation_services
 from partners.services import portal as portal_services
 
 
@@ -114,6 +117,11 @@ def _labels(values, choices) -> list[str]:
 
 def _detail_context(request, partner, status_form=None):
     tenant = request.tenant
+    rep_counts = selectors.rep_counts(tenant=tenant, partner=partner)
+    # A partner without any portal login (a prospect just signed): offer the first one.
+    invite_rep = None
+    if not rep_counts.with_login and _may(request, Perm.PARTNERS_MANAGE):
+        invite_rep = portal_invite_candidate(tenant=tenant, partner=partner)
     return {
         "industries": _labels(partner.industries, Industry),
         "segments": _labels(partner.customer_segments, CustomerSegment),
@@ -121,9 +129,10 @@ def _detail_context(request, partner, status_form=None):
         "nav": "partners",
         "partner": partner,
         "reps": selectors.partner_reps(tenant=tenant, partner=partner),
-        "rep_counts": selectors.rep_counts(tenant=tenant, partner=partner),
+        "rep_counts": rep_counts,
         "status_history": selectors.partner_status_history(tenant=tenant, partner=partner),
-        "status_form": status_form or StatusChangeForm(),
+        "status_form": status_form or StatusChangeForm(partner=partner),
+        "invite_rep": invite_rep,
         "may_manage": _may(request, Perm.PARTNERS_MANAGE),
         "may_finance": _may(request, Perm.FINANCE_FIELDS_VIEW),
     }
@@ -140,7 +149,18 @@ def partner_detail(request, tenant_slug, partner_id):
 def partner_status_change(request, tenant_slug, partner_id):
     tenant = request.tenant
     partner = selectors.partner_get(tenant=tenant, partner_id=partner_id)
-    form = StatusChangeForm(request.POST)
+    form = StatusChangeForm(request.POST, partner=partner)
+    if (
+        form.is_valid()
+        and form.needs_confirmation()
+        and form.cleaned_data["status"] != partner.status
+    ):
+        # Terminating is asked once more, naming the partner and what follows.
+        return render(
+            request,
+            "partners/staff/status_confirm.html",
+            {"nav": "partners", "partner": partner, "form": form},
+        )
     if form.is_valid():
         try:
             services.partner_status_change(
@@ -157,6 +177,56 @@ def partner_status_change(request, tenant_slug, partner_id):
             return redirect(tenant_reverse(tenant, "partner_detail", partner_id=partner.pk))
     context = _detail_context(request, partner, status_form=form)
     return render(request, "partners/staff/partner_detail.html", context, status=400)
+
+
+# --- Portal invitations -----------------------------------------------------------------------
+
+
+@tenant_view(audience="staff", perm=Perm.PARTNERS_MANAGE)
+@require_http_methods(["GET", "POST"])
+def partner_portal_invite(request, tenant_slug, partner_id):
+    """Invite a partner admin or rep to the portal; ?rep= invites that rep (e-mail prefilled)."""
+    tenant = request.tenant
+    partner = selectors.partner_get(tenant=tenant, partner_id=partner_id)
+    rep_id = request.POST.get("rep") or request.GET.get("rep")
+    rep = None
+    if rep_id:
+        # SECURITY(tenant): a rep of another partner or tenant answers 404.
+        if not str(rep_id).isdigit():
+            raise Http404
+        rep = selectors.rep_get(tenant=tenant, rep_id=int(rep_id), partner=partner)
+    form = PortalInviteForm(request.POST if request.method == "POST" else None, rep=rep)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            invitation = invitation_services.partner_portal_invite(
+                tenant=tenant,
+                actor=request.user,
+                partner=partner,
+                rep=rep,
+                email=data["email"],
+                role=data["role"],
+                full_name=data.get("full_name", ""),
+                submit_key=data["submit_key"],
+                accept_url_for=lambda token: request.build_absolute_uri(
+                    tenant_reverse(tenant, "invitation_accept", token=token)
+                ),
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Invitation to the portal of %(partner)s sent to %(email)s.")
+                % {"partner": partner.legal_name, "email": invitation.email},
+            )
+            return redirect(tenant_reverse(tenant, "partner_detail", partner_id=partner.pk))
+    return render(
+        request,
+        "partners/staff/portal_invite.html",
+        {"nav": "partners", "partner": partner, "rep": rep, "form": form},
+        status=400 if form.is_bound and form.errors else 200,
+    )
 
 
 # --- Create and edit --------------------------------------------------------------------------
@@ -262,6 +332,7 @@ def rep_detail(request, tenant_slug, rep_id):
             "rep": rep,
             "partner": rep.partner,
             "leave_form": RepLeaveForm(),
+            "has_login": rep.membership_id is not None and rep.membership.is_active,
             "may_manage": _may(request, Perm.PARTNERS_MANAGE),
         },
     )

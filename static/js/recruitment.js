@@ -1,4 +1,5 @@
-// Recruitment pages: the lost-reason fields follow the chosen stage; the report's charts.
+// Recruitment pages: the lost-reason fields follow the chosen stage; the report's charts; the
+// board's drag and drop (the prospect page's stage form stays the keyboard / no-JS way).
 (function () {
   "use strict";
 
@@ -51,8 +52,94 @@
     }
   }
 
+
+  // Drop a card on another column: an htmx POST to the stage-change view, which reloads the
+  // page (HX-Refresh) on success or answers why not (swapped into #board-feedback). "Lost"
+  // asks for a reason first; "signed" opens the signing page, which creates the partner.
+  function board() {
+    const root = document.querySelector(".pipeline-board.is-sortable");
+    if (!root || typeof window.htmx === "undefined") return;
+    const dialog = document.getElementById("lost-dialog");
+    let dragged = null;
+
+    function move(card, values) {
+      window.htmx.ajax("POST", card.dataset.moveUrl, {
+        source: card,
+        target: "#board-feedback",
+        swap: "innerHTML",
+        values: values,
+      });
+    }
+
+    function askLost(card) {
+      if (!dialog || typeof dialog.showModal !== "function") {
+        window.location.href = card.href;
+        return;
+      }
+      const form = dialog.querySelector("form");
+      form.reset();
+      const name = dialog.querySelector("[data-lost-name]");
+      const title = card.querySelector("[data-testid=prospect-card-name]");
+      if (name && title) name.textContent = title.textContent;
+      dialog.onclose = () => {
+        const reason = form.querySelector("[name=lost_reason]");
+        if (dialog.returnValue === "lost" && reason && reason.value) {
+          move(card, {
+            to_stage: "lost",
+            lost_reason: reason.value,
+            lost_note: form.querySelector("[name=lost_note]").value,
+          });
+        }
+        card.focus();
+      };
+      dialog.showModal();
+    }
+
+    root.addEventListener("dragstart", (event) => {
+      const card = event.target.closest("[data-move-url]");
+      if (!card) return;
+      dragged = card;
+      card.classList.add("is-dragging");
+      event.dataTransfer.effectAllowed = "move";
+      event.dataTransfer.setData("text/plain", card.dataset.prospect);
+    });
+    root.addEventListener("dragend", () => {
+      if (dragged) dragged.classList.remove("is-dragging");
+      root.querySelectorAll(".is-drop-target").forEach((el) => el.classList.remove("is-drop-target"));
+      dragged = null;
+    });
+    root.addEventListener("dragover", (event) => {
+      const column = event.target.closest("[data-drop-zone]");
+      if (!column || !dragged || column.dataset.stage === dragged.dataset.cardStage) return;
+      event.preventDefault();
+      event.dataTransfer.dropEffect = "move";
+      column.classList.add("is-drop-target");
+    });
+    root.addEventListener("dragleave", (event) => {
+      const column = event.target.closest("[data-drop-zone]");
+      if (column && !column.contains(event.relatedTarget)) column.classList.remove("is-drop-target");
+    });
+    root.addEventListener("drop", (event) => {
+      const column = event.target.closest("[data-drop-zone]");
+      const card = dragged;
+      if (!column || !card) return;
+      event.preventDefault();
+      column.classList.remove("is-drop-target");
+      const stage = column.dataset.stage;
+      if (stage === card.dataset.cardStage) return;
+      if (stage === "signed") {
+        window.location.href = card.dataset.signUrl;
+      } else if (stage === "lost") {
+        askLost(card);
+      } else {
+        move(card, { to_stage: stage });
+      }
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
     followStage();
     charts();
+    board();
   });
 })();

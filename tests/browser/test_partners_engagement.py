@@ -5,10 +5,12 @@ from datetime import timedelta
 import pytest
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django_scopes import scopes_disabled
 from playwright.sync_api import expect
 
 from accounts.roles import Role
 from partners.choices import PartnerStatus, Priority
+from partners.models import Activity
 from tests.factories.partners import ActivityFactory, PartnerFactory, PartnerRepFactory
 
 pytestmark = pytest.mark.browser
@@ -71,7 +73,7 @@ def test_manager_logs_an_activity_without_a_reload_and_the_partner_leaves_the_du
     form = panel.get_by_test_id("activity-form")
     form.get_by_label("Kind").select_option("joint_visit")
     form.get_by_label("Yumi Tanaka").check()
-    form.get_by_label("Notes").fill("Visited their biggest customer together")
+    form.get_by_label("Summary").fill("Visited their biggest customer together")
     form.get_by_label("Next action", exact=True).fill("Send the case study")
     form.get_by_test_id("activity-submit").click()
 
@@ -86,7 +88,7 @@ def test_manager_logs_an_activity_without_a_reload_and_the_partner_leaves_the_du
     assert page.evaluate("window.__noReload") == "still here"
     assert page.url == url_before
     # The form is fresh again, ready for the next entry.
-    expect(page.get_by_test_id("activity-form").get_by_label("Notes")).to_have_value("")
+    expect(page.get_by_test_id("activity-form").get_by_label("Summary")).to_have_value("")
     screenshot(page, "engagement-activity-logged", share=True)
 
     page.goto(due_url)
@@ -101,6 +103,8 @@ def test_form_errors_show_inline_without_a_reload(
     open_activity_panel(page, server, tenant, due_partner)
     page.evaluate("window.__noReload = 'still here'")
     form = page.get_by_test_id("activity-form")
+    form.get_by_label("Kind").select_option("call")
+    form.get_by_label("Summary").fill("Short call")
     form.get_by_label("Next action due").fill(timezone.localdate().isoformat())
     form.get_by_test_id("activity-submit").click()
 
@@ -186,3 +190,104 @@ def test_due_list_orders_by_priority_then_most_overdue_with_open_actions(
     expect(rows.nth(1)).to_contain_text("in 4 days")
     expect(rows.nth(2)).to_contain_text("B Never Co")
     screenshot(page, "engagement-due-rows", share=True)
+
+
+def test_one_click_on_the_untouched_form_records_nothing_and_the_partner_stays_due(
+    page, server, login, tenant, manager, due_partner, screenshot
+):
+    login(page, manager.user)
+    panel = open_activity_panel(page, server, tenant, due_partner)
+    form = panel.get_by_test_id("activity-form")
+    expect(form.get_by_label("Kind")).to_have_value("")
+
+    form.get_by_test_id("activity-submit").click()
+
+    expect(page.get_by_test_id("activity-errors")).to_be_visible()
+    expect(page.locator('[data-field="kind"]')).to_be_visible()
+    expect(page.locator('[data-field="notes"]')).to_be_visible()
+    expect(page.get_by_test_id("activity-form").get_by_label("Kind")).to_have_attribute(
+        "aria-invalid", "true"
+    )
+    expect(page.get_by_test_id("activity-empty")).to_be_visible()
+    screenshot(page, "engagement-empty-form-refused", share=True)
+    page.goto(f"{server}/{tenant.slug}/engagement/due/")
+    expect(page.get_by_test_id("due-row").filter(has_text="Sakura Systems")).to_be_visible()
+
+
+def test_picker_finds_one_of_two_same_named_reps_by_keyboard_and_keeps_the_chips(
+    page, server, login, tenant, manager, due_partner, screenshot
+):
+    for number in range(30):
+        PartnerRepFactory(partner=due_partner, full_name=f"Staff {number:02d}")
+    PartnerRepFactory(
+        partner=due_partner,
+        full_name="佐藤 健",
+        email="sato@east.example",
+        department="東日本営業部",
+    )
+    PartnerRepFactory(
+        partner=due_partner,
+        full_name="佐藤 健",
+        email="sato@west.example",
+        department="西日本営業部",
+    )
+    # Searched for by a name no generated e-mail address contains.
+    PartnerRepFactory(partner=due_partner, full_name="Ogawa Mei", email="mei@ogawa.example")
+    login(page, manager.user)
+    panel = open_activity_panel(page, server, tenant, due_partner)
+    picker = panel.get_by_test_id("rep-picker")
+    expect(picker.locator('input[name="rep_attendees"]')).to_have_count(0)  # no 900 boxes
+
+    search = picker.get_by_test_id("rep-search")
+    search.focus()
+    page.keyboard.type("佐藤")
+    options = picker.get_by_test_id("rep-results").get_by_test_id("rep-option")
+    expect(options).to_have_count(2)
+    west = options.filter(has_text="西日本営業部")
+    expect(west).to_contain_text("sato@west.example")
+    west.locator("input").focus()
+    page.keyboard.press("Space")
+    chips = picker.get_by_test_id("rep-chips").get_by_test_id("rep-chip")
+    expect(chips).to_have_count(1)
+    expect(chips.first).to_contain_text("sato@west.example")
+
+    search.fill("Ogawa")
+    results = picker.get_by_test_id("rep-results")
+    expect(results).not_to_contain_text("東日本営業部")  # the new search replaced the list
+    expect(results.get_by_test_id("rep-option")).to_have_count(1)
+    results.get_by_test_id("rep-option").filter(has_text="Ogawa Mei").locator("input").check()
+    expect(chips).to_have_count(2)
+    screenshot(page, "engagement-rep-picker", share=True)
+
+    form = panel.get_by_test_id("activity-form")
+    form.get_by_label("Kind").select_option("regular_meeting")
+    form.get_by_label("Summary").fill("Kick-off with the west team")
+    form.get_by_test_id("activity-submit").click()
+
+    item = page.get_by_test_id("activity-timeline").get_by_test_id("activity-item").first
+    expect(item).to_contain_text("佐藤 健")
+    expect(item).to_contain_text("Ogawa Mei")
+    with scopes_disabled():
+        activity = Activity.objects.get(partner=due_partner)
+        chosen = {rep.full_name: rep.email for rep in activity.rep_attendees.all()}
+    assert set(chosen) == {"佐藤 健", "Ogawa Mei"}
+    assert chosen["佐藤 健"] == "sato@west.example"
+
+
+def test_activity_form_in_japanese(page, server, login, tenant, member_factory, screenshot):
+    manager = member_factory(tenant, Role.PARTNER_MANAGER, full_name="山本 健二", language="ja")
+    partner = PartnerFactory(
+        tenant=tenant, status=PartnerStatus.ACTIVE, priority=Priority.A, owner=manager
+    )
+    PartnerRepFactory(partner=partner, full_name="田中 由美", department="営業部")
+    login(page, manager.user)
+    page.goto(partner_page(server, tenant, partner))
+    page.get_by_role("tab", name="活動").click()
+    form = page.get_by_test_id("activity-form")
+    expect(form).to_be_visible()
+
+    form.get_by_test_id("activity-submit").click()
+
+    expect(page.get_by_test_id("activity-errors")).to_contain_text("記録されていません")
+    expect(page.get_by_test_id("activity-form").get_by_label("概要")).to_be_visible()
+    screenshot(page, "engagement-activity-form-ja", share=True)

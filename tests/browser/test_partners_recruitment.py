@@ -204,3 +204,71 @@ def test_manager_sets_up_lost_reasons_and_the_persona_then_sees_the_fit(
     # Industries match, the employee count is unknown: half the criteria.
     expect(row.get_by_test_id("fit-score")).to_have_text("Fit 50")
     screenshot(page, "recruitment-table", share=True)
+
+
+def test_manager_drags_cards_between_stages_and_lost_asks_for_a_reason(
+    page, server, login, tenant, manager, screenshot
+):
+    reason = LostReasonFactory(tenant=tenant, label="Chose a competitor")
+    long_name = "株式会社とても長い名前のシステムインテグレーション・ソリューションズ東日本"
+    moving = ProspectFactory(tenant=tenant, company_name=long_name, stage=ProspectStage.SOURCED)
+    losing = ProspectFactory(
+        tenant=tenant, company_name="Lost Cause KK", stage=ProspectStage.CONTACTED
+    )
+    login(page, manager.user)
+    page.goto(f"{server}/{tenant.slug}/recruitment/")
+    board = page.get_by_test_id("pipeline-board")
+    card = board.locator(f'[data-prospect="{moving.pk}"]')
+    # The whole name is shown (wrapped), never cut off with an ellipsis.
+    name = card.get_by_test_id("prospect-card-name")
+    expect(name).to_have_text(long_name)
+    assert name.evaluate("el => el.scrollWidth <= el.clientWidth + 1")
+    screenshot(page, "recruitment-board-full-names", share=True)
+
+    card.drag_to(board.locator('section[data-stage="meeting"]'))
+
+    expect(board.locator('section[data-stage="meeting"]')).to_contain_text(long_name)
+    expect(page.get_by_test_id("stage-count-meeting")).to_have_text("1")
+    with scopes_disabled():
+        moving.refresh_from_db()
+        assert moving.stage == ProspectStage.MEETING
+        assert ProspectStageChange.objects.filter(prospect=moving, to_stage="meeting").exists()
+
+    board = page.get_by_test_id("pipeline-board")
+    board.locator(f'[data-prospect="{losing.pk}"]').drag_to(
+        board.locator('section[data-stage="lost"]')
+    )
+    dialog = page.get_by_test_id("lost-dialog")
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text("Lost Cause KK")
+    screenshot(page, "recruitment-board-lost-dialog", share=True)
+    dialog.get_by_test_id("lost-dialog-reason").select_option(str(reason.pk))
+    dialog.get_by_test_id("lost-dialog-submit").click()
+
+    expect(
+        page.get_by_test_id("pipeline-board").locator('section[data-stage="lost"]')
+    ).to_contain_text("Lost Cause KK")
+    with scopes_disabled():
+        losing.refresh_from_db()
+        assert losing.stage == ProspectStage.LOST
+        assert losing.lost_reason_id == reason.pk
+
+
+def test_lost_drop_cancelled_moves_nothing(page, server, login, tenant, manager):
+    LostReasonFactory(tenant=tenant, label="Timing")
+    prospect = ProspectFactory(tenant=tenant, company_name="Stays Put", stage=ProspectStage.MEETING)
+    login(page, manager.user)
+    page.goto(f"{server}/{tenant.slug}/recruitment/")
+    board = page.get_by_test_id("pipeline-board")
+
+    board.locator(f'[data-prospect="{prospect.pk}"]').drag_to(
+        board.locator('section[data-stage="lost"]')
+    )
+    dialog = page.get_by_test_id("lost-dialog")
+    expect(dialog).to_be_visible()
+    dialog.get_by_role("button", name="Cancel").click()
+
+    expect(dialog).to_be_hidden()
+    with scopes_disabled():
+        prospect.refresh_from_db()
+        assert prospect.stage == ProspectStage.MEETING

@@ -19,6 +19,7 @@ ROUTES: dict[str, Route] = {
     # test cannot see; tests/partners/test_engagement_views.py proves a POST naming another
     # tenant's partner answers 404 and creates nothing.
     "partner_activities": Route("staff", objects={"partner_id": "partner"}),
+    "partner_rep_search": Route("staff", objects={"partner_id": "partner"}),
     "activity_delete": Route(
         "staff", ("POST",), objects={"partner_id": "partner", "activity_id": "activity"}
     ),

@@ -24,6 +24,10 @@ ROUTES: dict[str, Route] = {
         objects=PARTNER,
         post={"status": "onboarding", "changed_on": "2024-04-01"},
     ),
+    # GET only here: an invitation creates rows and changes none, which the control test
+    # cannot see; tests/partners/test_portal_invitations.py proves a POST naming another
+    # tenant's partner (or another partner's rep) answers 404 and creates nothing.
+    "partner_portal_invite": Route("staff", objects=PARTNER),
     "rep_create": Route(
         "staff", ("GET", "POST"), objects=PARTNER, post={"full_name": "Intruder Rep"}
     ),
@@ -31,6 +35,7 @@ ROUTES: dict[str, Route] = {
     "rep_detail": Route("staff", objects=REP),
     "rep_edit": Route("staff", ("GET", "POST"), objects=REP, post={"full_name": "Taken Over"}),
     "rep_leave": Route("staff", ("POST",), objects=REP, post={"left_on": "2024-04-01"}),
+    "partners_dashboard_panel": Route("staff"),
     "partner_type_list": Route("staff", ("GET", "POST"), post={"name": "Intruder type"}),
     "portal_settings_edit": Route("staff", ("GET", "POST"), post={"editable_profile": "address"}),
     "partner_type_rename": Route(

@@ -147,6 +147,7 @@ def test_future_date_and_due_without_action_are_field_errors(
         {
             "kind": "call",
             "occurred_on": (today() + timedelta(days=2)).isoformat(),
+            "notes": "Planned call",
             "next_action_due": today().isoformat(),
         },
         **HTMX,
@@ -198,7 +199,8 @@ def test_idor_post_to_another_tenants_partner_answers_404_and_logs_nothing(
 
 def test_control_post_to_own_partner_logs_one_activity(tenant, admin_member, client_for, partner):
     response = client_for(admin_member).post(
-        activities_url(tenant, partner), {"kind": "call", "occurred_on": "2026-11-20"}
+        activities_url(tenant, partner),
+        {"kind": "call", "occurred_on": today().isoformat(), "notes": "Quick call"},
     )
 
     assert response.status_code == 302  # no htmx: back to the page
@@ -346,7 +348,7 @@ def test_partner_leaves_the_due_list_once_an_activity_is_logged(
 
     client.post(
         activities_url(tenant, partner),
-        {"kind": "regular_meeting", "occurred_on": today().isoformat()},
+        {"kind": "regular_meeting", "occurred_on": today().isoformat(), "notes": "Monthly"},
         **HTMX,
     )
 
