@@ -6,7 +6,6 @@ partner and the rep, so acceptance links the new login to that rep of that partn
 """
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -14,6 +13,7 @@ from accounts import services as account_services
 from accounts.audit import audit_record, register_action_labels
 from accounts.models import Invitation, Tenant, User
 from accounts.roles import Role
+from accounts.transactions import service
 from partners.models import Partner, PartnerRep
 
 INVITE_ROLES = (Role.PARTNER_ADMIN, Role.PARTNER_REP)
@@ -21,7 +21,7 @@ INVITE_ROLES = (Role.PARTNER_ADMIN, Role.PARTNER_REP)
 register_action_labels({"partner.portal_invited": gettext_lazy("Invited to the partner portal")})
 
 
-@transaction.atomic
+@service
 def partner_portal_invite(
     *,
     tenant: Tenant,
@@ -89,7 +89,7 @@ def partner_portal_invite(
     elif not rep.email:
         rep.email = email
         rep.save(update_fields=["email"])
-    invitation = account_services.invitation_create(
+    invitation = account_services.invitation_create.nested(
         tenant=tenant,
         actor=actor,
         email=email,

@@ -15,8 +15,9 @@ def scratch_registry():
         yield scratch
 
 
-def test_partners_registers_its_routes_navigation_and_tab():
+def test_partners_registers_its_routes_navigation_tab_and_dashboard_panel():
     assert [app.module for app in registry.url_modules()] == ["partners.urls"]
+    assert [p.key for p in registry.panels()] == ["partners"]
     assert [e.key for e in registry.nav_entries("staff")] == ["partners", "due", "recruitment"]
     assert [e.key for e in registry.nav_entries("portal")] == ["company"]
     assert [t.key for t in registry.tabs()] == ["activity"]
@@ -101,6 +102,7 @@ def test_staff_navigation_shows_registered_entries_the_role_may_use(
 def test_dashboard_loads_registered_panels_as_fragments(
     tenant, manager_member, client_for, scratch_registry
 ):
+    scratch_registry.dashboard_panels = {}
     html = client_for(manager_member).get(f"/{tenant.slug}/").content.decode()
     assert 'data-testid="dashboard-panels"' not in html
     assert "Leading indicators will appear here" in html
