@@ -6,6 +6,7 @@ Writes go through the services modules; nothing here has business logic in save(
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -27,6 +28,8 @@ from partners.choices import (
     ProspectStage,
 )
 from partners.validators import (
+    HIRAGANA,
+    KATAKANA,
     validate_account_holder_kana,
     validate_account_number,
     validate_bank_code,
@@ -44,6 +47,19 @@ class WebsiteField(models.URLField):
 
     def formfield(self, **kwargs):
         return super().formfield(**{"assume_scheme": "https", **kwargs})
+
+
+class SearchKey(models.Func):
+    """validators.search_key in SQL: NFKC, lower case, hiragana as katakana, no spaces. Several
+    columns are joined with a space first, like search_key(*parts). Every function is
+    immutable, so the expression can carry a trigram index (Prospect below)."""
+
+    arg_joiner = " || ' ' || "
+    template = (
+        "regexp_replace(translate(lower(normalize(%(expressions)s, NFKC)), "
+        f"'{HIRAGANA}', '{KATAKANA}'), '\\s+', '', 'g')"
+    )
+    output_field = models.TextField()
 
 
 def _choices_array(base_field: models.Field, verbose_name) -> ArrayField:
@@ -192,6 +208,14 @@ class Partner(TenantModel):
             models.Index(fields=["tenant", "status"], name="partner_tenant_status"),
             models.Index(fields=["tenant", "priority"], name="partner_tenant_priority"),
             models.Index(fields=["tenant", "owner"], name="partner_tenant_owner"),
+            models.Index(
+                fields=["tenant", "legal_name_kana", "legal_name", "id"], name="partner_tenant_name"
+            ),
+            # Search is LIKE '%key%' on search_text: a trigram index answers it. GIN cannot lead
+            # with the tenant (that needs btree_gin); the tenant index is combined with it.
+            GinIndex(
+                OpClass("search_text", name="gin_trgm_ops"), name="partner_search_trgm"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -291,7 +315,15 @@ class PartnerRep(TenantModel):
                 name="partner_rep_one_per_login",
             ),
         ]
-        indexes = [models.Index(fields=["tenant", "partner"], name="partner_rep_partner")]
+        indexes = [
+            models.Index(fields=["tenant", "partner"], name="partner_rep_partner"),
+            # The partner page lists its reps active first, by name.
+            models.Index(
+                fields=["tenant", "partner", "-is_active", "full_name_kana", "full_name", "id"],
+                name="partner_rep_name",
+            ),
+            models.Index(fields=["tenant", "full_name_kana", "full_name"], name="rep_tenant_name"),
+        ]
 
     def __str__(self) -> str:
         return self.full_name
@@ -363,6 +395,7 @@ class Activity(TenantModel):
             models.Index(
                 fields=["tenant", "partner", "-occurred_on"], name="activity_partner_date"
             ),
+            models.Index(fields=["tenant", "-occurred_on", "-id"], name="activity_tenant_date"),
         ]
 
     def __str__(self) -> str:
@@ -517,6 +550,11 @@ class Prospect(TenantModel):
         indexes = [
             models.Index(fields=["tenant", "stage"], name="prospect_tenant_stage"),
             models.Index(fields=["tenant", "source"], name="prospect_tenant_source"),
+            models.Index(fields=["tenant", "-created_at", "-id"], name="prospect_tenant_created"),
+            GinIndex(
+                OpClass(SearchKey("company_name", "company_name_kana"), name="gin_trgm_ops"),
+                name="prospect_search_trgm",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -10,7 +10,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    Expression,
+    F,
+    FloatField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.lookups import Contains
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,7 +36,13 @@ from partners.choices import (
     ProspectSource,
     ProspectStage,
 )
-from partners.models import LostReason, PartnerPersona, Prospect, ProspectStageChange
+from partners.models import (
+    LostReason,
+    PartnerPersona,
+    Prospect,
+    ProspectStageChange,
+    SearchKey,
+)
 from partners.validators import search_key
 
 # The order prospects move in; lost leaves the path anywhere, signed ends it.
@@ -59,7 +76,7 @@ def persona_get(*, tenant: Tenant) -> PartnerPersona | None:
 
 # --- Pipeline ---------------------------------------------------------------------------------
 
-# Sort keys of the table -> order_by fields ("fit" is sorted in Python, see prospect_rows).
+# Sort keys of the table -> order_by fields ("fit" is the SQL fit score, prospect_fit_score).
 PROSPECT_SORTS = {
     "company": ("company_name_kana", "company_name", "id"),
     "stage": ("stage", "id"),
@@ -77,27 +94,34 @@ def prospect_list_filtered(
     owner_id: int | None = None,
     stage: str = "",
     sort: str = "-created",
+    persona: PartnerPersona | None = None,
 ) -> QuerySet[Prospect]:
+    """The tenant's prospects, searched, filtered and sorted in the database. Sorting by "fit"
+    needs the tenant's `persona` (without one, or when it sets nothing, it sorts by date)."""
     queryset = Prospect.objects.filter(tenant=tenant).select_related(
         "owner__user", "lost_reason", "partner"
     )
-    if query.strip():
-        # Company names are searched width- and case-blind, like the partner directory.
-        key = search_key(query)
-        matches = [
-            pk
-            for pk, name, kana in queryset.values_list("pk", "company_name", "company_name_kana")
-            if key in search_key(name, kana)
-        ]
-        queryset = queryset.filter(pk__in=matches)
+    key = search_key(query or "")
+    if key:
+        # Width-, case- and kana-blind like the partner directory, in SQL: the expression is the
+        # one the trigram index prospect_search_trgm holds.
+        queryset = queryset.annotate(search=SearchKey("company_name", "company_name_kana")).filter(
+            search__contains=key
+        )
     if source:
         queryset = queryset.filter(source=source)
     if owner_id:
         queryset = queryset.filter(owner_id=owner_id)
     if stage:
         queryset = queryset.filter(stage=stage)
+    descending = sort.startswith("-")
+    score = prospect_fit_score(persona) if sort.lstrip("-") == "fit" else None
+    if score is not None:
+        queryset = queryset.annotate(fit_score=score)
+        order = [F("fit_score"), F("id")]
+        return queryset.order_by(*[o.desc() if descending else o.asc() for o in order])
     fields = PROSPECT_SORTS.get(sort.lstrip("-"), PROSPECT_SORTS["created"])
-    if sort.startswith("-"):
+    if descending:
         fields = tuple(f"-{f}" for f in fields)
     return queryset.order_by(*fields)
 
@@ -292,6 +316,55 @@ def persona_is_set(persona: PartnerPersona | None) -> bool:
     )
 
 
+def _matches(condition) -> Case:
+    return Case(When(condition, then=Value(1.0)), default=Value(0.0), output_field=FloatField())
+
+
+def prospect_fit_score(persona: PartnerPersona | None) -> Expression | None:
+    """prospect_fit's score (0–100, unrounded) as a SQL expression, so the prospect list sorts
+    by fit in the database and paginates there. Criterion for criterion the same as
+    prospect_fit (tests/partners/test_recruitment_selectors.py holds them together); None
+    when the persona sets nothing."""
+    if persona is None:
+        return None
+    checks: list[Expression] = []
+    # ArrayField overlap (&&): one value in common matches; an empty array never overlaps.
+    for wanted, column in (
+        (persona.ideal_industries, "industries"),
+        (persona.customer_segments, "customer_segments"),
+        (persona.ideal_prefectures, "prefectures"),
+    ):
+        if wanted:
+            checks.append(_matches(Q(**{f"{column}__overlap": list(wanted)})))
+    low, high = persona.min_employee_count, persona.max_employee_count
+    if low is not None or high is not None:
+        in_range = Q(employee_count__isnull=False)
+        if low is not None:
+            in_range &= Q(employee_count__gte=low)
+        if high is not None:
+            in_range &= Q(employee_count__lte=high)
+        checks.append(_matches(in_range))
+    if persona.min_sales_headcount is not None:
+        checks.append(_matches(Q(sales_headcount__gte=persona.min_sales_headcount)))
+    keywords = _keywords(persona.products_handled)
+    if keywords:
+        # The share of the persona's keywords found in the products handled (search keys on
+        # both sides, as prospect_fit compares them); nothing handled matches nothing.
+        handled = SearchKey("products_handled")
+        found: Expression = Value(0.0)
+        for keyword in keywords:
+            key = search_key(keyword)
+            if key:
+                found = found + _matches(Contains(handled, key))
+        checks.append(found / Value(float(len(keywords))))
+    if not checks:
+        return None
+    score = checks[0]
+    for check in checks[1:]:
+        score = score + check
+    return score * Value(100.0) / Value(float(len(checks)))
+
+
 # --- Stage history ----------------------------------------------------------------------------
 
 
@@ -374,14 +447,22 @@ def recruitment_report(*, tenant: Tenant, created_from=None, created_to=None) ->
         prospects = prospects.filter(created_at__date__gte=created_from)
     if created_to:
         prospects = prospects.filter(created_at__date__lte=created_to)
-    prospects = list(prospects.only("id", "stage", "source"))
-    changes_by_prospect: dict[int, list[ProspectStageChange]] = defaultdict(list)
-    for change in ProspectStageChange.objects.filter(
-        tenant=tenant, prospect_id__in=[p.pk for p in prospects]
-    ).order_by("changed_at", "id"):
-        changes_by_prospect[change.prospect_id].append(change)
+    chosen = prospects
+    prospects = list(chosen.order_by().values_list("id", "stage", "source"))
+    # Plain tuples, ordered per prospect: the report needs where each move went and when, not
+    # who made it (loading `changed_by` row by row made 12,000 queries at 5,000 prospects).
+    changes_by_prospect: dict[int, list[tuple[str, datetime]]] = defaultdict(list)
+    for prospect_id, to_stage, changed_at in (
+        ProspectStageChange.objects.filter(
+            tenant=tenant, prospect_id__in=chosen.order_by().values("id")
+        )
+        .order_by("prospect_id", "changed_at", "id")
+        .values_list("prospect_id", "to_stage", "changed_at")
+    ):
+        changes_by_prospect[prospect_id].append((to_stage, changed_at))
 
     meeting_index = STAGE_ORDER.index(ProspectStage.MEETING)
+    open_stages = set(OPEN_PROSPECT_STAGES)
     by_source: dict[str, dict] = {
         value: {"prospects": 0, "meeting": 0, "signed": 0, "lost": 0, "open": 0}
         for value in ProspectSource.values
@@ -389,28 +470,29 @@ def recruitment_report(*, tenant: Tenant, created_from=None, created_to=None) ->
     reached_counts = dict.fromkeys(STAGE_ORDER, 0)
     lost_from = dict.fromkeys(STAGE_ORDER, 0)
     durations: dict[str, list[float]] = defaultdict(list)
-    for prospect in prospects:
-        changes = changes_by_prospect.get(prospect.pk, [])
-        reached = {c.to_stage for c in changes} | {prospect.stage}
+    for pk, stage, source in prospects:
+        changes = changes_by_prospect.get(pk, [])
+        reached = {to_stage for to_stage, _at in changes} | {stage}
         furthest = _furthest(reached)
         row = by_source.setdefault(
-            prospect.source, {"prospects": 0, "meeting": 0, "signed": 0, "lost": 0, "open": 0}
+            source, {"prospects": 0, "meeting": 0, "signed": 0, "lost": 0, "open": 0}
         )
         row["prospects"] += 1
         if furthest >= meeting_index:
             row["meeting"] += 1
-        if prospect.stage == ProspectStage.SIGNED:
+        if stage == ProspectStage.SIGNED:
             row["signed"] += 1
-        elif prospect.stage == ProspectStage.LOST:
+        elif stage == ProspectStage.LOST:
             row["lost"] += 1
             lost_from[STAGE_ORDER[furthest]] += 1
         else:
             row["open"] += 1
         for index in range(furthest + 1):
             reached_counts[STAGE_ORDER[index]] += 1
-        for stay in _stays(changes):
-            if stay.left_at is not None and stay.stage in OPEN_PROSPECT_STAGES:
-                durations[stay.stage].append((stay.left_at - stay.entered_at).total_seconds())
+        # A finished stay runs from entering a stage to the next move (as _stays counts it).
+        for (entered, entered_at), (_next, left_at) in zip(changes, changes[1:], strict=False):
+            if entered in open_stages:
+                durations[entered].append((left_at - entered_at).total_seconds())
 
     labels = dict(ProspectSource.choices)
     sources = []
