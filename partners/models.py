@@ -213,9 +213,7 @@ class Partner(TenantModel):
             ),
             # Search is LIKE '%key%' on search_text: a trigram index answers it. GIN cannot lead
             # with the tenant (that needs btree_gin); the tenant index is combined with it.
-            GinIndex(
-                OpClass("search_text", name="gin_trgm_ops"), name="partner_search_trgm"
-            ),
+            GinIndex(OpClass("search_text", name="gin_trgm_ops"), name="partner_search_trgm"),
         ]
 
     def __str__(self) -> str:

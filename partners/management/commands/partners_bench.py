@@ -201,12 +201,17 @@ class Command(BaseCommand):
             creation.create_test_db(
                 verbosity=0, autoclobber=True, serialize=False, keepdb=options["keep"]
             )
-        setup_test_environment()  # the test client's host, locmem e-mail: nothing leaves
+        try:
+            setup_test_environment()  # the test client's host, locmem e-mail: nothing leaves
+            own_environment = True
+        except RuntimeError:
+            own_environment = False  # inside the test suite, which has set it up already
         try:
             with override_settings(ROOT_URLCONF=BENCH_URLCONF):
                 rows = measure(scales=scales, runs=runs, seed=options["seed"], out=self.stdout)
         finally:
-            teardown_test_environment()
+            if own_environment:
+                teardown_test_environment()
             if old_name is not None:
                 creation.destroy_test_db(old_name, verbosity=0, keepdb=options["keep"])
         self.stdout.write(format_table(rows, scales, runs))
