@@ -533,6 +533,18 @@ class Prospect(TenantModel):
         verbose_name=_("partner"),
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    # Search keys kept by PostgreSQL itself (stored generated columns, SearchKey): the name for
+    # search, the products for the persona fit; no service has to remember them.
+    search_text = models.GeneratedField(
+        expression=SearchKey("company_name", "company_name_kana"),
+        output_field=models.TextField(),
+        db_persist=True,
+    )
+    products_key = models.GeneratedField(
+        expression=SearchKey("products_handled"),
+        output_field=models.TextField(),
+        db_persist=True,
+    )
 
     class Meta:
         verbose_name = _("prospect")
@@ -549,10 +561,7 @@ class Prospect(TenantModel):
             models.Index(fields=["tenant", "stage"], name="prospect_tenant_stage"),
             models.Index(fields=["tenant", "source"], name="prospect_tenant_source"),
             models.Index(fields=["tenant", "-created_at", "-id"], name="prospect_tenant_created"),
-            GinIndex(
-                OpClass(SearchKey("company_name", "company_name_kana"), name="gin_trgm_ops"),
-                name="prospect_search_trgm",
-            ),
+            GinIndex(OpClass("search_text", name="gin_trgm_ops"), name="prospect_search_trgm"),
         ]
 
     def __str__(self) -> str:

@@ -57,8 +57,19 @@ class Migration(migrations.Migration):
             model_name='prospect',
             index=models.Index(fields=['tenant', '-created_at', '-id'], name='prospect_tenant_created'),
         ),
+        # Search keys PostgreSQL keeps for prospects (stored generated columns).
+        migrations.AddField(
+            model_name='prospect',
+            name='products_key',
+            field=models.GeneratedField(db_persist=True, expression=partners.models.SearchKey('products_handled'), output_field=models.TextField()),
+        ),
+        migrations.AddField(
+            model_name='prospect',
+            name='search_text',
+            field=models.GeneratedField(db_persist=True, expression=partners.models.SearchKey('company_name', 'company_name_kana'), output_field=models.TextField()),
+        ),
         migrations.AddIndex(
             model_name='prospect',
-            index=django.contrib.postgres.indexes.GinIndex(django.contrib.postgres.indexes.OpClass(partners.models.SearchKey('company_name', 'company_name_kana'), name='gin_trgm_ops'), name='prospect_search_trgm'),
+            index=django.contrib.postgres.indexes.GinIndex(django.contrib.postgres.indexes.OpClass('search_text', name='gin_trgm_ops'), name='prospect_search_trgm'),
         ),
     ]

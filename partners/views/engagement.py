@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import request_has_perm, tenant_view
 from accounts.models import Membership
-from accounts.pagination import paginate
+from accounts.pagination import PAGE_SIZE
 from accounts.roles import Perm
 from accounts.urls_helpers import tenant_reverse
 from partners.forms.engagement import ActivityForm, CadenceRuleForm, DueFilterForm
@@ -178,7 +178,10 @@ def contact_due_list(request, tenant_slug):
     today = timezone.localdate()
     partners = selectors.due_for_contact_queryset(tenant=tenant, owner=owner, today=today)
     summary = selectors.due_summary(partners, today=today)
-    page = paginate(request, partners)
+    paginator = Paginator(partners, PAGE_SIZE)
+    # The summary has counted the list already: the paginator need not count it again.
+    paginator.count = summary["total"]
+    page = paginator.get_page(request.GET.get("page"))
     # Only the page's partners get their open actions and cadence: the list may hold hundreds.
     page.object_list = selectors.due_rows_complete(
         tenant=tenant, partners=list(page.object_list), today=today

@@ -103,14 +103,22 @@ def count_queries(client: Client, url: str) -> int:
     return executed
 
 
-def median_ms(client: Client, url: str, runs: int) -> tuple[float, int]:
-    _response, size = fetch(client, url)  # warm caches (templates, translations, sessions)
-    times = []
+def timed_ms(client: Client, url: str) -> float:
+    start = time.perf_counter()
+    fetch(client, url)
+    return (time.perf_counter() - start) * 1000
+
+
+def median_pair_ms(page: tuple[Client, str], trivial: tuple[Client, str], runs: int):
+    """Median time of the page and of the trivial page, requested in turns: the machine's load
+    (other processes) then weighs on both alike, so their ratio stays meaningful."""
+    _response, size = fetch(*page)  # warm caches (templates, translations, sessions)
+    fetch(*trivial)
+    page_times, trivial_times = [], []
     for _ in range(runs):
-        start = time.perf_counter()
-        fetch(client, url)
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times), size
+        trivial_times.append(timed_ms(*trivial))
+        page_times.append(timed_ms(*page))
+    return statistics.median(page_times), statistics.median(trivial_times), size
 
 
 def measure(*, scales: list[float], runs: int, seed: int, out) -> list[dict]:
@@ -125,23 +133,21 @@ def measure(*, scales: list[float], runs: int, seed: int, out) -> list[dict]:
         )
     largest = max(scales)
     clients = {scale: clients_for(bench) for scale, bench in benches.items()}
+    trivial = (clients[largest]["staff"], page_url(TRIVIAL, benches[largest]))
     rows = []
-    trivial_ms, _size = median_ms(
-        clients[largest]["staff"], page_url(TRIVIAL, benches[largest]), runs
-    )
     for page in (TRIVIAL, *PAGES):
         queries = {
             scale: count_queries(clients[scale][page.audience], page_url(page, benches[scale]))
             for scale in scales
         }
-        ms, size = median_ms(
-            clients[largest][page.audience], page_url(page, benches[largest]), runs
-        )
+        target = (clients[largest][page.audience], page_url(page, benches[largest]))
+        ms, trivial_ms, size = median_pair_ms(target, trivial, runs)
         rows.append(
             {
                 "page": page.label,
                 "queries": queries,
                 "ms": ms,
+                "trivial_ms": trivial_ms,
                 "kb": size / 1024,
                 "ratio": ms / trivial_ms if trivial_ms else 0.0,
             }
@@ -155,6 +161,7 @@ def format_table(rows: list[dict], scales: list[float], runs: int) -> str:
         "page",
         *[f"queries {s:g}×" for s in scales],
         f"median ms {largest:g}×",
+        "trivial ms",
         f"KB {largest:g}×",
         "× trivial",
     ]
@@ -164,11 +171,15 @@ def format_table(rows: list[dict], scales: list[float], runs: int) -> str:
             row["page"],
             *[str(row["queries"][s]) for s in scales],
             f"{row['ms']:.1f}",
+            f"{row['trivial_ms']:.1f}",
             f"{row['kb']:.0f}",
             f"{row['ratio']:.1f}",
         ]
         lines.append("| " + " | ".join(cells) + " |")
-    lines.append(f"(median of {runs} requests per page through Django's test client)")
+    lines.append(
+        f"(median of {runs} requests per page through Django's test client, each run paired"
+        " with a request of the trivial page; × trivial = page median / trivial median)"
+    )
     return "\n".join(lines)
 
 
