@@ -6,7 +6,7 @@ Writes go through the services modules; nothing here has business logic in save(
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.indexes import GinIndex
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -211,9 +211,13 @@ class Partner(TenantModel):
             models.Index(
                 fields=["tenant", "legal_name_kana", "legal_name", "id"], name="partner_tenant_name"
             ),
-            # Search is LIKE '%key%' on search_text: a trigram index answers it. GIN cannot lead
-            # with the tenant (that needs btree_gin); the tenant index is combined with it.
-            GinIndex(OpClass("search_text", name="gin_trgm_ops"), name="partner_search_trgm"),
+            # Search is LIKE '%key%' on search_text: a trigram index answers it, led by the
+            # tenant like every index (btree_gin lets a GIN index hold the tenant id).
+            GinIndex(
+                fields=["tenant", "search_text"],
+                opclasses=["int8_ops", "gin_trgm_ops"],
+                name="partner_search_trgm",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -561,7 +565,11 @@ class Prospect(TenantModel):
             models.Index(fields=["tenant", "stage"], name="prospect_tenant_stage"),
             models.Index(fields=["tenant", "source"], name="prospect_tenant_source"),
             models.Index(fields=["tenant", "-created_at", "-id"], name="prospect_tenant_created"),
-            GinIndex(OpClass("search_text", name="gin_trgm_ops"), name="prospect_search_trgm"),
+            GinIndex(
+                fields=["tenant", "search_text"],
+                opclasses=["int8_ops", "gin_trgm_ops"],
+                name="prospect_search_trgm",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,7 +1,7 @@
 # Indexes for the list orderings, trigram search, and search keys that read hiragana as katakana.
 
 import django.contrib.postgres.indexes
-from django.contrib.postgres.operations import TrigramExtension
+from django.contrib.postgres.operations import BtreeGinExtension, TrigramExtension
 from django.db import migrations, models
 
 import partners.models
@@ -23,6 +23,7 @@ class Migration(migrations.Migration):
 
     operations = [
         TrigramExtension(),
+        BtreeGinExtension(),
         # Row-level security is forced even for the table's owner: lift it for this one update of
         # every tenant's rows (migrations run as the owner), then force it again.
         migrations.RunSQL(
@@ -43,7 +44,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='partner',
-            index=django.contrib.postgres.indexes.GinIndex(django.contrib.postgres.indexes.OpClass('search_text', name='gin_trgm_ops'), name='partner_search_trgm'),
+            index=django.contrib.postgres.indexes.GinIndex(fields=['tenant', 'search_text'], opclasses=['int8_ops', 'gin_trgm_ops'], name='partner_search_trgm'),
         ),
         migrations.AddIndex(
             model_name='partnerrep',
@@ -70,6 +71,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='prospect',
-            index=django.contrib.postgres.indexes.GinIndex(django.contrib.postgres.indexes.OpClass('search_text', name='gin_trgm_ops'), name='prospect_search_trgm'),
+            index=django.contrib.postgres.indexes.GinIndex(fields=['tenant', 'search_text'], opclasses=['int8_ops', 'gin_trgm_ops'], name='prospect_search_trgm'),
         ),
     ]

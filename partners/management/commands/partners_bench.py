@@ -18,11 +18,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test import Client
-from django.test.utils import (
-    override_settings,
-    setup_test_environment,
-    teardown_test_environment,
-)
+from django.test.utils import override_settings
 from django.urls import reverse
 
 from partners.management.bench_data import BenchTenant, build_tenant
@@ -212,17 +208,18 @@ class Command(BaseCommand):
             creation.create_test_db(
                 verbosity=0, autoclobber=True, serialize=False, keepdb=options["keep"]
             )
+        # Not setup_test_environment(): it instruments template rendering (a signal and a copy
+        # of the context per template), which would weigh on pages with many rows and partials
+        # and not on the trivial page. The test client's host and locmem e-mail are enough.
+        bench_settings = override_settings(
+            ROOT_URLCONF=BENCH_URLCONF,
+            ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"],
+            EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+        )
         try:
-            setup_test_environment()  # the test client's host, locmem e-mail: nothing leaves
-            own_environment = True
-        except RuntimeError:
-            own_environment = False  # inside the test suite, which has set it up already
-        try:
-            with override_settings(ROOT_URLCONF=BENCH_URLCONF):
+            with bench_settings:
                 rows = measure(scales=scales, runs=runs, seed=options["seed"], out=self.stdout)
         finally:
-            if own_environment:
-                teardown_test_environment()
             if old_name is not None:
                 creation.destroy_test_db(old_name, verbosity=0, keepdb=options["keep"])
         self.stdout.write(format_table(rows, scales, runs))
