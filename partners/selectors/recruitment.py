@@ -18,13 +18,15 @@ from django.db.models import (
     FloatField,
     IntegerField,
     Max,
+    OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
     Window,
 )
-from django.db.models.functions import Coalesce, Greatest, Lead
+from django.db.models.functions import Coalesce, Extract, Greatest, Lead
 from django.db.models.lookups import Contains
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -453,29 +455,39 @@ def recruitment_report(*, tenant: Tenant, created_from=None, created_to=None) ->
     # comes from a window over the moves (LEAD: when the next move happened). Nothing loads a
     # row per move into Python objects, nor who made it (loading `changed_by` one move at a
     # time made 12,000 queries at 5,000 prospects).
-    stage_index = Case(
-        *[
-            When(stage_changes__to_stage=stage, then=Value(i))
-            for i, stage in enumerate(STAGE_ORDER)
-        ],
+    # The furthest stage each prospect reached: a correlated subquery over its moves (index
+    # prospect_change_prospect), so prospects arrive counted per (stage, source, furthest).
+    move_index = Case(
+        *[When(to_stage=stage, then=Value(i)) for i, stage in enumerate(STAGE_ORDER)],
         default=None,
         output_field=IntegerField(),
+    )
+    furthest_move = (
+        ProspectStageChange.objects.filter(tenant=tenant, prospect=OuterRef("pk"))
+        .order_by()
+        .annotate(index=move_index)
+        .values("prospect")
+        .annotate(furthest=Max("index"))
+        .values("furthest")
     )
     current_index = Case(
         *[When(stage=stage, then=Value(i)) for i, stage in enumerate(STAGE_ORDER)],
         default=Value(0),
         output_field=IntegerField(),
     )
-    prospects = list(
+    groups = (
         prospects.order_by()
         .annotate(
             furthest=Greatest(
-                Coalesce(Max(stage_index, filter=Q(stage_changes__tenant=tenant)), Value(0)),
+                Coalesce(Subquery(furthest_move, output_field=IntegerField()), Value(0)),
                 current_index,
             )
         )
-        .values_list("stage", "source", "furthest")
+        .values("stage", "source", "furthest")
+        .annotate(count=Count("id"))
+        .values_list("stage", "source", "furthest", "count")
     )
+    # Each finished stay, in seconds: a window gives every move the time of the next one.
     stays = (
         ProspectStageChange.objects.filter(
             tenant=tenant, prospect_id__in=prospects_queryset.order_by().values("id")
@@ -487,8 +499,9 @@ def recruitment_report(*, tenant: Tenant, created_from=None, created_to=None) ->
                 order_by=[F("changed_at").asc(), F("id").asc()],
             )
         )
+        .annotate(seconds=Extract(F("left_at") - F("changed_at"), "epoch"))
         .filter(left_at__isnull=False)
-        .values_list("to_stage", "changed_at", "left_at")
+        .values_list("to_stage", "seconds")
     )
 
     meeting_index = STAGE_ORDER.index(ProspectStage.MEETING)
@@ -498,28 +511,30 @@ def recruitment_report(*, tenant: Tenant, created_from=None, created_to=None) ->
     }
     reached_counts = dict.fromkeys(STAGE_ORDER, 0)
     lost_from = dict.fromkeys(STAGE_ORDER, 0)
-    for stage, source, furthest in prospects:
+    prospect_count = 0
+    for stage, source, furthest, count in groups:
+        prospect_count += count
         row = by_source.setdefault(
             source, {"prospects": 0, "meeting": 0, "signed": 0, "lost": 0, "open": 0}
         )
-        row["prospects"] += 1
+        row["prospects"] += count
         if furthest >= meeting_index:
-            row["meeting"] += 1
+            row["meeting"] += count
         if stage == ProspectStage.SIGNED:
-            row["signed"] += 1
+            row["signed"] += count
         elif stage == ProspectStage.LOST:
-            row["lost"] += 1
-            lost_from[STAGE_ORDER[furthest]] += 1
+            row["lost"] += count
+            lost_from[STAGE_ORDER[furthest]] += count
         else:
-            row["open"] += 1
+            row["open"] += count
         for index in range(furthest + 1):
-            reached_counts[STAGE_ORDER[index]] += 1
+            reached_counts[STAGE_ORDER[index]] += count
     # A finished stay runs from entering a stage to the next move (as _stays counts it).
     durations: dict[str, list[float]] = defaultdict(list)
     open_stages = set(OPEN_PROSPECT_STAGES)
-    for stage, entered_at, left_at in stays:
+    for stage, seconds in stays:
         if stage in open_stages:
-            durations[stage].append((left_at - entered_at).total_seconds())
+            durations[stage].append(float(seconds))
 
     labels = dict(ProspectSource.choices)
     sources = []
@@ -555,7 +570,7 @@ def recruitment_report(*, tenant: Tenant, created_from=None, created_to=None) ->
                 "stage": stage,
                 "label": str(stage_labels[stage]),
                 "reached": reached_counts[stage],
-                "reached_rate": _percent(reached_counts[stage], len(prospects)),
+                "reached_rate": _percent(reached_counts[stage], prospect_count),
                 "next_label": str(stage_labels[following]) if following else "",
                 "to_next": _percent(reached_counts[following], reached_counts[stage])
                 if following
@@ -566,4 +581,4 @@ def recruitment_report(*, tenant: Tenant, created_from=None, created_to=None) ->
                 "median_days": round(statistics.median(days), 1) if days else None,
             }
         )
-    return {"sources": sources, "total": total, "stages": stages, "count": len(prospects)}
+    return {"sources": sources, "total": total, "stages": stages, "count": prospect_count}
