@@ -6,6 +6,7 @@ Writes go through the services modules; nothing here has business logic in save(
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -27,6 +28,8 @@ from partners.choices import (
     ProspectStage,
 )
 from partners.validators import (
+    HIRAGANA,
+    KATAKANA,
     validate_account_holder_kana,
     validate_account_number,
     validate_bank_code,
@@ -52,6 +55,19 @@ def _bounded_text(verbose_name, max_length: int) -> models.TextField:
     return models.TextField(
         verbose_name, max_length=max_length, blank=True, validators=[MaxLengthValidator(max_length)]
     )
+
+
+class SearchKey(models.Func):
+    """validators.search_key in SQL: NFKC, lower case, hiragana as katakana, no spaces. Several
+    columns are joined with a space first, like search_key(*parts). Every function is
+    immutable, so the expression can carry a trigram index (Prospect below)."""
+
+    arg_joiner = " || ' ' || "
+    template = (
+        "regexp_replace(translate(lower(normalize(%(expressions)s, NFKC)), "
+        f"'{HIRAGANA}', '{KATAKANA}'), '\\s+', '', 'g')"
+    )
+    output_field = models.TextField()
 
 
 def _choices_array(base_field: models.Field, verbose_name) -> ArrayField:
@@ -200,6 +216,16 @@ class Partner(TenantModel):
             models.Index(fields=["tenant", "status"], name="partner_tenant_status"),
             models.Index(fields=["tenant", "priority"], name="partner_tenant_priority"),
             models.Index(fields=["tenant", "owner"], name="partner_tenant_owner"),
+            models.Index(
+                fields=["tenant", "legal_name_kana", "legal_name", "id"], name="partner_tenant_name"
+            ),
+            # Search is LIKE '%key%' on search_text: a trigram index answers it, led by the
+            # tenant like every index (btree_gin lets a GIN index hold the tenant id).
+            GinIndex(
+                fields=["tenant", "search_text"],
+                opclasses=["int8_ops", "gin_trgm_ops"],
+                name="partner_search_trgm",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -299,7 +325,15 @@ class PartnerRep(TenantModel):
                 name="partner_rep_one_per_login",
             ),
         ]
-        indexes = [models.Index(fields=["tenant", "partner"], name="partner_rep_partner")]
+        indexes = [
+            models.Index(fields=["tenant", "partner"], name="partner_rep_partner"),
+            # The partner page lists its reps active first, by name.
+            models.Index(
+                fields=["tenant", "partner", "-is_active", "full_name_kana", "full_name", "id"],
+                name="partner_rep_name",
+            ),
+            models.Index(fields=["tenant", "full_name_kana", "full_name"], name="rep_tenant_name"),
+        ]
 
     def __str__(self) -> str:
         return self.full_name
@@ -371,6 +405,7 @@ class Activity(TenantModel):
             models.Index(
                 fields=["tenant", "partner", "-occurred_on"], name="activity_partner_date"
             ),
+            models.Index(fields=["tenant", "-occurred_on", "-id"], name="activity_tenant_date"),
         ]
 
     def __str__(self) -> str:
@@ -510,6 +545,18 @@ class Prospect(TenantModel):
         verbose_name=_("partner"),
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    # Search keys kept by PostgreSQL itself (stored generated columns, SearchKey): the name for
+    # search, the products for the persona fit; no service has to remember them.
+    search_text = models.GeneratedField(
+        expression=SearchKey("company_name", "company_name_kana"),
+        output_field=models.TextField(),
+        db_persist=True,
+    )
+    products_key = models.GeneratedField(
+        expression=SearchKey("products_handled"),
+        output_field=models.TextField(),
+        db_persist=True,
+    )
 
     class Meta:
         verbose_name = _("prospect")
@@ -525,6 +572,12 @@ class Prospect(TenantModel):
         indexes = [
             models.Index(fields=["tenant", "stage"], name="prospect_tenant_stage"),
             models.Index(fields=["tenant", "source"], name="prospect_tenant_source"),
+            models.Index(fields=["tenant", "-created_at", "-id"], name="prospect_tenant_created"),
+            GinIndex(
+                fields=["tenant", "search_text"],
+                opclasses=["int8_ops", "gin_trgm_ops"],
+                name="prospect_search_trgm",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -59,11 +59,19 @@ validate_branch_code = _digits(3, _("A branch code has 3 digits."))
 validate_account_number = _digits(7, _("An account number has 7 digits."))
 
 
+# Hiragana ぁ-ゖ and the iteration marks ゝゞ, and the katakana they are read as: a search for
+# "さくら" finds "サクラ商事". partners.models.SearchKey does the same in SQL.
+HIRAGANA = "".join(chr(c) for c in range(0x3041, 0x3097)) + "ゝゞ"
+KATAKANA = "".join(chr(c + 0x60) for c in range(0x3041, 0x3097)) + "ヽヾ"
+_HIRAGANA_TO_KATAKANA = str.maketrans(HIRAGANA, KATAKANA)
+
+
 def search_key(*parts: str) -> str:
-    """Text for searching: full-width and half-width forms alike, case and spaces ignored.
+    """Text for searching: full-width and half-width forms, hiragana and katakana alike, case
+    and spaces ignored.
 
     NFKC turns full-width Latin and digits into ASCII and half-width katakana into full-width;
-    casefold ignores case. Queries go through the same function.
+    casefold ignores case; hiragana becomes katakana. Queries go through the same function.
     """
     text = unicodedata.normalize("NFKC", " ".join(p for p in parts if p)).casefold()
-    return re.sub(r"\s+", "", text)
+    return re.sub(r"\s+", "", text.translate(_HIRAGANA_TO_KATAKANA))

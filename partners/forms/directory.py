@@ -56,6 +56,10 @@ class MarkInvalid:
             self._mark(name)
 
 
+# Rows per page the partner list offers; the first is the default.
+PAGE_SIZES = (25, 50, 100)
+
+
 class PartnerFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
     partner_type = forms.ModelChoiceField(
@@ -83,6 +87,13 @@ class PartnerFilterForm(forms.Form):
         required=False,
         choices=[(key, key) for name in PARTNER_SORTS for key in (name, f"-{name}")],
     )
+    per_page = forms.TypedChoiceField(
+        label=_("Rows per page"),
+        choices=[(size, size) for size in PAGE_SIZES],
+        coerce=int,
+        required=False,
+        empty_value=PAGE_SIZES[0],
+    )
 
     def __init__(self, *args, tenant: Tenant, **kwargs):
         super().__init__(*args, **kwargs)
@@ -93,6 +104,10 @@ class PartnerFilterForm(forms.Form):
             {"placeholder": _("Name, reading or corporate number")}
         )
         self.fields["q"].widget.input_type = "search"
+
+    def page_size(self) -> int:
+        data = self.cleaned_data if self.is_valid() else {}
+        return data.get("per_page") or PAGE_SIZES[0]
 
     def filters(self) -> dict:
         """Keyword arguments for partner_list_filtered (invalid filters are ignored)."""
@@ -106,6 +121,39 @@ class PartnerFilterForm(forms.Form):
             "prefecture": data.get("region", ""),
             "sort": data.get("sort") or "name",
         }
+
+
+class PartnerBulkAssignForm(forms.Form):
+    """The rows chosen in the partner list and what to give them: an owner, a priority or both."""
+
+    partner = forms.ModelMultipleChoiceField(
+        label=_("Partners"),
+        queryset=None,
+        error_messages={"required": _("Select at least one partner.")},
+    )
+    owner = OwnerChoiceField(
+        label=_("Owner"), queryset=None, required=False, empty_label=_("Keep the owner")
+    )
+    priority = forms.ChoiceField(
+        label=_("Priority"),
+        choices=[("", _("Keep the priority")), *Priority.choices],
+        required=False,
+    )
+
+    def __init__(self, *args, tenant: Tenant, **kwargs):
+        super().__init__(*args, **kwargs)
+        # SECURITY(tenant): only this tenant's partners and owners are valid choices.
+        self.fields["partner"].queryset = Partner.objects.filter(tenant=tenant).order_by(
+            "legal_name_kana", "legal_name", "id"
+        )
+        self.fields["owner"].queryset = owner_queryset(tenant)
+        style(self)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("owner") and not data.get("priority"):
+            raise forms.ValidationError(_("Choose an owner, a priority or both."))
+        return data
 
 
 PARTNER_SECTIONS = (

@@ -1,12 +1,30 @@
 """Reads of partners and reps. Tenant explicit; another tenant's or partner's row is a 404."""
 
 from dataclasses import dataclass
+from datetime import date
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    DateField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from accounts.models import Tenant
-from partners.models import Partner, PartnerRep, PartnerStatusChange, PartnerType
+from partners.models import Activity, Partner, PartnerRep, PartnerStatusChange, PartnerType
+from partners.selectors.engagement import ENGAGED_STATUSES, cadence_rules
 from partners.validators import search_key
 
 
@@ -38,14 +56,100 @@ def partner_types(*, tenant: Tenant) -> QuerySet[PartnerType]:
     )
 
 
-# Sort keys of the list -> order_by fields.
+# Sort keys of the list -> order_by fields; "last_contact" and "next_due" are annotations
+# ordered with their empty values where they mean most (see _partner_order).
 PARTNER_SORTS = {
     "name": ("legal_name_kana", "legal_name", "id"),
     "priority": ("priority", "legal_name_kana", "id"),
     "status": ("status", "legal_name_kana", "id"),
+    "owner": ("owner__user__full_name", "legal_name_kana", "id"),
     "created": ("created_at", "id"),
     "sales_headcount": ("sales_headcount", "id"),
+    "rep_count": ("rep_count", "legal_name_kana", "id"),
+    "last_contact": ("last_contact", "legal_name_kana", "id"),
+    "next_due": ("due_sort", "legal_name_kana", "id"),
 }
+
+
+def _partner_order(sort: str) -> list:
+    descending = sort.startswith("-")
+    fields = PARTNER_SORTS.get(sort.lstrip("-"), PARTNER_SORTS["name"])
+    order = []
+    for name in fields:
+        expression = F(name)
+        if name == "last_contact":
+            # Never contacted sorts as the oldest contact of all.
+            order.append(
+                expression.desc(nulls_last=True) if descending else expression.asc(nulls_first=True)
+            )
+        elif name == "due_sort":
+            # Partners without a cadence (prospects, D, terminated) go last either way.
+            order.append(
+                expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True)
+            )
+        else:
+            order.append(expression.desc() if descending else expression.asc())
+    return order
+
+
+def _with_contact_columns(queryset: QuerySet[Partner], *, tenant: Tenant, today: date):
+    """Annotate last contact, next due date, overdue and active rep count per partner.
+
+    Correlated subqueries on the (tenant, partner, date) and (tenant, partner) indexes: each is
+    one index probe per partner, and PostgreSQL evaluates them only for the rows of the page
+    (and Django drops them from the paginator's count), so the list costs the same at 100 or
+    1,000 partners and never aggregates the tenant's every activity or rep.
+    """
+    intervals = {
+        priority: rule.contact_interval_days
+        for priority, rule in cadence_rules(tenant=tenant).items()
+        if rule.contact_interval_days
+    }
+    has_cadence = Q(status__in=ENGAGED_STATUSES, priority__in=list(intervals))
+    latest = (
+        Activity.objects.filter(tenant=tenant, partner=OuterRef("pk"))
+        .order_by("-occurred_on")
+        .values("occurred_on")[:1]
+    )
+    active_reps = (
+        PartnerRep.objects.filter(tenant=tenant, partner=OuterRef("pk"), is_active=True)
+        .order_by()
+        .values("partner")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    # PostgreSQL: date + integer is a date.
+    next_due = Case(
+        *[
+            When(
+                has_cadence & Q(priority=priority),
+                then=ExpressionWrapper(F("last_contact") + Value(days), output_field=DateField()),
+            )
+            for priority, days in intervals.items()
+        ],
+        default=None,
+        output_field=DateField(),
+    )
+    return queryset.annotate(
+        last_contact=Subquery(latest, output_field=DateField()),
+        rep_count=Coalesce(Subquery(active_reps, output_field=IntegerField()), 0),
+    ).annotate(
+        next_due=next_due,
+        # A partner with a cadence and no contact yet is the most overdue of all.
+        due_sort=Case(
+            When(has_cadence, then=Coalesce(F("next_due"), Value(date.min))),
+            default=None,
+            output_field=DateField(),
+        ),
+        is_overdue=Case(
+            When(
+                has_cadence & (Q(last_contact__isnull=True) | Q(next_due__lt=today)),
+                then=Value(True),
+            ),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
+    )
 
 
 def partner_list_filtered(
@@ -58,11 +162,14 @@ def partner_list_filtered(
     owner_id: int | None = None,
     prefecture: str = "",
     sort: str = "name",
+    today: date | None = None,
 ) -> QuerySet[Partner]:
-    """The tenant's partners, searched (full- and half-width alike), filtered and sorted."""
+    """The tenant's partners, searched (full- and half-width, hiragana and katakana alike),
+    filtered and sorted, each with its contact columns (_with_contact_columns)."""
     queryset = Partner.objects.filter(tenant=tenant).select_related("partner_type", "owner__user")
     key = search_key(query or "")
     if key:
+        # LIKE '%key%' on the stored key: the trigram index partner_search_trgm answers it.
         queryset = queryset.filter(search_text__contains=key)
     if partner_type_id:
         queryset = queryset.filter(partner_type_id=partner_type_id)
@@ -75,17 +182,12 @@ def partner_list_filtered(
     if prefecture:
         # The region filter: the head office's prefecture or one the partner covers.
         queryset = queryset.filter(Q(prefecture=prefecture) | Q(prefectures__contains=[prefecture]))
-    descending = sort.startswith("-")
-    fields = PARTNER_SORTS.get(sort.lstrip("-"), PARTNER_SORTS["name"])
-    if descending:
-        fields = tuple(f"-{f}" for f in fields)
-    queryset = queryset.annotate(
-        rep_count=Count("reps", filter=Q(reps__is_active=True), distinct=True)
-    )
-    return queryset.order_by(*fields)
+    queryset = _with_contact_columns(queryset, tenant=tenant, today=today or timezone.localdate())
+    return queryset.order_by(*_partner_order(sort))
 
 
 def partner_reps(*, tenant: Tenant, partner: Partner) -> QuerySet[PartnerRep]:
+    """The partner's reps, active first, by name (index partner_rep_name); paginate it."""
     return (
         PartnerRep.objects.filter(tenant=tenant, partner=partner)
         .select_related("membership")

@@ -14,9 +14,10 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     IntegerField,
-    Max,
+    OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
@@ -165,13 +166,17 @@ def _due_queryset(*, tenant: Tenant, today: date, owner: Membership | None) -> Q
     if owner is not None:
         queryset = queryset.filter(owner=owner)
     horizon = today + timedelta(days=DUE_SOON_DAYS)
+    # The latest activity per partner as a correlated subquery: one probe of the
+    # (tenant, partner, -occurred_on) index per engaged partner, instead of joining and grouping
+    # every activity of the tenant on every request.
+    latest = (
+        Activity.objects.filter(tenant=tenant, partner=OuterRef("pk"))
+        .order_by("-occurred_on")
+        .values("occurred_on")[:1]
+    )
     return (
         queryset.annotate(
-            last_contact=Max("activities__occurred_on"),
-            open_action_count=Count(
-                "activities",
-                filter=Q(activities__next_action_due__lt=today) & ~Q(activities__next_action=""),
-            ),
+            last_contact=Subquery(latest, output_field=DateField()),
             interval_days=Case(
                 *[When(priority=p, then=Value(intervals[p])) for p in pushed],
                 output_field=IntegerField(),
@@ -186,22 +191,34 @@ def _due_queryset(*, tenant: Tenant, today: date, owner: Membership | None) -> Q
         .filter(Q(last_contact__isnull=True) | Q(due_on__lte=horizon))
         .select_related("owner__user")
         # Never contacted sorts first within a priority: it is the most overdue of all.
-        .order_by("priority", F("due_on").asc(nulls_first=True), "legal_name_kana", "legal_name")
+        .order_by(
+            "priority", F("due_on").asc(nulls_first=True), "legal_name_kana", "legal_name", "id"
+        )
     )
 
 
-def partners_due_for_contact(
+def due_for_contact_queryset(
     *, tenant: Tenant, owner: Membership | None = None, today: date
-) -> list[Partner]:
-    """Engaged partners whose cadence is overdue or due within the week.
+) -> QuerySet[Partner]:
+    """Engaged partners whose cadence is overdue or due within the week, most urgent first,
+    each with `last_contact` and `due_on`: paginate it, then call due_rows_complete on the
+    page. due_summary counts the whole list."""
+    return _due_queryset(tenant=tenant, today=today, owner=owner)
 
-    Each partner carries `last_contact` (latest activity date or None), `due_on` (last contact
-    plus the priority's interval; None when never contacted, which counts as overdue),
-    `days_overdue` (negative: due in that many days; None: never contacted), `is_overdue`,
-    `cadence` and `open_actions` (activities whose next action is past its due date).
-    """
+
+def due_summary(queryset: QuerySet[Partner], *, today: date) -> dict[str, int]:
+    """How many partners the due list holds and how many of them are overdue (one query)."""
+    return queryset.order_by().aggregate(
+        total=Count("pk"),
+        overdue=Count("pk", filter=Q(last_contact__isnull=True) | Q(due_on__lt=today)),
+    )
+
+
+def due_rows_complete(*, tenant: Tenant, partners: list[Partner], today: date) -> list[Partner]:
+    """Give each partner of one page its `cadence`, `days_overdue` (negative: due in that many
+    days; None: never contacted), `days_until`, `is_overdue` and `open_actions` (activities
+    whose next action is past its due date) with `open_action_count`: one query for the page."""
     rules = cadence_rules(tenant=tenant)
-    partners = list(_due_queryset(tenant=tenant, today=today, owner=owner))
     open_actions: dict[int, list[Activity]] = {}
     if partners:
         for activity in (
@@ -220,7 +237,16 @@ def partners_due_for_contact(
         partner.days_until = -partner.days_overdue if partner.days_overdue is not None else None
         partner.is_overdue = partner.due_on is None or partner.due_on < today
         partner.open_actions = open_actions.get(partner.pk, [])
+        partner.open_action_count = len(partner.open_actions)
     return partners
+
+
+def partners_due_for_contact(
+    *, tenant: Tenant, owner: Membership | None = None, today: date
+) -> list[Partner]:
+    """Every partner of the due list, completed (due_rows_complete): the digest's list."""
+    partners = list(_due_queryset(tenant=tenant, today=today, owner=owner))
+    return due_rows_complete(tenant=tenant, partners=partners, today=today)
 
 
 def digest_recipients(*, tenant: Tenant, today: date) -> list[Membership]:

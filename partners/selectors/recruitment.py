@@ -10,7 +10,24 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    Expression,
+    F,
+    FloatField,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Coalesce, Extract, Greatest, Lead
+from django.db.models.lookups import Contains
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,7 +42,12 @@ from partners.choices import (
     ProspectSource,
     ProspectStage,
 )
-from partners.models import LostReason, PartnerPersona, Prospect, ProspectStageChange
+from partners.models import (
+    LostReason,
+    PartnerPersona,
+    Prospect,
+    ProspectStageChange,
+)
 from partners.validators import search_key
 
 # The order prospects move in; lost leaves the path anywhere, signed ends it.
@@ -59,7 +81,7 @@ def persona_get(*, tenant: Tenant) -> PartnerPersona | None:
 
 # --- Pipeline ---------------------------------------------------------------------------------
 
-# Sort keys of the table -> order_by fields ("fit" is sorted in Python, see prospect_rows).
+# Sort keys of the table -> order_by fields ("fit" is the SQL fit score, prospect_fit_score).
 PROSPECT_SORTS = {
     "company": ("company_name_kana", "company_name", "id"),
     "stage": ("stage", "id"),
@@ -77,27 +99,32 @@ def prospect_list_filtered(
     owner_id: int | None = None,
     stage: str = "",
     sort: str = "-created",
+    persona: PartnerPersona | None = None,
 ) -> QuerySet[Prospect]:
+    """The tenant's prospects, searched, filtered and sorted in the database. Sorting by "fit"
+    needs the tenant's `persona` (without one, or when it sets nothing, it sorts by date)."""
     queryset = Prospect.objects.filter(tenant=tenant).select_related(
         "owner__user", "lost_reason", "partner"
     )
-    if query.strip():
-        # Company names are searched width- and case-blind, like the partner directory.
-        key = search_key(query)
-        matches = [
-            pk
-            for pk, name, kana in queryset.values_list("pk", "company_name", "company_name_kana")
-            if key in search_key(name, kana)
-        ]
-        queryset = queryset.filter(pk__in=matches)
+    key = search_key(query or "")
+    if key:
+        # Width-, case- and kana-blind like the partner directory: search_text is SearchKey of
+        # the names, stored by PostgreSQL, under the trigram index prospect_search_trgm.
+        queryset = queryset.filter(search_text__contains=key)
     if source:
         queryset = queryset.filter(source=source)
     if owner_id:
         queryset = queryset.filter(owner_id=owner_id)
     if stage:
         queryset = queryset.filter(stage=stage)
+    descending = sort.startswith("-")
+    score = prospect_fit_score(persona) if sort.lstrip("-") == "fit" else None
+    if score is not None:
+        queryset = queryset.annotate(fit_score=score)
+        order = [F("fit_score"), F("id")]
+        return queryset.order_by(*[o.desc() if descending else o.asc() for o in order])
     fields = PROSPECT_SORTS.get(sort.lstrip("-"), PROSPECT_SORTS["created"])
-    if sort.startswith("-"):
+    if descending:
         fields = tuple(f"-{f}" for f in fields)
     return queryset.order_by(*fields)
 
@@ -292,6 +319,55 @@ def persona_is_set(persona: PartnerPersona | None) -> bool:
     )
 
 
+def _matches(condition) -> Case:
+    return Case(When(condition, then=Value(1.0)), default=Value(0.0), output_field=FloatField())
+
+
+def prospect_fit_score(persona: PartnerPersona | None) -> Expression | None:
+    """prospect_fit's score (0–100, unrounded) as a SQL expression, so the prospect list sorts
+    by fit in the database and paginates there. Criterion for criterion the same as
+    prospect_fit (tests/partners/test_recruitment_selectors.py holds them together); None
+    when the persona sets nothing."""
+    if persona is None:
+        return None
+    checks: list[Expression] = []
+    # ArrayField overlap (&&): one value in common matches; an empty array never overlaps.
+    for wanted, column in (
+        (persona.ideal_industries, "industries"),
+        (persona.customer_segments, "customer_segments"),
+        (persona.ideal_prefectures, "prefectures"),
+    ):
+        if wanted:
+            checks.append(_matches(Q(**{f"{column}__overlap": list(wanted)})))
+    low, high = persona.min_employee_count, persona.max_employee_count
+    if low is not None or high is not None:
+        in_range = Q(employee_count__isnull=False)
+        if low is not None:
+            in_range &= Q(employee_count__gte=low)
+        if high is not None:
+            in_range &= Q(employee_count__lte=high)
+        checks.append(_matches(in_range))
+    if persona.min_sales_headcount is not None:
+        checks.append(_matches(Q(sales_headcount__gte=persona.min_sales_headcount)))
+    keywords = _keywords(persona.products_handled)
+    if keywords:
+        # The share of the persona's keywords found in the products handled (search keys on
+        # both sides, as prospect_fit compares them); nothing handled matches nothing.
+        handled = F("products_key")  # SearchKey("products_handled"), stored
+        found: Expression = Value(0.0)
+        for keyword in keywords:
+            key = search_key(keyword)
+            if key:
+                found = found + _matches(Contains(handled, key))
+        checks.append(found / Value(float(len(keywords))))
+    if not checks:
+        return None
+    score = checks[0]
+    for check in checks[1:]:
+        score = score + check
+    return score * Value(100.0) / Value(float(len(checks)))
+
+
 # --- Stage history ----------------------------------------------------------------------------
 
 
@@ -374,12 +450,59 @@ def recruitment_report(*, tenant: Tenant, created_from=None, created_to=None) ->
         prospects = prospects.filter(created_at__date__gte=created_from)
     if created_to:
         prospects = prospects.filter(created_at__date__lte=created_to)
-    prospects = list(prospects.only("id", "stage", "source"))
-    changes_by_prospect: dict[int, list[ProspectStageChange]] = defaultdict(list)
-    for change in ProspectStageChange.objects.filter(
-        tenant=tenant, prospect_id__in=[p.pk for p in prospects]
-    ).order_by("changed_at", "id"):
-        changes_by_prospect[change.prospect_id].append(change)
+    prospects_queryset = prospects
+    # Set-based: the furthest stage of each prospect is grouped in SQL, the time of each stay
+    # comes from a window over the moves (LEAD: when the next move happened). Nothing loads a
+    # row per move into Python objects, nor who made it (loading `changed_by` one move at a
+    # time made 12,000 queries at 5,000 prospects).
+    # The furthest stage each prospect reached: a correlated subquery over its moves (index
+    # prospect_change_prospect), so prospects arrive counted per (stage, source, furthest).
+    move_index = Case(
+        *[When(to_stage=stage, then=Value(i)) for i, stage in enumerate(STAGE_ORDER)],
+        default=None,
+        output_field=IntegerField(),
+    )
+    furthest_move = (
+        ProspectStageChange.objects.filter(tenant=tenant, prospect=OuterRef("pk"))
+        .order_by()
+        .annotate(index=move_index)
+        .values("prospect")
+        .annotate(furthest=Max("index"))
+        .values("furthest")
+    )
+    current_index = Case(
+        *[When(stage=stage, then=Value(i)) for i, stage in enumerate(STAGE_ORDER)],
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    groups = (
+        prospects.order_by()
+        .annotate(
+            furthest=Greatest(
+                Coalesce(Subquery(furthest_move, output_field=IntegerField()), Value(0)),
+                current_index,
+            )
+        )
+        .values("stage", "source", "furthest")
+        .annotate(count=Count("id"))
+        .values_list("stage", "source", "furthest", "count")
+    )
+    # Each finished stay, in seconds: a window gives every move the time of the next one.
+    stays = (
+        ProspectStageChange.objects.filter(
+            tenant=tenant, prospect_id__in=prospects_queryset.order_by().values("id")
+        )
+        .annotate(
+            left_at=Window(
+                Lead("changed_at"),
+                partition_by=[F("prospect_id")],
+                order_by=[F("changed_at").asc(), F("id").asc()],
+            )
+        )
+        .annotate(seconds=Extract(F("left_at") - F("changed_at"), "epoch"))
+        .filter(left_at__isnull=False)
+        .values_list("to_stage", "seconds")
+    )
 
     meeting_index = STAGE_ORDER.index(ProspectStage.MEETING)
     by_source: dict[str, dict] = {
@@ -388,29 +511,30 @@ def recruitment_report(*, tenant: Tenant, created_from=None, created_to=None) ->
     }
     reached_counts = dict.fromkeys(STAGE_ORDER, 0)
     lost_from = dict.fromkeys(STAGE_ORDER, 0)
-    durations: dict[str, list[float]] = defaultdict(list)
-    for prospect in prospects:
-        changes = changes_by_prospect.get(prospect.pk, [])
-        reached = {c.to_stage for c in changes} | {prospect.stage}
-        furthest = _furthest(reached)
+    prospect_count = 0
+    for stage, source, furthest, count in groups:
+        prospect_count += count
         row = by_source.setdefault(
-            prospect.source, {"prospects": 0, "meeting": 0, "signed": 0, "lost": 0, "open": 0}
+            source, {"prospects": 0, "meeting": 0, "signed": 0, "lost": 0, "open": 0}
         )
-        row["prospects"] += 1
+        row["prospects"] += count
         if furthest >= meeting_index:
-            row["meeting"] += 1
-        if prospect.stage == ProspectStage.SIGNED:
-            row["signed"] += 1
-        elif prospect.stage == ProspectStage.LOST:
-            row["lost"] += 1
-            lost_from[STAGE_ORDER[furthest]] += 1
+            row["meeting"] += count
+        if stage == ProspectStage.SIGNED:
+            row["signed"] += count
+        elif stage == ProspectStage.LOST:
+            row["lost"] += count
+            lost_from[STAGE_ORDER[furthest]] += count
         else:
-            row["open"] += 1
+            row["open"] += count
         for index in range(furthest + 1):
-            reached_counts[STAGE_ORDER[index]] += 1
-        for stay in _stays(changes):
-            if stay.left_at is not None and stay.stage in OPEN_PROSPECT_STAGES:
-                durations[stay.stage].append((stay.left_at - stay.entered_at).total_seconds())
+            reached_counts[STAGE_ORDER[index]] += count
+    # A finished stay runs from entering a stage to the next move (as _stays counts it).
+    durations: dict[str, list[float]] = defaultdict(list)
+    open_stages = set(OPEN_PROSPECT_STAGES)
+    for stage, seconds in stays:
+        if stage in open_stages:
+            durations[stage].append(float(seconds))
 
     labels = dict(ProspectSource.choices)
     sources = []
@@ -446,7 +570,7 @@ def recruitment_report(*, tenant: Tenant, created_from=None, created_to=None) ->
                 "stage": stage,
                 "label": str(stage_labels[stage]),
                 "reached": reached_counts[stage],
-                "reached_rate": _percent(reached_counts[stage], len(prospects)),
+                "reached_rate": _percent(reached_counts[stage], prospect_count),
                 "next_label": str(stage_labels[following]) if following else "",
                 "to_next": _percent(reached_counts[following], reached_counts[stage])
                 if following
@@ -457,4 +581,4 @@ def recruitment_report(*, tenant: Tenant, created_from=None, created_to=None) ->
                 "median_days": round(statistics.median(days), 1) if days else None,
             }
         )
-    return {"sources": sources, "total": total, "stages": stages, "count": len(prospects)}
+    return {"sources": sources, "total": total, "stages": stages, "count": prospect_count}

@@ -24,7 +24,7 @@ from accounts.audit import (
 from accounts.models import Membership, Tenant, User
 from accounts.roles import Perm, Role, role_has_perm
 from accounts.transactions import service
-from partners.choices import PartnerStatus
+from partners.choices import PartnerStatus, Priority
 from partners.models import (
     FINANCE_ONLY_FIELDS,
     Partner,
@@ -43,6 +43,7 @@ register_action_labels(
         "partner.bank_changed": gettext_lazy("Partner bank account changed"),
         "partner.status_changed": gettext_lazy("Partner status changed"),
         "partner.imported": gettext_lazy("Partners imported"),
+        "partner.bulk_assigned": gettext_lazy("Partner owner or priority set in bulk"),
         "partner_rep.created": gettext_lazy("Rep added"),
         "partner_rep.updated": gettext_lazy("Rep updated"),
         "partner_rep.left": gettext_lazy("Rep marked as left"),
@@ -110,6 +111,69 @@ def _check_related(tenant: Tenant, fields: dict[str, Any]) -> None:
         raise ValidationError(
             {"owner": _("Choose an active vendor admin or partner manager of this tenant.")}
         )
+
+
+# A bulk change never touches more rows than the list's largest page.
+BULK_ASSIGN_MAX = 100
+
+
+@service
+def partner_bulk_assign(
+    *,
+    tenant: Tenant,
+    actor: User | None,
+    partner_ids: list[int],
+    owner: Membership | None = None,
+    priority: str = "",
+) -> list[Partner]:
+    """Give the partners `partner_ids` of `tenant` an owner, a priority or both.
+
+    All or nothing: an id that is not one of this tenant's partners refuses the whole change
+    (and names no other tenant's partner). One audit event per partner that changed.
+    """
+    ids = sorted({int(pk) for pk in partner_ids})
+    if not ids:
+        raise ValidationError({"partner": _("Select at least one partner.")})
+    if len(ids) > BULK_ASSIGN_MAX:
+        raise ValidationError(
+            {"partner": _("Select at most %(max)d partners.") % {"max": BULK_ASSIGN_MAX}}
+        )
+    if owner is None and not priority:
+        raise ValidationError(_("Choose an owner, a priority or both."))
+    if priority and priority not in Priority.values:
+        raise ValidationError({"priority": _("Choose a priority from A to D.")})
+    fields: dict[str, Any] = {}
+    if owner is not None:
+        fields["owner"] = owner
+    if priority:
+        fields["priority"] = priority
+    _check_related(tenant, fields)
+    # SECURITY(tenant): locked and read through this tenant only, in id order (no deadlock
+    # between two bulk changes over overlapping rows).
+    partners = list(
+        Partner.objects.select_for_update().filter(tenant=tenant, pk__in=ids).order_by("pk")
+    )
+    if len(partners) != len(ids):
+        raise ValidationError({"partner": _("Some of the selected partners no longer exist.")})
+    now = timezone.now()
+    changed = []
+    for partner in partners:
+        changes = field_changes(partner, list(fields), fields)
+        if not changes:
+            continue
+        for name, value in fields.items():
+            setattr(partner, name, value)
+        partner.updated_at = now
+        changed.append(partner)
+        audit_record(
+            tenant=tenant,
+            actor=actor,
+            action="partner.bulk_assigned",
+            target=partner,
+            changes=changes,
+        )
+    Partner.objects.bulk_update(changed, [*fields, "updated_at"])
+    return changed
 
 
 def _refresh_search_text(partner: Partner) -> None:

@@ -5,6 +5,7 @@ from partners.views import staff
 urlpatterns = [
     path("partners/", staff.partner_list, name="partner_list"),
     path("partners/export/", staff.partner_export, name="partner_export"),
+    path("partners/bulk-assign/", staff.partner_bulk_assign, name="partner_bulk_assign"),
     path("partners/new/", staff.partner_create, name="partner_create"),
     path("partners/import/", staff.partner_import, name="partner_import"),
     path("partners/import/<int:import_id>/", staff.partner_import_job, name="partner_import_job"),

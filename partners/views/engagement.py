@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.access import request_has_perm, tenant_view
 from accounts.models import Membership
-from accounts.pagination import paginate
+from accounts.pagination import PAGE_SIZE
 from accounts.roles import Perm
 from accounts.urls_helpers import tenant_reverse
 from partners.forms.engagement import ActivityForm, CadenceRuleForm, DueFilterForm
@@ -198,8 +198,16 @@ def contact_due_list(request, tenant_slug):
         # A member who owns no partner yet is still a valid filter: keep it selected.
         filters.fields["owner"].choices += [(choice, owner.user.full_name or owner.user.email)]
     today = timezone.localdate()
-    partners = selectors.partners_due_for_contact(tenant=tenant, owner=owner, today=today)
-    page = paginate(request, partners)
+    partners = selectors.due_for_contact_queryset(tenant=tenant, owner=owner, today=today)
+    summary = selectors.due_summary(partners, today=today)
+    paginator = Paginator(partners, PAGE_SIZE)
+    # The summary has counted the list already: the paginator need not count it again.
+    paginator.count = summary["total"]
+    page = paginator.get_page(request.GET.get("page"))
+    # Only the page's partners get their open actions and cadence: the list may hold hundreds.
+    page.object_list = selectors.due_rows_complete(
+        tenant=tenant, partners=list(page.object_list), today=today
+    )
     for partner in page:
         partner.page_url = partner_page_url(tenant, partner.pk)
     return render(
@@ -212,8 +220,8 @@ def contact_due_list(request, tenant_slug):
             "page": page,
             "today": today,
             "cadences": selectors.cadence_rules(tenant=tenant),
-            "overdue_count": sum(1 for p in partners if p.is_overdue),
-            "total_count": len(partners),
+            "overdue_count": summary["overdue"],
+            "total_count": summary["total"],
         },
     )
 

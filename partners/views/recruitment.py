@@ -74,17 +74,16 @@ def recruitment_home(request, tenant_slug):
     options = filters.filters()
     view = "table" if request.GET.get("view") == "table" else "board"
     sort = options["sort"]
-    if sort.lstrip("-") == "fit":
-        options["sort"] = "-created"
-    queryset = selectors.prospect_list_filtered(tenant=tenant, **options)
+    persona = selectors.persona_get(tenant=tenant)
+    has_persona = selectors.persona_is_set(persona)
+    # Fit is computed in SQL (prospect_fit_score), so sorting by it paginates in the database.
+    queryset = selectors.prospect_list_filtered(tenant=tenant, persona=persona, **options)
     # Counts per stage follow every filter but the stage itself: the bar shows where they are.
     counts = selectors.stage_counts(
         selectors.prospect_list_filtered(tenant=tenant, **(options | {"stage": ""}))
     )
     for row in counts:
         row["style"] = STAGE_STYLES[row["stage"]]
-    persona = selectors.persona_get(tenant=tenant)
-    has_persona = selectors.persona_is_set(persona)
     context = {
         "nav": "recruitment",
         "filters": filters,
@@ -96,17 +95,8 @@ def recruitment_home(request, tenant_slug):
         "sort": sort,
     }
     if view == "table":
-        if sort.lstrip("-") == "fit":
-            # Fit is computed, not stored: sort the filtered rows in Python.
-            rows = _with_fit(queryset, persona)
-            rows.sort(
-                key=lambda p: (p.fit.score if p.fit else -1, p.pk),
-                reverse=sort.startswith("-"),
-            )
-            page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-        else:
-            page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-            page.object_list = _with_fit(page.object_list, persona)
+        page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+        page.object_list = _with_fit(page.object_list, persona)
         context["page"] = page
     else:
         columns = []

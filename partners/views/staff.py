@@ -2,10 +2,12 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
@@ -18,7 +20,9 @@ from accounts.urls_helpers import tenant_reverse
 from partners.choices import CustomerSegment, Industry, Prefecture
 from partners.csv_io import csv_response, csv_text
 from partners.forms.directory import (
+    PAGE_SIZES,
     ImportUploadForm,
+    PartnerBulkAssignForm,
     PartnerFilterForm,
     PartnerForm,
     PartnerTypeForm,
@@ -37,6 +41,8 @@ from partners.services import imports
 from partners.services import invitations as invitation_services
 from partners.services import portal as portal_services
 
+REPS_PAGE_SIZE = 25
+
 
 def _may(request, perm) -> bool:
     return request_has_perm(request, perm)
@@ -53,16 +59,48 @@ def _apply_errors(form, error: ValidationError) -> None:
 # --- List and export --------------------------------------------------------------------------
 
 
+# The list's sortable columns, in table order (labels are in the template).
+SORTABLE_COLUMNS = (
+    "name",
+    "status",
+    "priority",
+    "owner",
+    "last_contact",
+    "next_due",
+    "rep_count",
+    "created",
+)
+
+
+def _sort_headers(request) -> dict[str, dict]:
+    """For each sortable column: the link that sorts by it (or reverses it) and its aria-sort."""
+    current = request.GET.get("sort") or "name"
+    headers = {}
+    for key in SORTABLE_COLUMNS:
+        query = request.GET.copy()
+        query.pop("page", None)
+        if current == key:
+            state, query["sort"] = "ascending", f"-{key}"
+        elif current == f"-{key}":
+            state, query["sort"] = "descending", key
+        else:
+            state, query["sort"] = "none", key
+        headers[key] = {"url": f"?{query.urlencode()}", "aria_sort": state}
+    return headers
+
+
 @tenant_view(audience="staff", perm=Perm.PARTNERS_VIEW)
 def partner_list(request, tenant_slug):
     tenant = request.tenant
     filter_form = PartnerFilterForm(request.GET or None, tenant=tenant)
     filters = filter_form.filters() if request.GET else {"sort": "name"}
+    page_size = filter_form.page_size() if request.GET else PAGE_SIZES[0]
     partners = selectors.partner_list_filtered(tenant=tenant, **filters)
-    page = paginate(request, partners)
+    page = paginate(request, partners, per_page=page_size)
     active_filters = any(
         value for key, value in filters.items() if key != "sort" and value not in (None, "")
     )
+    may_manage = _may(request, Perm.PARTNERS_MANAGE)
     return render(
         request,
         "partners/staff/partner_list.html",
@@ -70,14 +108,67 @@ def partner_list(request, tenant_slug):
             "nav": "partners",
             "filter_form": filter_form,
             "page": page,
+            "page_size": page_size,
+            "page_sizes": PAGE_SIZES,
+            "headers": _sort_headers(request),
             "active_filters": active_filters,
-            "may_manage": _may(request, Perm.PARTNERS_MANAGE),
+            "may_manage": may_manage,
+            "bulk_form": PartnerBulkAssignForm(tenant=tenant) if may_manage else None,
             "has_any_partner": active_filters
             or page.paginator.count
             or selectors.partner_list_filtered(tenant=tenant).exists(),
             "export_query": request.GET.urlencode(),
         },
     )
+
+
+@tenant_view(audience="staff", perm=Perm.PARTNERS_MANAGE)
+@require_POST
+def partner_bulk_assign(request, tenant_slug):
+    """Rows chosen in the list get an owner and/or a priority: first a confirmation page that
+    lists them, then (with `confirm`) the change itself, all or nothing."""
+    tenant = request.tenant
+    form = PartnerBulkAssignForm(request.POST, tenant=tenant)
+    back = request.POST.get("back", "")
+    list_url = tenant_reverse(tenant, "partner_list")
+    if not back.startswith("?"):
+        back = ""  # only a query string of the list itself: never an outside address
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(f"{list_url}{back}")
+    data = form.cleaned_data
+    if request.POST.get("confirm") != "yes":
+        return render(
+            request,
+            "partners/staff/partner_bulk_confirm.html",
+            {
+                "nav": "partners",
+                "partners": data["partner"],
+                "owner": data["owner"],
+                "priority": data["priority"],
+                "back": back,
+            },
+        )
+    try:
+        changed = services.partner_bulk_assign(
+            tenant=tenant,
+            actor=request.user,
+            partner_ids=[partner.pk for partner in data["partner"]],
+            owner=data["owner"],
+            priority=data["priority"],
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            ngettext("%(count)d partner changed.", "%(count)d partners changed.", len(changed))
+            % {"count": len(changed)},
+        )
+    return redirect(f"{list_url}{back}")
 
 
 @tenant_view(audience="staff", perm=Perm.PARTNERS_VIEW)
@@ -128,7 +219,10 @@ def _detail_context(request, partner, status_form=None):
         "regions": _labels(partner.prefectures, Prefecture),
         "nav": "partners",
         "partner": partner,
-        "reps": selectors.partner_reps(tenant=tenant, partner=partner),
+        # Paginated: a partner may have a thousand reps (?reps_page=; the timeline has its own).
+        "reps": Paginator(
+            selectors.partner_reps(tenant=tenant, partner=partner), REPS_PAGE_SIZE
+        ).get_page(request.GET.get("reps_page")),
         "rep_counts": rep_counts,
         "status_history": selectors.partner_status_history(tenant=tenant, partner=partner),
         "status_form": status_form or StatusChangeForm(partner=partner),

@@ -10,6 +10,9 @@ PARTNER_BODY = {"legal_name": "株式会社乗っ取り", "entity_kind": "compan
 ROUTES: dict[str, Route] = {
     "partner_list": Route("staff"),
     "partner_export": Route("staff"),
+    # Partner ids travel in the body: another tenant's id refuses the whole change
+    # (tests/partners/test_partner_list.py::test_idor_bulk_assign_*).
+    "partner_bulk_assign": Route("staff", ("POST",), post={"priority": "A"}),
     "partner_create": Route("staff", ("GET", "POST"), post=PARTNER_BODY),
     # A confirm with an unknown token: "the upload has expired" and a redirect, nothing written.
     "partner_import": Route("staff", ("GET", "POST"), post={"token": "unknown"}),
