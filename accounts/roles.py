@@ -28,18 +28,12 @@ class Perm(models.TextChoices):
     AUDIT_VIEW = "audit.view", _("Read the audit log")
     API_KEYS_MANAGE = "api_keys.manage", _("Create and revoke API keys")
     SYSTEM_STATUS_VIEW = "system_status.view", _("See the system status")
-    PARTNERS_VIEW = "partners.view", _("See partners")
-    PARTNERS_MANAGE = "partners.manage", _("Create and change partners")
-    PAYOUTS_VIEW = "payouts.view", _("See payouts")
-    PAYOUTS_MANAGE = "payouts.manage", _("Close periods and issue statements")
+    # The kernel's own permissions; each app registers its own (partners/permissions.py), and
+    # the payouts app will register payouts.view / payouts.manage when it lands.
     FINANCE_FIELDS_VIEW = "finance_fields.view", _("See bank and tax details")
-    PARTNER_COMPANY_MANAGE = (
-        "partner_company.manage",
-        _("Manage one's own partner company and its reps in the portal"),
-    )
 
 
-_STAFF_READ = {Perm.STAFF_AREA_VIEW, Perm.PARTNERS_VIEW, Perm.MEMBERS_VIEW}
+_STAFF_READ = {Perm.STAFF_AREA_VIEW, Perm.MEMBERS_VIEW}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.VENDOR_ADMIN: frozenset(
@@ -50,16 +44,12 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.AUDIT_VIEW,
             Perm.API_KEYS_MANAGE,
             Perm.SYSTEM_STATUS_VIEW,
-            Perm.PARTNERS_MANAGE,
-            Perm.PAYOUTS_VIEW,
         }
     ),
-    Role.PARTNER_MANAGER: frozenset(_STAFF_READ | {Perm.PARTNERS_MANAGE}),
-    Role.FINANCE: frozenset(
-        _STAFF_READ | {Perm.PAYOUTS_VIEW, Perm.PAYOUTS_MANAGE, Perm.FINANCE_FIELDS_VIEW}
-    ),
+    Role.PARTNER_MANAGER: frozenset(_STAFF_READ),
+    Role.FINANCE: frozenset(_STAFF_READ | {Perm.FINANCE_FIELDS_VIEW}),
     Role.VIEWER: frozenset(_STAFF_READ),
-    Role.PARTNER_ADMIN: frozenset({Perm.PORTAL_VIEW, Perm.PARTNER_COMPANY_MANAGE}),
+    Role.PARTNER_ADMIN: frozenset({Perm.PORTAL_VIEW}),
     Role.PARTNER_REP: frozenset({Perm.PORTAL_VIEW}),
 }
 

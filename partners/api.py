@@ -42,6 +42,7 @@ from partners.models import (
     PartnerType,
     Prospect,
 )
+from partners.permissions import PartnersPerm
 from partners.services import directory as directory_services
 from partners.services import engagement as engagement_services
 from partners.services import recruitment as recruitment_services
@@ -72,8 +73,8 @@ class PermByMethodMixin:
     Views with `portal_readable` let partner users read (their queryset is their partner's).
     """
 
-    read_perm = Perm.PARTNERS_VIEW
-    write_perm = Perm.PARTNERS_MANAGE
+    read_perm = PartnersPerm.VIEW
+    write_perm = PartnersPerm.MANAGE
     portal_readable = False
 
     @property
@@ -287,7 +288,7 @@ class PartnerQuerysetMixin(PermByMethodMixin, TenantQuerysetMixin):
         role = request_role(request)
         if role_has_perm(role, Perm.FINANCE_FIELDS_VIEW):
             context["show_bank"] = lambda partner: True
-        elif role_has_perm(role, Perm.PARTNER_COMPANY_MANAGE):
+        elif role_has_perm(role, PartnersPerm.COMPANY_MANAGE):
             own = _portal_partner(request)
             context["show_bank"] = lambda partner: own is not None and partner.pk == own.pk
         return context

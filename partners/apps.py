@@ -7,13 +7,14 @@ class PartnersConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts.signals import invitation_accepted
-        from partners import signals
+        from partners import permissions, signals
         from partners.services import imports
 
         invitation_accepted.connect(
             signals.link_rep_on_invitation_accepted,
             dispatch_uid="partners.link_rep_on_invitation_accepted",
         )
+        permissions.register()
         self._register_with_kernel()
         imports.register()
 
@@ -22,10 +23,11 @@ class PartnersConfig(AppConfig):
         """Routes, navigation and partner-page tabs of the partners app (accounts/registry.py)."""
         from accounts.registry import DashboardPanel, NavEntry, PartnerTab, registry
         from accounts.roles import Perm
+        from partners.permissions import PartnersPerm
 
         # Flat URL names (partner_list, ...): they predate the registry's namespaces.
         registry.register_urls("partners", "partners.urls")
-        staff = {"audience": "staff", "perm": Perm.PARTNERS_VIEW}
+        staff = {"audience": "staff", "perm": PartnersPerm.VIEW}
         registry.register_nav(
             NavEntry(
                 key="partners",
@@ -77,7 +79,7 @@ class PartnersConfig(AppConfig):
                 label=_("Partners"),
                 url_name="partners_dashboard_panel",
                 order=10,
-                perm=Perm.PARTNERS_VIEW,
+                perm=PartnersPerm.VIEW,
                 width="col-12",
             )
         )
@@ -88,7 +90,7 @@ class PartnersConfig(AppConfig):
                 label=_("Activity"),
                 url_name="partner_activities",
                 order=10,
-                perm=Perm.PARTNERS_VIEW,
+                perm=PartnersPerm.VIEW,
             )
         )
 

@@ -9,7 +9,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from accounts.access import tenant_view
-from accounts.roles import Perm
+from partners.permissions import PartnersPerm
 from partners.selectors.dashboard import dashboard_figures
 
 
@@ -47,7 +47,7 @@ def _chart_data(figures) -> dict:
     }
 
 
-@tenant_view(audience="staff", perm=Perm.PARTNERS_VIEW)
+@tenant_view(audience="staff", perm=PartnersPerm.VIEW)
 def dashboard_panel(request, tenant_slug):
     figures = dashboard_figures(tenant=request.tenant, today=timezone.localdate())
     context = {"figures": figures, "chart_data": _chart_data(figures)}

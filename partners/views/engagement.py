@@ -12,9 +12,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.access import request_has_perm, tenant_view
 from accounts.models import Membership
 from accounts.pagination import PAGE_SIZE
-from accounts.roles import Perm
 from accounts.urls_helpers import tenant_reverse
 from partners.forms.engagement import ActivityForm, CadenceRuleForm, DueFilterForm
+from partners.permissions import PartnersPerm
 from partners.selectors import engagement as selectors
 from partners.selectors.directory import partner_get
 from partners.services import engagement as services
@@ -41,7 +41,7 @@ def partner_page_url(tenant, partner_id: int) -> str:
 def _timeline_page(request, partner):
     activities = selectors.partner_activities(tenant=request.tenant, partner=partner)
     page = Paginator(activities, TIMELINE_PAGE_SIZE).get_page(request.GET.get("page"))
-    may_manage = request_has_perm(request, Perm.PARTNERS_MANAGE)
+    may_manage = request_has_perm(request, PartnersPerm.MANAGE)
     for activity in page:
         activity.icon = ACTIVITY_ICONS.get(activity.kind, "bi-dot")
         # Vendor people first, then the partner's; joined per language in the template.
@@ -55,7 +55,7 @@ def _timeline_page(request, partner):
 
 
 def _panel(request, partner, form=None, *, logged=None, status=200):
-    may_manage = request_has_perm(request, Perm.PARTNERS_MANAGE)
+    may_manage = request_has_perm(request, PartnersPerm.MANAGE)
     if form is None and may_manage:
         form = ActivityForm(tenant=request.tenant, partner=partner, me=request.membership)
     context = {
@@ -76,7 +76,7 @@ def _panel(request, partner, form=None, *, logged=None, status=200):
     return render(request, template, context, status=status)
 
 
-@tenant_view(audience="staff", perm=Perm.PARTNERS_VIEW)
+@tenant_view(audience="staff", perm=PartnersPerm.VIEW)
 @require_http_methods(["GET", "POST"])
 def partner_activities(request, tenant_slug, partner_id):
     partner = partner_get(tenant=request.tenant, partner_id=partner_id)
@@ -94,7 +94,7 @@ def partner_activities(request, tenant_slug, partner_id):
             )
         return _panel(request, partner)
 
-    if not request_has_perm(request, Perm.PARTNERS_MANAGE):
+    if not request_has_perm(request, PartnersPerm.MANAGE):
         raise PermissionDenied
     form = ActivityForm(request.POST, tenant=request.tenant, partner=partner, me=request.membership)
     if form.is_valid():
@@ -124,7 +124,7 @@ def partner_activities(request, tenant_slug, partner_id):
     return _panel(request, partner, form)
 
 
-@tenant_view(audience="staff", perm=Perm.PARTNERS_MANAGE)
+@tenant_view(audience="staff", perm=PartnersPerm.MANAGE)
 @require_GET
 def partner_rep_search(request, tenant_slug, partner_id):
     """The activity form's attendee picker: this partner's reps matching ?rep_q=, those
@@ -142,7 +142,7 @@ def partner_rep_search(request, tenant_slug, partner_id):
     )
 
 
-@tenant_view(audience="staff", perm=Perm.PARTNERS_MANAGE)
+@tenant_view(audience="staff", perm=PartnersPerm.MANAGE)
 @require_POST
 def activity_delete(request, tenant_slug, partner_id, activity_id):
     partner = partner_get(tenant=request.tenant, partner_id=partner_id)
@@ -185,7 +185,7 @@ def _due_owner(request) -> tuple[Membership | None, str]:
     return owner, choice
 
 
-@tenant_view(audience="staff", perm=Perm.PARTNERS_VIEW)
+@tenant_view(audience="staff", perm=PartnersPerm.VIEW)
 def contact_due_list(request, tenant_slug):
     tenant = request.tenant
     owner, choice = _due_owner(request)
@@ -246,11 +246,11 @@ def _cadence_forms(rules, data=None):
     ]
 
 
-@tenant_view(audience="staff", perm=Perm.PARTNERS_VIEW)
+@tenant_view(audience="staff", perm=PartnersPerm.VIEW)
 @require_http_methods(["GET", "POST"])
 def cadence_settings(request, tenant_slug):
     tenant = request.tenant
-    may_manage = request_has_perm(request, Perm.PARTNERS_MANAGE)
+    may_manage = request_has_perm(request, PartnersPerm.MANAGE)
     rules = selectors.cadence_rules(tenant=tenant)
     if request.method == "POST":
         if not may_manage:

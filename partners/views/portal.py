@@ -14,6 +14,7 @@ from accounts.urls_helpers import tenant_reverse
 from partners.access import portal_partner
 from partners.forms.portal import CompanyProfileForm, RepInviteForm
 from partners.models import PartnerRep
+from partners.permissions import PartnersPerm
 from partners.selectors.directory import rep_get
 from partners.selectors.portal import pending_invitation_emails, portal_editable_fields
 from partners.services import portal as services
@@ -55,7 +56,7 @@ def portal_company(request, tenant_slug):
     )
 
 
-@tenant_view(audience="portal", perm=Perm.PARTNER_COMPANY_MANAGE)
+@tenant_view(audience="portal", perm=PartnersPerm.COMPANY_MANAGE)
 @require_http_methods(["GET", "POST"])
 def portal_company_edit(request, tenant_slug):
     partner = portal_partner(request)
@@ -135,7 +136,7 @@ def portal_reps(request, tenant_slug):
     )
 
 
-@tenant_view(audience="portal", perm=Perm.PARTNER_COMPANY_MANAGE)
+@tenant_view(audience="portal", perm=PartnersPerm.COMPANY_MANAGE)
 @require_http_methods(["GET", "POST"])
 def portal_rep_invite(request, tenant_slug):
     partner = portal_partner(request)
@@ -166,7 +167,7 @@ def portal_rep_invite(request, tenant_slug):
     )
 
 
-@tenant_view(audience="portal", perm=Perm.PARTNER_COMPANY_MANAGE)
+@tenant_view(audience="portal", perm=PartnersPerm.COMPANY_MANAGE)
 @require_http_methods(["GET", "POST"])
 def portal_rep_deactivate(request, tenant_slug, rep_id):
     partner = portal_partner(request)

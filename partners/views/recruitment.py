@@ -10,7 +10,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import request_has_perm, tenant_view
 from accounts.pagination import PAGE_SIZE
-from accounts.roles import Perm
 from accounts.urls_helpers import tenant_reverse
 from partners.choices import CustomerSegment, Industry, Prefecture, ProspectStage
 from partners.forms.recruitment import (
@@ -21,6 +20,7 @@ from partners.forms.recruitment import (
     SignForm,
     StageChangeForm,
 )
+from partners.permissions import PartnersPerm
 from partners.selectors import recruitment as selectors
 from partners.services import recruitment as services
 
@@ -67,7 +67,7 @@ def _with_fit(prospects, persona):
 # --- Pipeline ---------------------------------------------------------------------------------
 
 
-@tenant_view(audience="staff", perm=Perm.PARTNERS_VIEW)
+@tenant_view(audience="staff", perm=PartnersPerm.VIEW)
 def recruitment_home(request, tenant_slug):
     tenant = request.tenant
     filters = ProspectFilterForm(request.GET or None, tenant=tenant)
@@ -91,7 +91,7 @@ def recruitment_home(request, tenant_slug):
         "counts": counts,
         "has_persona": has_persona,
         "total": sum(row["count"] for row in counts),
-        "may_manage": request_has_perm(request, Perm.PARTNERS_MANAGE),
+        "may_manage": request_has_perm(request, PartnersPerm.MANAGE),
         "sort": sort,
     }
     if view == "table":
@@ -115,7 +115,7 @@ def recruitment_home(request, tenant_slug):
 # --- Prospects --------------------------------------------------------------------------------
 
 
-@tenant_view(audience="staff", perm=Perm.PARTNERS_MANAGE)
+@tenant_view(audience="staff", perm=PartnersPerm.MANAGE)
 @require_http_methods(["GET", "POST"])
 def prospect_create(request, tenant_slug):
     tenant = request.tenant
@@ -139,7 +139,7 @@ def prospect_create(request, tenant_slug):
 
 def _detail(request, prospect, stage_form=None, status=200):
     tenant = request.tenant
-    may_manage = request_has_perm(request, Perm.PARTNERS_MANAGE)
+    may_manage = request_has_perm(request, PartnersPerm.MANAGE)
     is_open = prospect.stage not in selectors.CLOSED_STAGES
     if stage_form is None and may_manage and is_open:
         # GET writes nothing: a tenant without lost reasons is offered the usual ones, saved
@@ -176,13 +176,13 @@ def _detail(request, prospect, stage_form=None, status=200):
     )
 
 
-@tenant_view(audience="staff", perm=Perm.PARTNERS_VIEW)
+@tenant_view(audience="staff", perm=PartnersPerm.VIEW)
 def prospect_detail(request, tenant_slug, prospect_id):
     prospect = selectors.prospect_get(tenant=request.tenant, prospect_id=prospect_id)
     return _detail(request, prospect)
 
 
-@tenant_view(audience="staff", perm=Perm.PARTNERS_MANAGE)
+@tenant_view(audience="staff", perm=PartnersPerm.MANAGE)
 @require_http_methods(["GET", "POST"])
 def prospect_edit(request, tenant_slug, prospect_id):
     tenant = request.tenant
@@ -205,7 +205,7 @@ def prospect_edit(request, tenant_slug, prospect_id):
     )
 
 
-@tenant_view(audience="staff", perm=Perm.PARTNERS_MANAGE)
+@tenant_view(audience="staff", perm=PartnersPerm.MANAGE)
 @require_POST
 def prospect_stage(request, tenant_slug, prospect_id):
     tenant = request.tenant
@@ -260,7 +260,7 @@ def _board_move_refused(request, errors: list[str]):
     return render(request, "partners/recruitment/_board_feedback.html", {"errors": errors})
 
 
-@tenant_view(audience="staff", perm=Perm.PARTNERS_MANAGE)
+@tenant_view(audience="staff", perm=PartnersPerm.MANAGE)
 @require_http_methods(["GET", "POST"])
 def prospect_sign(request, tenant_slug, prospect_id):
     tenant = request.tenant
@@ -312,7 +312,7 @@ def prospect_sign(request, tenant_slug, prospect_id):
 # --- Report -----------------------------------------------------------------------------------
 
 
-@tenant_view(audience="staff", perm=Perm.PARTNERS_VIEW)
+@tenant_view(audience="staff", perm=PartnersPerm.VIEW)
 def recruitment_report(request, tenant_slug):
     report = selectors.recruitment_report(tenant=request.tenant)
     chart = {
@@ -343,11 +343,11 @@ def recruitment_report(request, tenant_slug):
 # --- Settings: persona and lost reasons -------------------------------------------------------
 
 
-@tenant_view(audience="staff", perm=Perm.PARTNERS_VIEW)
+@tenant_view(audience="staff", perm=PartnersPerm.VIEW)
 @require_http_methods(["GET", "POST"])
 def persona_edit(request, tenant_slug):
     tenant = request.tenant
-    may_manage = request_has_perm(request, Perm.PARTNERS_MANAGE)
+    may_manage = request_has_perm(request, PartnersPerm.MANAGE)
     if request.method == "POST" and not may_manage:
         raise PermissionDenied
     persona = selectors.persona_get(tenant=tenant)
@@ -370,11 +370,11 @@ def persona_edit(request, tenant_slug):
     )
 
 
-@tenant_view(audience="staff", perm=Perm.PARTNERS_VIEW)
+@tenant_view(audience="staff", perm=PartnersPerm.VIEW)
 @require_http_methods(["GET", "POST"])
 def lost_reason_list(request, tenant_slug):
     tenant = request.tenant
-    may_manage = request_has_perm(request, Perm.PARTNERS_MANAGE)
+    may_manage = request_has_perm(request, PartnersPerm.MANAGE)
     form = LostReasonForm(request.POST or None)
     if request.method == "POST":
         if not may_manage:
@@ -413,7 +413,7 @@ def lost_reason_list(request, tenant_slug):
     )
 
 
-@tenant_view(audience="staff", perm=Perm.PARTNERS_MANAGE)
+@tenant_view(audience="staff", perm=PartnersPerm.MANAGE)
 @require_POST
 def lost_reason_rename(request, tenant_slug, lost_reason_id):
     tenant = request.tenant
@@ -436,7 +436,7 @@ def lost_reason_rename(request, tenant_slug, lost_reason_id):
     return redirect(tenant_reverse(tenant, "lost_reason_list"))
 
 
-@tenant_view(audience="staff", perm=Perm.PARTNERS_MANAGE)
+@tenant_view(audience="staff", perm=PartnersPerm.MANAGE)
 @require_POST
 def lost_reason_delete(request, tenant_slug, lost_reason_id):
     tenant = request.tenant

@@ -33,6 +33,7 @@ from partners.forms.directory import (
 from partners.forms.invitations import PortalInviteForm
 from partners.forms.portal import PortalSettingsForm
 from partners.models import FINANCE_ONLY_FIELDS
+from partners.permissions import PartnersPerm
 from partners.selectors import directory as selectors
 from partners.selectors.invitations import portal_invite_candidate
 from partners.selectors.portal import portal_editable_groups
@@ -89,7 +90,7 @@ def _sort_headers(request) -> dict[str, dict]:
     return headers
 
 
-@tenant_view(audience="staff", perm=Perm.PARTNERS_VIEW)
+@tenant_view(audience="staff", perm=PartnersPerm.VIEW)
 def partner_list(request, tenant_slug):
     tenant = request.tenant
     filter_form = PartnerFilterForm(request.GET or None, tenant=tenant)
@@ -100,7 +101,7 @@ def partner_list(request, tenant_slug):
     active_filters = any(
         value for key, value in filters.items() if key != "sort" and value not in (None, "")
     )
-    may_manage = _may(request, Perm.PARTNERS_MANAGE)
+    may_manage = _may(request, PartnersPerm.MANAGE)
     return render(
         request,
         "partners/staff/partner_list.html",
@@ -122,7 +123,7 @@ def partner_list(request, tenant_slug):
     )
 
 
-@tenant_view(audience="staff", perm=Perm.PARTNERS_MANAGE)
+@tenant_view(audience="staff", perm=PartnersPerm.MANAGE)
 @require_POST
 def partner_bulk_assign(request, tenant_slug):
     """Rows chosen in the list get an owner and/or a priority: first a confirmation page that
@@ -171,7 +172,7 @@ def partner_bulk_assign(request, tenant_slug):
     return redirect(f"{list_url}{back}")
 
 
-@tenant_view(audience="staff", perm=Perm.PARTNERS_VIEW)
+@tenant_view(audience="staff", perm=PartnersPerm.VIEW)
 def partner_export(request, tenant_slug):
     """The current filtered list as CSV, streamed, in the columns the import reads."""
     tenant = request.tenant
@@ -211,7 +212,7 @@ def _detail_context(request, partner, status_form=None):
     rep_counts = selectors.rep_counts(tenant=tenant, partner=partner)
     # A partner without any portal login (a prospect just signed): offer the first one.
     invite_rep = None
-    if not rep_counts.with_login and _may(request, Perm.PARTNERS_MANAGE):
+    if not rep_counts.with_login and _may(request, PartnersPerm.MANAGE):
         invite_rep = portal_invite_candidate(tenant=tenant, partner=partner)
     return {
         "industries": _labels(partner.industries, Industry),
@@ -227,18 +228,18 @@ def _detail_context(request, partner, status_form=None):
         "status_history": selectors.partner_status_history(tenant=tenant, partner=partner),
         "status_form": status_form or StatusChangeForm(partner=partner),
         "invite_rep": invite_rep,
-        "may_manage": _may(request, Perm.PARTNERS_MANAGE),
+        "may_manage": _may(request, PartnersPerm.MANAGE),
         "may_finance": _may(request, Perm.FINANCE_FIELDS_VIEW),
     }
 
 
-@tenant_view(audience="staff", perm=Perm.PARTNERS_VIEW)
+@tenant_view(audience="staff", perm=PartnersPerm.VIEW)
 def partner_detail(request, tenant_slug, partner_id):
     partner = selectors.partner_get(tenant=request.tenant, partner_id=partner_id)
     return render(request, "partners/staff/partner_detail.html", _detail_context(request, partner))
 
 
-@tenant_view(audience="staff", perm=Perm.PARTNERS_MANAGE)
+@tenant_view(audience="staff", perm=PartnersPerm.MANAGE)
 @require_POST
 def partner_status_change(request, tenant_slug, partner_id):
     tenant = request.tenant
@@ -276,7 +277,7 @@ def partner_status_change(request, tenant_slug, partner_id):
 # --- Portal invitations -----------------------------------------------------------------------
 
 
-@tenant_view(audience="staff", perm=Perm.PARTNERS_MANAGE)
+@tenant_view(audience="staff", perm=PartnersPerm.MANAGE)
 @require_http_methods(["GET", "POST"])
 def partner_portal_invite(request, tenant_slug, partner_id):
     """Invite a partner admin or rep to the portal; ?rep= invites that rep (e-mail prefilled)."""
@@ -331,12 +332,12 @@ def _partner_form(request, data=None, instance=None):
         data,
         instance=instance,
         tenant=request.tenant,
-        may_manage=_may(request, Perm.PARTNERS_MANAGE),
+        may_manage=_may(request, PartnersPerm.MANAGE),
         may_finance=_may(request, Perm.FINANCE_FIELDS_VIEW),
     )
 
 
-@tenant_view(audience="staff", perm=Perm.PARTNERS_MANAGE)
+@tenant_view(audience="staff", perm=PartnersPerm.MANAGE)
 @require_http_methods(["GET", "POST"])
 def partner_create(request, tenant_slug):
     tenant = request.tenant
@@ -359,12 +360,12 @@ def partner_create(request, tenant_slug):
     )
 
 
-@tenant_view(audience="staff", perm=Perm.PARTNERS_VIEW)
+@tenant_view(audience="staff", perm=PartnersPerm.VIEW)
 @require_http_methods(["GET", "POST"])
 def partner_edit(request, tenant_slug, partner_id):
     tenant = request.tenant
     # Managers edit everything but the bank account; finance the bank account only.
-    if not (_may(request, Perm.PARTNERS_MANAGE) or _may(request, Perm.FINANCE_FIELDS_VIEW)):
+    if not (_may(request, PartnersPerm.MANAGE) or _may(request, Perm.FINANCE_FIELDS_VIEW)):
         raise PermissionDenied
     partner = selectors.partner_get(tenant=tenant, partner_id=partner_id)
     form = _partner_form(
@@ -391,7 +392,7 @@ def partner_edit(request, tenant_slug, partner_id):
 # --- Reps -------------------------------------------------------------------------------------
 
 
-@tenant_view(audience="staff", perm=Perm.PARTNERS_MANAGE)
+@tenant_view(audience="staff", perm=PartnersPerm.MANAGE)
 @require_http_methods(["GET", "POST"])
 def rep_create(request, tenant_slug, partner_id):
     tenant = request.tenant
@@ -415,7 +416,7 @@ def rep_create(request, tenant_slug, partner_id):
     )
 
 
-@tenant_view(audience="staff", perm=Perm.PARTNERS_VIEW)
+@tenant_view(audience="staff", perm=PartnersPerm.VIEW)
 def rep_detail(request, tenant_slug, rep_id):
     rep = selectors.rep_get(tenant=request.tenant, rep_id=rep_id)
     return render(
@@ -427,12 +428,12 @@ def rep_detail(request, tenant_slug, rep_id):
             "partner": rep.partner,
             "leave_form": RepLeaveForm(),
             "has_login": rep.membership_id is not None and rep.membership.is_active,
-            "may_manage": _may(request, Perm.PARTNERS_MANAGE),
+            "may_manage": _may(request, PartnersPerm.MANAGE),
         },
     )
 
 
-@tenant_view(audience="staff", perm=Perm.PARTNERS_MANAGE)
+@tenant_view(audience="staff", perm=PartnersPerm.MANAGE)
 @require_http_methods(["GET", "POST"])
 def rep_edit(request, tenant_slug, rep_id):
     tenant = request.tenant
@@ -454,7 +455,7 @@ def rep_edit(request, tenant_slug, rep_id):
     )
 
 
-@tenant_view(audience="staff", perm=Perm.PARTNERS_MANAGE)
+@tenant_view(audience="staff", perm=PartnersPerm.MANAGE)
 @require_POST
 def rep_leave(request, tenant_slug, rep_id):
     tenant = request.tenant
@@ -556,13 +557,13 @@ def _import_view(request, kind: str):
     return render(request, "partners/staff/import.html", context, status=status)
 
 
-@tenant_view(audience="staff", perm=Perm.PARTNERS_MANAGE)
+@tenant_view(audience="staff", perm=PartnersPerm.MANAGE)
 @require_http_methods(["GET", "POST"])
 def partner_import(request, tenant_slug):
     return _import_view(request, "partners")
 
 
-@tenant_view(audience="staff", perm=Perm.PARTNERS_MANAGE)
+@tenant_view(audience="staff", perm=PartnersPerm.MANAGE)
 @require_http_methods(["GET", "POST"])
 def rep_import(request, tenant_slug):
     return _import_view(request, "reps")
@@ -587,7 +588,7 @@ def _job_context(request, import_id: int) -> dict:
     }
 
 
-@tenant_view(audience="staff", perm=Perm.PARTNERS_MANAGE)
+@tenant_view(audience="staff", perm=PartnersPerm.MANAGE)
 def partner_import_job(request, tenant_slug, import_id):
     """One upload: its check, its errors or its confirm button, then its progress."""
     context = _job_context(request, import_id)
@@ -595,7 +596,7 @@ def partner_import_job(request, tenant_slug, import_id):
     return render(request, "partners/staff/import_job.html", context)
 
 
-@tenant_view(audience="staff", perm=Perm.PARTNERS_MANAGE)
+@tenant_view(audience="staff", perm=PartnersPerm.MANAGE)
 def partner_import_job_progress(request, tenant_slug, import_id):
     """The htmx fragment the job page polls while the worker checks or writes; once the job
     has moved on, the whole page reloads (its forms depend on the new state)."""
@@ -639,7 +640,7 @@ TEMPLATE_EXAMPLES = {
 }
 
 
-@tenant_view(audience="staff", perm=Perm.PARTNERS_MANAGE)
+@tenant_view(audience="staff", perm=PartnersPerm.MANAGE)
 def partner_import_template(request, tenant_slug):
     """An example CSV with every column the import reads (?what=reps for reps)."""
     kind = "reps" if request.GET.get("what") == "reps" else "partners"
@@ -654,7 +655,7 @@ def partner_import_template(request, tenant_slug):
 # --- Partner types ----------------------------------------------------------------------------
 
 
-@tenant_view(audience="staff", perm=Perm.PARTNERS_MANAGE)
+@tenant_view(audience="staff", perm=PartnersPerm.MANAGE)
 @require_http_methods(["GET", "POST"])
 def partner_type_list(request, tenant_slug):
     tenant = request.tenant
@@ -687,7 +688,7 @@ def partner_type_list(request, tenant_slug):
     )
 
 
-@tenant_view(audience="staff", perm=Perm.PARTNERS_MANAGE)
+@tenant_view(audience="staff", perm=PartnersPerm.MANAGE)
 @require_POST
 def partner_type_rename(request, tenant_slug, partner_type_id):
     tenant = request.tenant
@@ -707,7 +708,7 @@ def partner_type_rename(request, tenant_slug, partner_type_id):
     return redirect(tenant_reverse(tenant, "partner_type_list"))
 
 
-@tenant_view(audience="staff", perm=Perm.PARTNERS_MANAGE)
+@tenant_view(audience="staff", perm=PartnersPerm.MANAGE)
 @require_POST
 def partner_type_delete(request, tenant_slug, partner_type_id):
     tenant = request.tenant

@@ -2,6 +2,7 @@
 
 import pytest
 
+from accounts.registry import registry
 from accounts.roles import MFA_REQUIRED_ROLES, PORTAL_ROLES, STAFF_ROLES, Perm, Role, role_has_perm
 
 # Expected rights, written independently of ROLE_PERMISSIONS. Columns: vendor admin, partner
@@ -25,8 +26,6 @@ api_keys.manage         x . . . . .
 system_status.view      x . . . . .
 partners.view           x x x x . .
 partners.manage         x x . . . .
-payouts.view            x . x . . .
-payouts.manage          . . x . . .
 finance_fields.view     . . x . . .
 partner_company.manage  . . . . x .
 """
@@ -43,12 +42,14 @@ def _expected_table() -> dict[tuple[str, str], bool]:
 
 
 EXPECTED_TABLE = _expected_table()
-CASES = [(role, perm) for role in Role.values for perm in Perm.values]
+# The kernel's permissions and those the apps registered (partners/permissions.py).
+ALL_PERMS = [*Perm.values, *registry.perm_labels]
+CASES = [(role, perm) for role in Role.values for perm in ALL_PERMS]
 
 
 def test_expected_table_names_every_role_and_every_permission():
     assert set(ROLE_COLUMNS) == set(Role.values)
-    assert {perm for _role, perm in EXPECTED_TABLE} == set(Perm.values)
+    assert {perm for _role, perm in EXPECTED_TABLE} == set(ALL_PERMS)
 
 
 @pytest.mark.parametrize(("role", "perm"), CASES, ids=[f"{r}-{p}" for r, p in CASES])
@@ -57,7 +58,7 @@ def test_role_has_exactly_the_expected_permission(role, perm):
 
 
 def test_unknown_role_has_no_permission():
-    assert not any(role_has_perm("superhero", perm) for perm in Perm.values)
+    assert not any(role_has_perm("superhero", perm) for perm in ALL_PERMS)
 
 
 def test_every_role_is_either_staff_or_portal_never_both():
