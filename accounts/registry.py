@@ -43,6 +43,20 @@ class NavEntry:
 
 
 @dataclass(frozen=True)
+class SettingsTab:
+    """A tab of the staff settings pages (a whole page of the app's, at `url_name`).
+
+    `key` is what the app's page passes as `tab` to the settings layout, to mark it active.
+    """
+
+    key: str
+    label: Any
+    url_name: str
+    order: int = 100
+    perm: str | None = None
+
+
+@dataclass(frozen=True)
 class PartnerTab:
     """A tab on the staff partner page, loaded from `url_name` as an htmx fragment."""
 
@@ -86,6 +100,7 @@ class AppRegistry:
     urls: dict[str, AppUrls] = field(default_factory=dict)
     nav: dict[tuple[str, str], NavEntry] = field(default_factory=dict)
     partner_tabs: dict[str, PartnerTab] = field(default_factory=dict)
+    settings_tabs: dict[str, SettingsTab] = field(default_factory=dict)
     dashboard_panels: dict[str, DashboardPanel] = field(default_factory=dict)
     # role -> permission codes an app grants it, on top of the kernel's ROLE_PERMISSIONS.
     grants: dict[str, set[str]] = field(default_factory=dict)
@@ -103,6 +118,9 @@ class AppRegistry:
 
     def register_partner_tab(self, tab: PartnerTab) -> None:
         self._put(self.partner_tabs, tab.key, tab)
+
+    def register_settings_tab(self, tab: SettingsTab) -> None:
+        self._put(self.settings_tabs, tab.key, tab)
 
     def register_dashboard_panel(self, panel: DashboardPanel) -> None:
         self._put(self.dashboard_panels, panel.key, panel)
@@ -145,6 +163,9 @@ class AppRegistry:
     def tabs(self) -> list[PartnerTab]:
         return sorted(self.partner_tabs.values(), key=lambda t: (t.order, t.key))
 
+    def settings(self) -> list[SettingsTab]:
+        return sorted(self.settings_tabs.values(), key=lambda t: (t.order, t.key))
+
     def panels(self) -> list[DashboardPanel]:
         return sorted(self.dashboard_panels.values(), key=lambda p: (p.order, p.key))
 
@@ -172,7 +193,15 @@ class AppRegistry:
         """Registrations made inside the block are forgotten after it (for tests)."""
         saved = {
             name: {k: (set(v) if isinstance(v, set) else v) for k, v in getattr(self, name).items()}
-            for name in ("urls", "nav", "partner_tabs", "dashboard_panels", "grants", "perm_labels")
+            for name in (
+                "urls",
+                "nav",
+                "partner_tabs",
+                "settings_tabs",
+                "dashboard_panels",
+                "grants",
+                "perm_labels",
+            )
         }
         try:
             yield self

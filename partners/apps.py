@@ -21,7 +21,7 @@ class PartnersConfig(AppConfig):
     @staticmethod
     def _register_with_kernel() -> None:
         """Routes, navigation and partner-page tabs of the partners app (accounts/registry.py)."""
-        from accounts.registry import DashboardPanel, NavEntry, PartnerTab, registry
+        from accounts.registry import DashboardPanel, NavEntry, PartnerTab, SettingsTab, registry
         from accounts.roles import Perm
         from partners.permissions import PartnersPerm
 
@@ -72,6 +72,26 @@ class PartnersConfig(AppConfig):
                 description=_("Your company's profile and the reps who work with us."),
             )
         )
+        # Settings of the partners app, as tabs of the staff settings pages (after Members).
+        manage = PartnersPerm.MANAGE
+        for order, (key, label, url_name, perm) in enumerate(
+            [
+                (
+                    "partner_portal",
+                    _("Partner portal"),
+                    "portal_settings_edit",
+                    Perm.TENANT_SETTINGS_MANAGE,
+                ),
+                ("partner_types", _("Partner types"), "partner_type_list", manage),
+                ("cadence", _("Cadence"), "cadence_settings", manage),
+                ("persona", _("Partner persona"), "persona_edit", manage),
+                ("lost_reasons", _("Lost reasons"), "lost_reason_list", manage),
+            ],
+            start=10,
+        ):
+            registry.register_settings_tab(
+                SettingsTab(key=key, label=label, url_name=url_name, order=order, perm=perm)
+            )
         # The channel at a glance: status and priority, overdue contacts, activity, recruitment.
         registry.register_dashboard_panel(
             DashboardPanel(

@@ -48,6 +48,17 @@ def registered_partner_tabs(context, partner) -> list[dict]:
 
 
 @register.simple_tag(takes_context=True)
+def registered_settings_tabs(context) -> list[dict]:
+    """The apps' settings tabs the person may see, each with its page URL."""
+    slug = context["tenant"].slug
+    return [
+        {"tab": tab, "url": reverse(tab.url_name, kwargs={"tenant_slug": slug})}
+        for tab in registry.settings()
+        if _allowed(context, tab.perm)
+    ]
+
+
+@register.simple_tag(takes_context=True)
 def registered_dashboard_panels(context) -> list[dict]:
     """The apps' dashboard panels the person may see, each with its fragment URL."""
     slug = context["tenant"].slug

@@ -18,6 +18,13 @@ def scratch_registry():
 def test_partners_registers_its_routes_navigation_tab_and_dashboard_panel():
     assert [app.module for app in registry.url_modules()] == ["partners.urls"]
     assert [p.key for p in registry.panels()] == ["partners"]
+    assert [t.key for t in registry.settings()] == [
+        "partner_portal",
+        "partner_types",
+        "cadence",
+        "persona",
+        "lost_reasons",
+    ]
     assert [e.key for e in registry.nav_entries("staff")] == ["partners", "due", "recruitment"]
     assert [e.key for e in registry.nav_entries("portal")] == ["company"]
     assert [t.key for t in registry.tabs()] == ["activity"]
@@ -145,3 +152,14 @@ def test_portal_home_offers_only_registered_entries(tenant, partner_rep_member, 
     assert f'href="/{tenant.slug}/portal/company/"' in html
     assert "being prepared" not in html
     assert "Register deals" not in html  # nothing promised that does not exist yet
+
+
+def test_settings_pages_show_the_apps_tabs_the_person_may_use(
+    tenant, manager_member, viewer_member, fresh_client_for
+):
+    manager_html = fresh_client_for(manager_member).get(f"/{tenant.slug}/settings/members/")
+    viewer_html = fresh_client_for(viewer_member).get(f"/{tenant.slug}/settings/members/")
+
+    assert f'href="/{tenant.slug}/settings/partner-types/"' in manager_html.content.decode()
+    # Partner types are the partners app's to manage; a viewer sees the kernel's tabs only.
+    assert "partner-types" not in viewer_html.content.decode()
