@@ -25,7 +25,7 @@ from partners.api.common import (
     prefectures_field,
 )
 from partners.choices import PartnerStatus, Prefecture, Priority
-from partners.models import FINANCE_ONLY_FIELDS, Partner, PartnerRep
+from partners.models import COMPANY_FIELDS, FINANCE_ONLY_FIELDS, Partner, PartnerRep
 from partners.selectors import api_reads as api_selectors
 from partners.services import directory as directory_services
 
@@ -52,17 +52,10 @@ class PartnerOutSerializer(serializers.ModelSerializer):
             "legal_name",
             "legal_name_kana",
             "display_name",
-            "corporate_number",
-            "entity_kind",
+            *COMPANY_FIELDS,
             "partner_type",
             "partner_type_name",
-            "industries",
-            "customer_segments",
-            "prefectures",
-            "employee_count",
-            "sales_headcount",
             "other_vendor_products_count",
-            "products_handled",
             "status",
             "status_since",
             "owner",
@@ -74,7 +67,6 @@ class PartnerOutSerializer(serializers.ModelSerializer):
             "city",
             "street_address",
             "building",
-            "website",
             "registration_number",
             *FINANCE_ONLY_FIELDS,
             "created_at",

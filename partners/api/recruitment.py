@@ -15,7 +15,7 @@ from partners.api.common import (
     prefectures_field,
 )
 from partners.choices import ProspectSource, ProspectStage
-from partners.models import LostReason, Prospect
+from partners.models import COMPANY_FIELDS, LostReason, Prospect
 from partners.selectors import api_reads as api_selectors
 from partners.services import recruitment as recruitment_services
 
@@ -29,16 +29,8 @@ class ProspectOutSerializer(serializers.ModelSerializer):
             "id",
             "company_name",
             "company_name_kana",
-            "corporate_number",
-            "entity_kind",
-            "website",
+            *COMPANY_FIELDS,
             "partner_type",
-            "industries",
-            "customer_segments",
-            "prefectures",
-            "employee_count",
-            "sales_headcount",
-            "products_handled",
             "contact_name",
             "contact_name_kana",
             "contact_email",
