@@ -5,7 +5,7 @@
 - engagement: activities (staff only);
 - common: permission by method, service-backed create/update, shared serializers.
 
-Writes go through the services, reads through partners/selectors/api.py; another tenant's or
+Writes go through the services, reads through partners/selectors/api_reads.py; another tenant's or
 partner's object answers 404.
 """
 
