@@ -74,12 +74,30 @@ def _choices_array(base_field: models.Field, verbose_name) -> ArrayField:
     return ArrayField(base_field, verbose_name=verbose_name, default=list, blank=True)
 
 
-class PartnerType(TenantModel):
+class OrderedLabel(TenantModel):
+    """A tenant's own ordered list of labels (partner types, lost reasons): unique per tenant
+    ignoring case, shown by position, added at the end; partners/services/label_lists.py holds
+    the one set of services for every such list. `label_field` names the column that holds the
+    label (the two lists named it differently before they shared this class)."""
+
+    label_field: str = "label"
+
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return getattr(self, self.label_field)
+
+
+class PartnerType(OrderedLabel):
     """A tenant-defined kind of partner: distributor, regional bank, telecom carrier…"""
+
+    label_field = "name"
 
     name = models.CharField(_("name"), max_length=100)
     description = models.CharField(_("description"), max_length=300, blank=True)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
         verbose_name = _("partner type")
@@ -89,37 +107,20 @@ class PartnerType(TenantModel):
             models.UniqueConstraint(fields=["tenant", "name"], name="partner_type_name"),
         ]
 
-    def __str__(self) -> str:
-        return self.name
 
+class CompanyProfile(TenantModel):
+    """What a partner and a prospect both say about a company, defined once: signing copies a
+    prospect's profile into its partner field by field (COMPANY_FIELDS), and the serializers,
+    services and CSV columns name the same list. The names and their readings stay on each model
+    (legal_name on a partner, company_name on a prospect: the columns predate this class)."""
 
-class Partner(TenantModel):
-    """A partner company (or an individual) that sells for the vendor."""
-
-    # Exactly as registered: 株式会社 before or after the name is part of it.
-    legal_name = models.CharField(_("legal name"), max_length=200)
-    legal_name_kana = models.CharField(
-        _("reading (katakana)"), max_length=200, blank=True, validators=[validate_katakana_reading]
-    )
-    display_name = models.CharField(_("display name"), max_length=200, blank=True)
     corporate_number = models.CharField(
-        _("corporate number"),
-        max_length=13,
-        blank=True,
-        validators=[validate_corporate_number],
-        help_text=_("13 digits; the first is a check digit."),
+        _("corporate number"), max_length=13, blank=True, validators=[validate_corporate_number]
     )
     entity_kind = models.CharField(
         _("entity kind"), max_length=32, choices=EntityKind.choices, default=EntityKind.COMPANY
     )
-    partner_type = models.ForeignKey(
-        PartnerType,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="partners",
-        verbose_name=_("partner type"),
-    )
+    website = WebsiteField(_("website"), blank=True)
     industries = _choices_array(
         models.CharField(max_length=32, choices=Industry.choices), _("industries it sells to")
     )
@@ -131,11 +132,59 @@ class Partner(TenantModel):
     )
     employee_count = models.PositiveIntegerField(_("employees"), null=True, blank=True)
     sales_headcount = models.PositiveIntegerField(_("sales headcount"), null=True, blank=True)
-    other_vendor_products_count = models.PositiveSmallIntegerField(
-        _("other vendors' products sold"), null=True, blank=True
+    products_handled = models.CharField(_("products handled"), max_length=500, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+# The fields of CompanyProfile, in its order: one list for the serializers, the services, the
+# CSV columns and prospect_sign (tests/partners/test_company_profile.py keeps it in step).
+COMPANY_FIELDS = (
+    "corporate_number",
+    "entity_kind",
+    "website",
+    "industries",
+    "customer_segments",
+    "prefectures",
+    "employee_count",
+    "sales_headcount",
+    "products_handled",
+)
+
+
+class Partner(CompanyProfile):
+    """A partner company (or an individual) that sells for the vendor."""
+
+    # Exactly as registered: 株式会社 before or after the name is part of it.
+    legal_name = models.CharField(_("legal name"), max_length=200)
+    legal_name_kana = models.CharField(
+        _("reading (katakana)"), max_length=200, blank=True, validators=[validate_katakana_reading]
+    )
+    display_name = models.CharField(_("display name"), max_length=200, blank=True)
+    # Redeclared only for their help texts, which the partner's forms and API schema show and
+    # the prospect's do not (same columns, so no migration).
+    corporate_number = models.CharField(
+        _("corporate number"),
+        max_length=13,
+        blank=True,
+        validators=[validate_corporate_number],
+        help_text=_("13 digits; the first is a check digit."),
     )
     products_handled = models.CharField(
         _("products handled"), max_length=500, blank=True, help_text=_("Comma-separated.")
+    )
+    # PROTECT here, SET_NULL on a prospect: a type in use by partners cannot be deleted.
+    partner_type = models.ForeignKey(
+        PartnerType,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="partners",
+        verbose_name=_("partner type"),
+    )
+    other_vendor_products_count = models.PositiveSmallIntegerField(
+        _("other vendors' products sold"), null=True, blank=True
     )
     status = models.CharField(
         _("status"), max_length=16, choices=PartnerStatus.choices, default=PartnerStatus.PROSPECT
@@ -166,7 +215,6 @@ class Partner(TenantModel):
     city = models.CharField(_("city"), max_length=100, blank=True)
     street_address = models.CharField(_("street address"), max_length=200, blank=True)
     building = models.CharField(_("building"), max_length=200, blank=True)
-    website = WebsiteField(_("website"), blank=True)
     registration_number = models.CharField(
         _("registration number (T-number)"),
         max_length=14,
@@ -454,11 +502,10 @@ class DigestDelivery(TenantModel):
 # --- Recruitment ------------------------------------------------------------------------------
 
 
-class LostReason(TenantModel):
+class LostReason(OrderedLabel):
     """Why a prospect did not sign, from a tenant list ("conflicts with their own business")."""
 
     label = models.CharField(_("reason"), max_length=150)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
         verbose_name = _("lost reason")
@@ -466,24 +513,14 @@ class LostReason(TenantModel):
         ordering = ["position", "label"]
         constraints = [models.UniqueConstraint(fields=["tenant", "label"], name="lost_reason")]
 
-    def __str__(self) -> str:
-        return self.label
 
-
-class Prospect(TenantModel):
+class Prospect(CompanyProfile):
     """A candidate partner moving through the recruitment pipeline."""
 
     company_name = models.CharField(_("company name"), max_length=200)
     company_name_kana = models.CharField(
         _("reading (katakana)"), max_length=200, blank=True, validators=[validate_katakana_reading]
     )
-    corporate_number = models.CharField(
-        _("corporate number"), max_length=13, blank=True, validators=[validate_corporate_number]
-    )
-    entity_kind = models.CharField(
-        _("entity kind"), max_length=32, choices=EntityKind.choices, default=EntityKind.COMPANY
-    )
-    website = WebsiteField(_("website"), blank=True)
     partner_type = models.ForeignKey(
         PartnerType,
         on_delete=models.SET_NULL,
@@ -492,18 +529,6 @@ class Prospect(TenantModel):
         related_name="+",
         verbose_name=_("partner type"),
     )
-    industries = _choices_array(
-        models.CharField(max_length=32, choices=Industry.choices), _("industries it sells to")
-    )
-    customer_segments = _choices_array(
-        models.CharField(max_length=32, choices=CustomerSegment.choices), _("customer segments")
-    )
-    prefectures = _choices_array(
-        models.CharField(max_length=2, choices=Prefecture.choices), _("regions (prefectures)")
-    )
-    employee_count = models.PositiveIntegerField(_("employees"), null=True, blank=True)
-    sales_headcount = models.PositiveIntegerField(_("sales headcount"), null=True, blank=True)
-    products_handled = models.CharField(_("products handled"), max_length=500, blank=True)
     contact_name = models.CharField(_("contact name"), max_length=150, blank=True)
     contact_name_kana = models.CharField(
         _("contact reading"), max_length=150, blank=True, validators=[validate_katakana_reading]

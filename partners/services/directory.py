@@ -26,12 +26,14 @@ from accounts.roles import Perm, Role, role_has_perm
 from accounts.transactions import service
 from partners.choices import PartnerStatus, Priority
 from partners.models import (
+    COMPANY_FIELDS,
     FINANCE_ONLY_FIELDS,
     Partner,
     PartnerRep,
     PartnerStatusChange,
     PartnerType,
 )
+from partners.services import label_lists
 from partners.validators import search_key
 
 OWNER_ROLES = (Role.VENDOR_ADMIN, Role.PARTNER_MANAGER)
@@ -58,16 +60,9 @@ PARTNER_FIELDS = (
     "legal_name",
     "legal_name_kana",
     "display_name",
-    "corporate_number",
-    "entity_kind",
+    *COMPANY_FIELDS,
     "partner_type",
-    "industries",
-    "customer_segments",
-    "prefectures",
-    "employee_count",
-    "sales_headcount",
     "other_vendor_products_count",
-    "products_handled",
     "owner",
     "priority",
     "postal_code",
@@ -75,7 +70,6 @@ PARTNER_FIELDS = (
     "city",
     "street_address",
     "building",
-    "website",
     "registration_number",
     *FINANCE_ONLY_FIELDS,
     "notes",
@@ -437,82 +431,47 @@ def rep_leave(
 # --- Partner types ----------------------------------------------------------------------------
 
 
-def _partner_type_name(tenant: Tenant, name: str, exclude_pk: int | None = None) -> str:
-    name = (name or "").strip()
-    if not name:
-        raise ValidationError({"name": _("Enter a name.")})
-    if len(name) > 100:
-        raise ValidationError({"name": _("Use at most 100 characters.")})
-    clash = PartnerType.objects.filter(tenant=tenant, name__iexact=name)
-    if exclude_pk is not None:
-        clash = clash.exclude(pk=exclude_pk)
-    if clash.exists():
-        raise ValidationError({"name": _("A partner type with this name already exists.")})
-    return name
+PARTNER_TYPES = label_lists.LabelList(
+    model=PartnerType,
+    action="partner_type",
+    max_length=100,
+    empty_message=gettext_lazy("Enter a name."),
+    too_long_message=gettext_lazy("Use at most 100 characters."),
+    taken_message=gettext_lazy("A partner type with this name already exists."),
+    other_tenant_message=gettext_lazy("This partner type belongs to another tenant."),
+    used_by="partners",
+    in_use_message=lambda name, count: (
+        _(
+            "“%(name)s” is still used by %(count)d partner(s); "
+            "give them another type before deleting it."
+        )
+        % {"name": name, "count": count}
+    ),
+)
 
 
 @service
 def partner_type_create(
     *, tenant: Tenant, actor: User | None, name: str, description: str = ""
 ) -> PartnerType:
-    name = _partner_type_name(tenant, name)
-    last = PartnerType.objects.filter(tenant=tenant).order_by("-position").first()
-    partner_type = PartnerType.objects.create(
-        tenant=tenant,
-        name=name,
-        description=(description or "").strip()[:300],
-        position=(last.position + 1) if last else 0,
-    )
-    audit_record(
+    return label_lists.label_create(
+        PARTNER_TYPES,
         tenant=tenant,
         actor=actor,
-        action="partner_type.created",
-        target=partner_type,
-        changes={"name": name},
+        label=name,
+        description=(description or "").strip()[:300],
     )
-    return partner_type
 
 
 @service
 def partner_type_rename(
     *, tenant: Tenant, actor: User | None, partner_type: PartnerType, name: str
 ) -> PartnerType:
-    if partner_type.tenant_id != tenant.pk:
-        raise ValidationError(_("This partner type belongs to another tenant."))
-    name = _partner_type_name(tenant, name, exclude_pk=partner_type.pk)
-    old = partner_type.name
-    if old == name:
-        return partner_type
-    partner_type.name = name
-    partner_type.save(update_fields=["name"])
-    audit_record(
-        tenant=tenant,
-        actor=actor,
-        action="partner_type.renamed",
-        target=partner_type,
-        changes={"name": [old, name]},
+    return label_lists.label_rename(
+        PARTNER_TYPES, tenant=tenant, actor=actor, item=partner_type, label=name
     )
-    return partner_type
 
 
 @service
 def partner_type_delete(*, tenant: Tenant, actor: User | None, partner_type: PartnerType) -> None:
-    if partner_type.tenant_id != tenant.pk:
-        raise ValidationError(_("This partner type belongs to another tenant."))
-    used = Partner.objects.filter(tenant=tenant, partner_type=partner_type).count()
-    if used:
-        raise ValidationError(
-            _(
-                "“%(name)s” is still used by %(count)d partner(s); "
-                "give them another type before deleting it."
-            )
-            % {"name": partner_type.name, "count": used}
-        )
-    audit_record(
-        tenant=tenant,
-        actor=actor,
-        action="partner_type.deleted",
-        target=partner_type,
-        changes={"name": partner_type.name},
-    )
-    partner_type.delete()
+    label_lists.label_delete(PARTNER_TYPES, tenant=tenant, actor=actor, item=partner_type)

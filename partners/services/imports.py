@@ -39,6 +39,7 @@ from partners.choices import (
     Priority,
 )
 from partners.models import (
+    COMPANY_FIELDS,
     FINANCE_ONLY_FIELDS,
     Partner,
     PartnerRep,
@@ -68,12 +69,21 @@ class Column:
     read_only: bool = False
 
 
+# A company field's column is named as the field, except the prefectures it sells in.
+COMPANY_COLUMN_NAMES = {name: {"prefectures": "regions"}.get(name, name) for name in COMPANY_FIELDS}
+
+
+def _company_columns(*fields: str) -> tuple[Column, ...]:
+    """Columns of CompanyProfile fields, placed where the export has always had them (people's
+    spreadsheets follow that order); a name outside COMPANY_FIELDS is a KeyError at import."""
+    return tuple(Column(COMPANY_COLUMN_NAMES[field]) for field in fields)
+
+
 PARTNER_CSV = (
     Column("legal_name", required=True),
     Column("legal_name_kana"),
     Column("display_name"),
-    Column("corporate_number"),
-    Column("entity_kind"),
+    *_company_columns("corporate_number", "entity_kind"),
     Column("partner_type"),
     Column("priority"),
     Column("suggested_priority", read_only=True),
@@ -84,14 +94,9 @@ PARTNER_CSV = (
     Column("city"),
     Column("street_address"),
     Column("building"),
-    Column("website"),
-    Column("employee_count"),
-    Column("sales_headcount"),
+    *_company_columns("website", "employee_count", "sales_headcount"),
     Column("other_vendor_products_count"),
-    Column("products_handled"),
-    Column("industries"),
-    Column("customer_segments"),
-    Column("regions"),
+    *_company_columns("products_handled", "industries", "customer_segments", "prefectures"),
     Column("registration_number"),
     Column("owner_email"),
     Column("notes"),

@@ -18,6 +18,7 @@ from accounts.models import Tenant, User
 from accounts.transactions import service
 from partners.choices import PartnerStatus, ProspectSource, ProspectStage
 from partners.models import (
+    COMPANY_FIELDS,
     LostReason,
     Partner,
     PartnerPersona,
@@ -26,6 +27,7 @@ from partners.models import (
 )
 from partners.selectors.recruitment import CLOSED_STAGES
 from partners.services import directory as directory_services
+from partners.services import label_lists
 
 register_action_labels(
     {
@@ -45,16 +47,8 @@ register_action_labels(
 PROSPECT_FIELDS = (
     "company_name",
     "company_name_kana",
-    "corporate_number",
-    "entity_kind",
-    "website",
+    *COMPANY_FIELDS,
     "partner_type",
-    "industries",
-    "customer_segments",
-    "prefectures",
-    "employee_count",
-    "sales_headcount",
-    "products_handled",
     "contact_name",
     "contact_name_kana",
     "contact_email",
@@ -282,16 +276,13 @@ def sign_defaults(prospect: Prospect) -> tuple[dict[str, Any], dict[str, Any]]:
     partner_fields = {
         "legal_name": prospect.company_name,
         "legal_name_kana": prospect.company_name_kana,
-        "corporate_number": prospect.corporate_number,
-        "entity_kind": prospect.entity_kind,
-        "website": prospect.website,
+        # Lists are copied, so the new partner never shares the prospect's list objects.
+        **{
+            name: list(value) if isinstance(value, list) else value
+            for name in COMPANY_FIELDS
+            for value in (getattr(prospect, name),)
+        },
         "partner_type": prospect.partner_type,
-        "industries": list(prospect.industries),
-        "customer_segments": list(prospect.customer_segments),
-        "prefectures": list(prospect.prefectures),
-        "employee_count": prospect.employee_count,
-        "sales_headcount": prospect.sales_headcount,
-        "products_handled": prospect.products_handled,
         "owner": prospect.owner,
     }
     rep_fields = {
@@ -435,18 +426,26 @@ def persona_save(*, tenant: Tenant, actor: User | None, fields: dict[str, Any]) 
 # --- Lost reasons -----------------------------------------------------------------------------
 
 
-def _clean_label(tenant: Tenant, label: str, exclude_pk: int | None = None) -> str:
-    label = " ".join((label or "").split())
-    if not label:
-        raise ValidationError({"label": _("Enter the reason.")})
-    if len(label) > 150:
-        raise ValidationError({"label": _("Keep the reason under 150 characters.")})
-    taken = LostReason.objects.filter(tenant=tenant, label__iexact=label)
-    if exclude_pk is not None:
-        taken = taken.exclude(pk=exclude_pk)
-    if taken.exists():
-        raise ValidationError({"label": _("This reason is already in the list.")})
-    return label
+LOST_REASONS = label_lists.LabelList(
+    model=LostReason,
+    action="lost_reason",
+    max_length=150,
+    empty_message=gettext_lazy("Enter the reason."),
+    too_long_message=gettext_lazy("Keep the reason under 150 characters."),
+    taken_message=gettext_lazy("This reason is already in the list."),
+    other_tenant_message=gettext_lazy("This reason belongs to another tenant."),
+    used_by="prospects",
+    in_use_message=lambda label, count: (
+        translation.ngettext(
+            "“%(label)s” explains %(count)s lost prospect: rename it instead of deleting it.",
+            "“%(label)s” explains %(count)s lost prospects: rename it instead of deleting it.",
+            count,
+        )
+        % {"label": label, "count": count}
+    ),
+    collapse_spaces=True,
+    deletion_as_change=True,
+)
 
 
 def lost_reason_default_labels(*, tenant: Tenant) -> list[str]:
@@ -462,77 +461,25 @@ def lost_reasons_ensure_defaults(*, tenant: Tenant) -> int:
     Returns how many were created (0 when the tenant already has a list). Called by POSTs
     only; concurrent calls create each reason once (unique label per tenant).
     """
-    if LostReason.objects.filter(tenant=tenant).exists():
-        return 0
-    labels = lost_reason_default_labels(tenant=tenant)
-    created = LostReason.objects.bulk_create(
-        [
-            LostReason(tenant=tenant, label=label, position=position)
-            for position, label in enumerate(labels)
-        ],
-        ignore_conflicts=True,
+    return label_lists.labels_seed(
+        LOST_REASONS, tenant=tenant, labels=lost_reason_default_labels(tenant=tenant)
     )
-    return len(created)
 
 
 @service
 def lost_reason_create(*, tenant: Tenant, actor: User | None, label: str) -> LostReason:
-    label = _clean_label(tenant, label)
-    last = LostReason.objects.filter(tenant=tenant).order_by("-position").first()
-    reason = LostReason.objects.create(
-        tenant=tenant, label=label, position=(last.position + 1) if last else 0
-    )
-    audit_record(
-        tenant=tenant,
-        actor=actor,
-        action="lost_reason.created",
-        target=reason,
-        changes={"label": label},
-    )
-    return reason
+    return label_lists.label_create(LOST_REASONS, tenant=tenant, actor=actor, label=label)
 
 
 @service
 def lost_reason_rename(
     *, tenant: Tenant, actor: User | None, lost_reason: LostReason, label: str
 ) -> LostReason:
-    if lost_reason.tenant_id != tenant.pk:
-        raise ValidationError(_("This reason belongs to another tenant."))
-    label = _clean_label(tenant, label, exclude_pk=lost_reason.pk)
-    old = lost_reason.label
-    if old == label:
-        return lost_reason
-    lost_reason.label = label
-    lost_reason.save(update_fields=["label"])
-    audit_record(
-        tenant=tenant,
-        actor=actor,
-        action="lost_reason.renamed",
-        target=lost_reason,
-        changes={"label": [old, label]},
+    return label_lists.label_rename(
+        LOST_REASONS, tenant=tenant, actor=actor, item=lost_reason, label=label
     )
-    return lost_reason
 
 
 @service
 def lost_reason_delete(*, tenant: Tenant, actor: User | None, lost_reason: LostReason) -> None:
-    if lost_reason.tenant_id != tenant.pk:
-        raise ValidationError(_("This reason belongs to another tenant."))
-    used = Prospect.objects.filter(tenant=tenant, lost_reason=lost_reason).count()
-    if used:
-        raise ValidationError(
-            translation.ngettext(
-                "“%(label)s” explains %(count)s lost prospect: rename it instead of deleting it.",
-                "“%(label)s” explains %(count)s lost prospects: rename it instead of deleting it.",
-                used,
-            )
-            % {"label": lost_reason.label, "count": used}
-        )
-    audit_record(
-        tenant=tenant,
-        actor=actor,
-        action="lost_reason.deleted",
-        target=lost_reason,
-        changes={"label": [lost_reason.label, ""]},
-    )
-    lost_reason.delete()
+    label_lists.label_delete(LOST_REASONS, tenant=tenant, actor=actor, item=lost_reason)

@@ -23,6 +23,7 @@ from partners.forms.recruitment import (
 from partners.permissions import PartnersPerm
 from partners.selectors import recruitment as selectors
 from partners.services import recruitment as services
+from partners.views import label_lists
 
 BOARD_CARDS_PER_STAGE = 12
 # Stage colours of badges and board columns (Bootstrap contextual classes).
@@ -413,38 +414,30 @@ def lost_reason_list(request, tenant_slug):
     )
 
 
+LOST_REASON_PAGES = label_lists.LabelPages(
+    list_url="lost_reason_list",
+    field="label",
+    get=lambda tenant, item_id: selectors.lost_reason_get(tenant=tenant, lost_reason_id=item_id),
+    rename=lambda tenant, actor, item, label: services.lost_reason_rename(
+        tenant=tenant, actor=actor, lost_reason=item, label=label
+    ),
+    delete=lambda tenant, actor, item: services.lost_reason_delete(
+        tenant=tenant, actor=actor, lost_reason=item
+    ),
+    renamed_message=lambda item: _("Reason renamed."),
+    deleted_message=lambda item: _("“%(label)s” deleted.") % {"label": item.label},
+    form_class=LostReasonForm,
+    invalid_message=lambda: _("Enter the reason."),
+)
+
+
 @tenant_view(audience="staff", perm=PartnersPerm.MANAGE)
 @require_POST
 def lost_reason_rename(request, tenant_slug, lost_reason_id):
-    tenant = request.tenant
-    reason = selectors.lost_reason_get(tenant=tenant, lost_reason_id=lost_reason_id)
-    form = LostReasonForm(request.POST)
-    if form.is_valid():
-        try:
-            services.lost_reason_rename(
-                tenant=tenant,
-                actor=request.user,
-                lost_reason=reason,
-                label=form.cleaned_data["label"],
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("Reason renamed."))
-    else:
-        messages.error(request, _("Enter the reason."))
-    return redirect(tenant_reverse(tenant, "lost_reason_list"))
+    return label_lists.label_rename(request, LOST_REASON_PAGES, lost_reason_id)
 
 
 @tenant_view(audience="staff", perm=PartnersPerm.MANAGE)
 @require_POST
 def lost_reason_delete(request, tenant_slug, lost_reason_id):
-    tenant = request.tenant
-    reason = selectors.lost_reason_get(tenant=tenant, lost_reason_id=lost_reason_id)
-    try:
-        services.lost_reason_delete(tenant=tenant, actor=request.user, lost_reason=reason)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("“%(label)s” deleted.") % {"label": reason.label})
-    return redirect(tenant_reverse(tenant, "lost_reason_list"))
+    return label_lists.label_delete(request, LOST_REASON_PAGES, lost_reason_id)

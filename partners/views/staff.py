@@ -41,6 +41,7 @@ from partners.services import directory as services
 from partners.services import imports
 from partners.services import invitations as invitation_services
 from partners.services import portal as portal_services
+from partners.views import label_lists
 
 REPS_PAGE_SIZE = 25
 
@@ -688,39 +689,31 @@ def partner_type_list(request, tenant_slug):
     )
 
 
+PARTNER_TYPE_PAGES = label_lists.LabelPages(
+    list_url="partner_type_list",
+    field="name",
+    get=lambda tenant, item_id: selectors.partner_type_get(tenant=tenant, partner_type_id=item_id),
+    rename=lambda tenant, actor, item, label: services.partner_type_rename(
+        tenant=tenant, actor=actor, partner_type=item, name=label
+    ),
+    delete=lambda tenant, actor, item: services.partner_type_delete(
+        tenant=tenant, actor=actor, partner_type=item
+    ),
+    renamed_message=lambda item: _("Partner type renamed."),
+    deleted_message=lambda item: _("Partner type deleted."),
+)
+
+
 @tenant_view(audience="staff", perm=PartnersPerm.MANAGE)
 @require_POST
 def partner_type_rename(request, tenant_slug, partner_type_id):
-    tenant = request.tenant
-    partner_type = selectors.partner_type_get(tenant=tenant, partner_type_id=partner_type_id)
-    try:
-        services.partner_type_rename(
-            tenant=tenant,
-            actor=request.user,
-            partner_type=partner_type,
-            name=request.POST.get("name", ""),
-        )
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("Partner type renamed."))
-    return redirect(tenant_reverse(tenant, "partner_type_list"))
+    return label_lists.label_rename(request, PARTNER_TYPE_PAGES, partner_type_id)
 
 
 @tenant_view(audience="staff", perm=PartnersPerm.MANAGE)
 @require_POST
 def partner_type_delete(request, tenant_slug, partner_type_id):
-    tenant = request.tenant
-    partner_type = selectors.partner_type_get(tenant=tenant, partner_type_id=partner_type_id)
-    try:
-        services.partner_type_delete(tenant=tenant, actor=request.user, partner_type=partner_type)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("Partner type deleted."))
-    return redirect(tenant_reverse(tenant, "partner_type_list"))
+    return label_lists.label_delete(request, PARTNER_TYPE_PAGES, partner_type_id)
 
 
 @tenant_view(audience="staff", perm=Perm.TENANT_SETTINGS_MANAGE)
