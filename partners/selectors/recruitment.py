@@ -31,7 +31,7 @@ from django.db.models.lookups import Contains
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
 
 from accounts.models import Tenant
 from partners.choices import (
@@ -103,8 +103,12 @@ def prospect_list_filtered(
 ) -> QuerySet[Prospect]:
     """The tenant's prospects, searched, filtered and sorted in the database. Sorting by "fit"
     needs the tenant's `persona` (without one, or when it sets nothing, it sorts by date)."""
-    queryset = Prospect.objects.filter(tenant=tenant).select_related(
-        "owner__user", "lost_reason", "partner"
+    # The board and the table show neither the signed partner nor the long texts: loading the
+    # partner's some 40 columns and the message with every card made a page cost more.
+    queryset = (
+        Prospect.objects.filter(tenant=tenant)
+        .select_related("owner__user", "lost_reason")
+        .defer("message", "lost_note", "search_text", "products_key")
     )
     key = search_key(query or "")
     if key:
@@ -175,40 +179,42 @@ def prospect_fit(*, persona: PartnerPersona | None, prospect) -> Fit | None:
         return None
     checks: list[tuple[float, str]] = []
 
+    # The three sentences arrive untranslated (gettext_noop) and only the one said is
+    # translated: the board computes the fit of some 70 cards, three criteria each.
     def overlap(wanted, have, choices, matched_text, missed_text, unknown_text):
         if not wanted:
             return
         common = [v for v in wanted if v in set(have or [])]
         if common:
-            checks.append((1.0, matched_text % {"values": choice_labels(common, choices)}))
+            checks.append((1.0, _(matched_text) % {"values": choice_labels(common, choices)}))
         elif not have:
-            checks.append((0.0, unknown_text))
+            checks.append((0.0, _(unknown_text)))
         else:
-            checks.append((0.0, missed_text % {"values": choice_labels(wanted, choices)}))
+            checks.append((0.0, _(missed_text) % {"values": choice_labels(wanted, choices)}))
 
     overlap(
         persona.ideal_industries,
         prospect.industries,
         Industry.choices,
-        _("Sells to the industries you want: %(values)s."),
-        _("Does not sell to your ideal industries (%(values)s)."),
-        _("Industries unknown."),
+        gettext_noop("Sells to the industries you want: %(values)s."),
+        gettext_noop("Does not sell to your ideal industries (%(values)s)."),
+        gettext_noop("Industries unknown."),
     )
     overlap(
         persona.customer_segments,
         prospect.customer_segments,
         CustomerSegment.choices,
-        _("Serves your customer segments: %(values)s."),
-        _("Serves other customer segments than yours (%(values)s)."),
-        _("Customer segments unknown."),
+        gettext_noop("Serves your customer segments: %(values)s."),
+        gettext_noop("Serves other customer segments than yours (%(values)s)."),
+        gettext_noop("Customer segments unknown."),
     )
     overlap(
         persona.ideal_prefectures,
         prospect.prefectures,
         Prefecture.choices,
-        _("Covers your regions: %(values)s."),
-        _("Covers none of your regions (%(values)s)."),
-        _("Regions unknown."),
+        gettext_noop("Covers your regions: %(values)s."),
+        gettext_noop("Covers none of your regions (%(values)s)."),
+        gettext_noop("Regions unknown."),
     )
 
     low, high = persona.min_employee_count, persona.max_employee_count

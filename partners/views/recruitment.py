@@ -12,7 +12,7 @@ from accounts.access import request_has_perm, tenant_view
 from accounts.pagination import PAGE_SIZE
 from accounts.roles import Perm
 from accounts.urls_helpers import tenant_reverse
-from partners.choices import CustomerSegment, Industry, Prefecture, ProspectStage
+from partners.choices import CustomerSegment, Industry, Prefecture, ProspectSource, ProspectStage
 from partners.forms.recruitment import (
     LostReasonForm,
     PersonaForm,
@@ -56,12 +56,24 @@ def _labels(prospect) -> dict:
     }
 
 
-def _with_fit(prospects, persona):
+def _with_fit(prospects, persona, labels=None):
+    # Source and stage labels translated once per page: get_FOO_display hashes every choice's
+    # (lazy, so translated) label on each call, some 600 translations on the board.
+    labels = labels or _choice_labels()
     rows = list(prospects)
     for prospect in rows:
         prospect.fit = selectors.prospect_fit(persona=persona, prospect=prospect)
         prospect.stage_style = STAGE_STYLES.get(prospect.stage, "secondary")
+        prospect.source_label = labels["source"].get(prospect.source, prospect.source)
+        prospect.stage_label = labels["stage"].get(prospect.stage, prospect.stage)
     return rows
+
+
+def _choice_labels() -> dict[str, dict[str, str]]:
+    return {
+        "source": {value: str(label) for value, label in ProspectSource.choices},
+        "stage": {value: str(label) for value, label in ProspectStage.choices},
+    }
 
 
 # --- Pipeline ---------------------------------------------------------------------------------
@@ -93,17 +105,29 @@ def recruitment_home(request, tenant_slug):
         "total": sum(row["count"] for row in counts),
         "may_manage": request_has_perm(request, Perm.PARTNERS_MANAGE),
         "sort": sort,
+        # The filter selects are written out in the template (a widget renders a template per
+        # option): their choices, listed once, and the chosen value.
+        "selects": {
+            name: {
+                "choices": list(filters.fields[name].choices),
+                "value": str(filters[name].value() or ""),
+            }
+            for name in ("source", "owner", "stage")
+        },
     }
+    labels = _choice_labels()
     if view == "table":
         page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-        page.object_list = _with_fit(page.object_list, persona)
+        page.object_list = _with_fit(page.object_list, persona, labels)
         context["page"] = page
     else:
         columns = []
         for row in counts:
             if options["stage"] and row["stage"] != options["stage"]:
                 continue
-            cards = _with_fit(queryset.filter(stage=row["stage"])[:BOARD_CARDS_PER_STAGE], persona)
+            cards = _with_fit(
+                queryset.filter(stage=row["stage"])[:BOARD_CARDS_PER_STAGE], persona, labels
+            )
             columns.append({**row, "cards": cards, "more": row["count"] - len(cards)})
         context["columns"] = columns
         if context["may_manage"]:
