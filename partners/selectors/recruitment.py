@@ -3,6 +3,7 @@
 Tenant explicit; another tenant's prospect or lost reason is a 404.
 """
 
+import functools
 import re
 import statistics
 from collections import defaultdict
@@ -159,9 +160,16 @@ class Fit:
 
 
 def choice_labels(values: Iterable[str], choices) -> str:
-    """The display labels of stored choice values, comma-separated."""
-    names = dict(choices)
+    """The display labels of stored choice values, comma-separated. `choices` is a list of
+    pairs or a choices class (its value -> label dict is then built once per process)."""
+    names = _label_dict(choices) if isinstance(choices, type) else dict(choices)
     return ", ".join(str(names.get(v, v)) for v in values)
+
+
+@functools.cache
+def _label_dict(choices_class) -> dict:
+    # The labels stay lazy: each is translated when shown, in the language of the request.
+    return dict(choices_class.choices)
 
 
 def _keywords(text: str) -> list[str]:
@@ -195,7 +203,7 @@ def prospect_fit(*, persona: PartnerPersona | None, prospect) -> Fit | None:
     overlap(
         persona.ideal_industries,
         prospect.industries,
-        Industry.choices,
+        Industry,
         gettext_noop("Sells to the industries you want: %(values)s."),
         gettext_noop("Does not sell to your ideal industries (%(values)s)."),
         gettext_noop("Industries unknown."),
@@ -203,7 +211,7 @@ def prospect_fit(*, persona: PartnerPersona | None, prospect) -> Fit | None:
     overlap(
         persona.customer_segments,
         prospect.customer_segments,
-        CustomerSegment.choices,
+        CustomerSegment,
         gettext_noop("Serves your customer segments: %(values)s."),
         gettext_noop("Serves other customer segments than yours (%(values)s)."),
         gettext_noop("Customer segments unknown."),
@@ -211,7 +219,7 @@ def prospect_fit(*, persona: PartnerPersona | None, prospect) -> Fit | None:
     overlap(
         persona.ideal_prefectures,
         prospect.prefectures,
-        Prefecture.choices,
+        Prefecture,
         gettext_noop("Covers your regions: %(values)s."),
         gettext_noop("Covers none of your regions (%(values)s)."),
         gettext_noop("Regions unknown."),
