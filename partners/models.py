@@ -597,7 +597,13 @@ class ProspectStageChange(TenantModel):
 
     class Meta:
         ordering = ["changed_at", "id"]
-        indexes = [models.Index(fields=["tenant", "prospect"], name="prospect_change_prospect")]
+        indexes = [
+            models.Index(fields=["tenant", "prospect"], name="prospect_change_prospect"),
+            # The report's window over each prospect's moves reads them in this order.
+            models.Index(
+                fields=["tenant", "prospect", "changed_at", "id"], name="prospect_change_order"
+            ),
+        ]
 
 
 class PartnerPersona(TenantModel):

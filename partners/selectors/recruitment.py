@@ -27,7 +27,7 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import Coalesce, Extract, Greatest, Lead
+from django.db.models.functions import Cast, Coalesce, Extract, Greatest, Lead
 from django.db.models.lookups import Contains
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -513,8 +513,12 @@ def recruitment_report(*, tenant: Tenant, created_from=None, created_to=None) ->
                 order_by=[F("changed_at").asc(), F("id").asc()],
             )
         )
-        .annotate(seconds=Extract(F("left_at") - F("changed_at"), "epoch"))
+        # A float from the database: EXTRACT gives numeric, 12,000 Decimals at 5,000 prospects.
+        .annotate(seconds=Cast(Extract(F("left_at") - F("changed_at"), "epoch"), FloatField()))
         .filter(left_at__isnull=False)
+        # Not the model's ordering: the stays are summed, and sorting them all again cost more
+        # than the window (which reads them in order from prospect_change_order).
+        .order_by()
         .values_list("to_stage", "seconds")
     )
 
