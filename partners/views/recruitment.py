@@ -56,6 +56,14 @@ def _labels(prospect) -> dict:
     }
 
 
+def _url_maker(tenant, route: str):
+    """prospect id -> URL of `route`, reversed once: the board reverses three URLs per card.
+    The id is the last path segment but one's value, so the placeholder's last occurrence is
+    the one replaced (a tenant slug could be "0")."""
+    head, tail = tenant_reverse(tenant, route, prospect_id=0).rsplit("/0/", 1)
+    return lambda pk: f"{head}/{pk}/{tail}"
+
+
 def _with_fit(prospects, persona, labels=None):
     # Source and stage labels translated once per page: get_FOO_display hashes every choice's
     # (lazy, so translated) label on each call, some 600 translations on the board.
@@ -67,6 +75,12 @@ def _with_fit(prospects, persona, labels=None):
         prospect.source_label = labels["source"].get(prospect.source, prospect.source)
         prospect.stage_label = labels["stage"].get(prospect.stage, prospect.stage)
     return rows
+
+
+def _with_urls(prospects: list, urls: dict) -> list:
+    for prospect in prospects:
+        prospect.urls = {name: make(prospect.pk) for name, make in urls.items()}
+    return prospects
 
 
 def _choice_labels() -> dict[str, dict[str, str]]:
@@ -109,24 +123,33 @@ def recruitment_home(request, tenant_slug):
         # option): their choices, listed once, and the chosen value.
         "selects": {
             name: {
-                "choices": list(filters.fields[name].choices),
+                # A comprehension, not list(): list() asks the length first, a COUNT query.
+                "choices": [choice for choice in filters.fields[name].choices],  # noqa: C416
                 "value": str(filters[name].value() or ""),
             }
             for name in ("source", "owner", "stage")
         },
     }
     labels = _choice_labels()
+    urls = {
+        "detail": _url_maker(tenant, "prospect_detail"),
+        "stage": _url_maker(tenant, "prospect_stage"),
+        "sign": _url_maker(tenant, "prospect_sign"),
+    }
     if view == "table":
         page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-        page.object_list = _with_fit(page.object_list, persona, labels)
+        page.object_list = _with_urls(_with_fit(page.object_list, persona, labels), urls)
         context["page"] = page
     else:
         columns = []
         for row in counts:
             if options["stage"] and row["stage"] != options["stage"]:
                 continue
-            cards = _with_fit(
-                queryset.filter(stage=row["stage"])[:BOARD_CARDS_PER_STAGE], persona, labels
+            cards = _with_urls(
+                _with_fit(
+                    queryset.filter(stage=row["stage"])[:BOARD_CARDS_PER_STAGE], persona, labels
+                ),
+                urls,
             )
             columns.append({**row, "cards": cards, "more": row["count"] - len(cards)})
         context["columns"] = columns
