@@ -599,9 +599,12 @@ class ProspectStageChange(TenantModel):
         ordering = ["changed_at", "id"]
         indexes = [
             models.Index(fields=["tenant", "prospect"], name="prospect_change_prospect"),
-            # The report's window over each prospect's moves reads them in this order.
+            # The report reads each prospect's moves in this order (the window over the stays)
+            # and their stages (the furthest reached) from the index alone.
             models.Index(
-                fields=["tenant", "prospect", "changed_at", "id"], name="prospect_change_order"
+                fields=["tenant", "prospect", "changed_at", "id"],
+                include=["to_stage"],
+                name="prospect_change_order",
             ),
         ]
 

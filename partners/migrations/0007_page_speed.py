@@ -15,6 +15,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='prospectstagechange',
-            index=models.Index(fields=['tenant', 'prospect', 'changed_at', 'id'], name='prospect_change_order'),
+            index=models.Index(fields=['tenant', 'prospect', 'changed_at', 'id'], include=['to_stage'], name='prospect_change_order'),
         ),
     ]
