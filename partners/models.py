@@ -622,7 +622,16 @@ class ProspectStageChange(TenantModel):
 
     class Meta:
         ordering = ["changed_at", "id"]
-        indexes = [models.Index(fields=["tenant", "prospect"], name="prospect_change_prospect")]
+        indexes = [
+            models.Index(fields=["tenant", "prospect"], name="prospect_change_prospect"),
+            # The report reads each prospect's moves in this order (the window over the stays)
+            # and their stages (the furthest reached) from the index alone.
+            models.Index(
+                fields=["tenant", "prospect", "changed_at", "id"],
+                include=["to_stage"],
+                name="prospect_change_order",
+            ),
+        ]
 
 
 class PartnerPersona(TenantModel):

@@ -118,37 +118,43 @@ def _with_contact_columns(queryset: QuerySet[Partner], *, tenant: Tenant, today:
         .annotate(n=Count("id"))
         .values("n")
     )
-    # PostgreSQL: date + integer is a date.
-    next_due = Case(
+    # The interval of the partner's cadence (none without one), then every column from it: each
+    # reference to an annotation repeats its SQL, so `last_contact` (a subquery) is referred to
+    # once per column, never once per priority (a CASE with the subquery in every branch made
+    # 12 subplans, and planning them cost more than running the page's query).
+    interval = Case(
         *[
-            When(
-                has_cadence & Q(priority=priority),
-                then=ExpressionWrapper(F("last_contact") + Value(days), output_field=DateField()),
-            )
+            When(has_cadence & Q(priority=priority), then=Value(days))
             for priority, days in intervals.items()
         ],
         default=None,
-        output_field=DateField(),
+        output_field=IntegerField(),
     )
-    return queryset.annotate(
-        last_contact=Subquery(latest, output_field=DateField()),
-        rep_count=Coalesce(Subquery(active_reps, output_field=IntegerField()), 0),
-    ).annotate(
-        next_due=next_due,
-        # A partner with a cadence and no contact yet is the most overdue of all.
-        due_sort=Case(
-            When(has_cadence, then=Coalesce(F("next_due"), Value(date.min))),
-            default=None,
-            output_field=DateField(),
-        ),
-        is_overdue=Case(
-            When(
-                has_cadence & (Q(last_contact__isnull=True) | Q(next_due__lt=today)),
-                then=Value(True),
+    return (
+        queryset.annotate(
+            last_contact=Subquery(latest, output_field=DateField()),
+            rep_count=Coalesce(Subquery(active_reps, output_field=IntegerField()), 0),
+        )
+        .alias(contact_interval=interval)
+        .annotate(
+            # PostgreSQL: date + integer is a date (NULL when either is).
+            next_due=ExpressionWrapper(
+                F("last_contact") + F("contact_interval"), output_field=DateField()
             ),
-            default=Value(False),
-            output_field=BooleanField(),
-        ),
+            # A partner with a cadence and no contact yet is the most overdue of all.
+            due_sort=Case(
+                When(has_cadence, then=Coalesce(F("next_due"), Value(date.min))),
+                default=None,
+                output_field=DateField(),
+            ),
+        )
+        .annotate(
+            is_overdue=Case(
+                When(due_sort__lt=today, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+        )
     )
 
 

@@ -156,8 +156,10 @@ def partner_owner_choices(*, tenant: Tenant) -> QuerySet[Membership]:
 # --- Due for contact --------------------------------------------------------------------------
 
 
-def _due_queryset(*, tenant: Tenant, today: date, owner: Membership | None) -> QuerySet[Partner]:
-    rules = cadence_rules(tenant=tenant)
+def _due_queryset(
+    *, tenant: Tenant, today: date, owner: Membership | None, rules: dict | None = None
+) -> QuerySet[Partner]:
+    rules = rules or cadence_rules(tenant=tenant)
     intervals = {p: rule.contact_interval_days for p, rule in rules.items()}
     pushed = [p for p, days in intervals.items() if days]
     queryset = Partner.objects.filter(
@@ -206,6 +208,47 @@ def due_for_contact_queryset(
     return _due_queryset(tenant=tenant, today=today, owner=owner)
 
 
+@dataclass(frozen=True)
+class DueList:
+    """The due list in order, as (partner id, due date) pairs, and its counts."""
+
+    ranked: list[tuple[int, date | None]]
+    total: int
+    overdue: int
+
+
+def due_list_ranked(
+    *, tenant: Tenant, owner: Membership | None = None, today: date, rules: dict | None = None
+) -> DueList:
+    """Every partner of the due list in order, ids and due dates only: one query, which is
+    the one pass over the engaged partners' latest activities. Counting and paging come from
+    it (due_rows_for gets the rows of one page), instead of an aggregate and an ordered page
+    query that each looked up the latest activity of every engaged partner."""
+    ranked = list(
+        _due_queryset(tenant=tenant, today=today, owner=owner, rules=rules).values_list(
+            "pk", "due_on"
+        )
+    )
+    overdue = sum(1 for _pk, due_on in ranked if due_on is None or due_on < today)
+    return DueList(ranked=ranked, total=len(ranked), overdue=overdue)
+
+
+def due_rows_for(
+    *, tenant: Tenant, partner_ids: list[int], today: date, rules: dict | None = None
+) -> list[Partner]:
+    """The due list's rows for these partners (one page of due_list_ranked), in its order and
+    completed (due_rows_complete): two queries."""
+    rules = rules or cadence_rules(tenant=tenant)
+    if not partner_ids:
+        return []
+    partners = list(
+        _due_queryset(tenant=tenant, today=today, owner=None, rules=rules).filter(
+            pk__in=partner_ids
+        )
+    )
+    return due_rows_complete(tenant=tenant, partners=partners, today=today, rules=rules)
+
+
 def due_summary(queryset: QuerySet[Partner], *, today: date) -> dict[str, int]:
     """How many partners the due list holds and how many of them are overdue (one query)."""
     return queryset.order_by().aggregate(
@@ -214,11 +257,13 @@ def due_summary(queryset: QuerySet[Partner], *, today: date) -> dict[str, int]:
     )
 
 
-def due_rows_complete(*, tenant: Tenant, partners: list[Partner], today: date) -> list[Partner]:
+def due_rows_complete(
+    *, tenant: Tenant, partners: list[Partner], today: date, rules: dict | None = None
+) -> list[Partner]:
     """Give each partner of one page its `cadence`, `days_overdue` (negative: due in that many
     days; None: never contacted), `days_until`, `is_overdue` and `open_actions` (activities
     whose next action is past its due date) with `open_action_count`: one query for the page."""
-    rules = cadence_rules(tenant=tenant)
+    rules = rules or cadence_rules(tenant=tenant)
     open_actions: dict[int, list[Activity]] = {}
     if partners:
         for activity in (
@@ -228,6 +273,8 @@ def due_rows_complete(*, tenant: Tenant, partners: list[Partner], today: date) -
                 next_action_due__lt=today,
             )
             .exclude(next_action="")
+            # Only what the list and the digest show of an open action (notes can be long).
+            .only("id", "tenant_id", "partner_id", "next_action", "next_action_due")
             .order_by("next_action_due", "id")
         ):
             open_actions.setdefault(activity.partner_id, []).append(activity)

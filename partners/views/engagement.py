@@ -198,15 +198,16 @@ def contact_due_list(request, tenant_slug):
         # A member who owns no partner yet is still a valid filter: keep it selected.
         filters.fields["owner"].choices += [(choice, owner.user.full_name or owner.user.email)]
     today = timezone.localdate()
-    partners = selectors.due_for_contact_queryset(tenant=tenant, owner=owner, today=today)
-    summary = selectors.due_summary(partners, today=today)
-    paginator = Paginator(partners, PAGE_SIZE)
-    # The summary has counted the list already: the paginator need not count it again.
-    paginator.count = summary["total"]
-    page = paginator.get_page(request.GET.get("page"))
+    cadences = selectors.cadence_rules(tenant=tenant)
+    # One pass over the list gives its order and counts; the page's rows are then loaded alone.
+    due = selectors.due_list_ranked(tenant=tenant, owner=owner, today=today, rules=cadences)
+    page = Paginator(due.ranked, PAGE_SIZE).get_page(request.GET.get("page"))
     # Only the page's partners get their open actions and cadence: the list may hold hundreds.
-    page.object_list = selectors.due_rows_complete(
-        tenant=tenant, partners=list(page.object_list), today=today
+    page.object_list = selectors.due_rows_for(
+        tenant=tenant,
+        partner_ids=[pk for pk, _due in page.object_list],
+        today=today,
+        rules=cadences,
     )
     for partner in page:
         partner.page_url = partner_page_url(tenant, partner.pk)
@@ -219,9 +220,9 @@ def contact_due_list(request, tenant_slug):
             "owner_choice": choice,
             "page": page,
             "today": today,
-            "cadences": selectors.cadence_rules(tenant=tenant),
-            "overdue_count": summary["overdue"],
-            "total_count": summary["total"],
+            "cadences": cadences,
+            "overdue_count": due.overdue,
+            "total_count": due.total,
         },
     )
 

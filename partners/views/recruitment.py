@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.access import request_has_perm, tenant_view
 from accounts.pagination import PAGE_SIZE
 from accounts.urls_helpers import tenant_reverse
-from partners.choices import CustomerSegment, Industry, Prefecture, ProspectStage
+from partners.choices import CustomerSegment, Industry, Prefecture, ProspectSource, ProspectStage
 from partners.forms.recruitment import (
     LostReasonForm,
     PersonaForm,
@@ -57,12 +57,38 @@ def _labels(prospect) -> dict:
     }
 
 
-def _with_fit(prospects, persona):
+def _url_maker(tenant, route: str):
+    """prospect id -> URL of `route`, reversed once: the board reverses three URLs per card.
+    The id is the last path segment but one's value, so the placeholder's last occurrence is
+    the one replaced (a tenant slug could be "0")."""
+    head, tail = tenant_reverse(tenant, route, prospect_id=0).rsplit("/0/", 1)
+    return lambda pk: f"{head}/{pk}/{tail}"
+
+
+def _with_fit(prospects, persona, labels=None):
+    # Source and stage labels translated once per page: get_FOO_display hashes every choice's
+    # (lazy, so translated) label on each call, some 600 translations on the board.
+    labels = labels or _choice_labels()
     rows = list(prospects)
     for prospect in rows:
         prospect.fit = selectors.prospect_fit(persona=persona, prospect=prospect)
         prospect.stage_style = STAGE_STYLES.get(prospect.stage, "secondary")
+        prospect.source_label = labels["source"].get(prospect.source, prospect.source)
+        prospect.stage_label = labels["stage"].get(prospect.stage, prospect.stage)
     return rows
+
+
+def _with_urls(prospects: list, urls: dict) -> list:
+    for prospect in prospects:
+        prospect.urls = {name: make(prospect.pk) for name, make in urls.items()}
+    return prospects
+
+
+def _choice_labels() -> dict[str, dict[str, str]]:
+    return {
+        "source": {value: str(label) for value, label in ProspectSource.choices},
+        "stage": {value: str(label) for value, label in ProspectStage.choices},
+    }
 
 
 # --- Pipeline ---------------------------------------------------------------------------------
@@ -94,17 +120,38 @@ def recruitment_home(request, tenant_slug):
         "total": sum(row["count"] for row in counts),
         "may_manage": request_has_perm(request, PartnersPerm.MANAGE),
         "sort": sort,
+        # The filter selects are written out in the template (a widget renders a template per
+        # option): their choices, listed once, and the chosen value.
+        "selects": {
+            name: {
+                # A comprehension, not list(): list() asks the length first, a COUNT query.
+                "choices": [choice for choice in filters.fields[name].choices],  # noqa: C416
+                "value": str(filters[name].value() or ""),
+            }
+            for name in ("source", "owner", "stage")
+        },
+    }
+    labels = _choice_labels()
+    urls = {
+        "detail": _url_maker(tenant, "prospect_detail"),
+        "stage": _url_maker(tenant, "prospect_stage"),
+        "sign": _url_maker(tenant, "prospect_sign"),
     }
     if view == "table":
         page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-        page.object_list = _with_fit(page.object_list, persona)
+        page.object_list = _with_urls(_with_fit(page.object_list, persona, labels), urls)
         context["page"] = page
     else:
         columns = []
         for row in counts:
             if options["stage"] and row["stage"] != options["stage"]:
                 continue
-            cards = _with_fit(queryset.filter(stage=row["stage"])[:BOARD_CARDS_PER_STAGE], persona)
+            cards = _with_urls(
+                _with_fit(
+                    queryset.filter(stage=row["stage"])[:BOARD_CARDS_PER_STAGE], persona, labels
+                ),
+                urls,
+            )
             columns.append({**row, "cards": cards, "more": row["count"] - len(cards)})
         context["columns"] = columns
         if context["may_manage"]:

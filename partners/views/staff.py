@@ -103,12 +103,28 @@ def partner_list(request, tenant_slug):
         value for key, value in filters.items() if key != "sort" and value not in (None, "")
     )
     may_manage = _may(request, PartnersPerm.MANAGE)
+    # The filter bar's selects are written out in the template from these lists: rendering them
+    # as widgets cost a template per option (some 120 here) and the owners query twice more.
+    # A comprehension, not list(): list() asks the choices' length first, a COUNT query.
+    owner_choices = [choice for choice in filter_form.fields["owner"].choices]  # noqa: C416
+    selects = {
+        name: {
+            "choices": owner_choices
+            if name == "owner"
+            else [choice for choice in filter_form.fields[name].choices],  # noqa: C416
+            "value": str(filter_form[name].value() or ""),
+        }
+        for name in ("partner_type", "status", "priority", "owner", "region")
+    }
     return render(
         request,
         "partners/staff/partner_list.html",
         {
             "nav": "partners",
             "filter_form": filter_form,
+            "selects": selects,
+            # The bulk form offers the same owners: the list above, without "All owners".
+            "bulk_owner_choices": owner_choices[1:],
             "page": page,
             "page_size": page_size,
             "page_sizes": PAGE_SIZES,

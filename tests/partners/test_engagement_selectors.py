@@ -11,6 +11,8 @@ from partners.selectors.engagement import (
     DEFAULT_CADENCES,
     cadence_rules,
     digest_recipients,
+    due_list_ranked,
+    due_rows_for,
     partners_due_for_contact,
 )
 from tests.factories.partners import ActivityFactory, PartnerFactory
@@ -127,6 +129,24 @@ def test_sorted_by_priority_then_most_overdue_first(tenant, in_tenant):
     rows = due(tenant, in_tenant)
 
     assert [r.pk for r in rows] == [a_never.pk, a_very.pk, a_slightly.pk, b_never.pk, c_soon.pk]
+
+
+def test_ranked_due_list_counts_and_pages_in_the_list_order(tenant, in_tenant):
+    a_never = partner(tenant, Priority.A)
+    a_very = partner(tenant, Priority.A, contacts=[days_ago(40)])
+    c_soon = partner(tenant, Priority.C, contacts=[days_ago(28)])  # due in 2 days
+    partner(tenant, Priority.B, contacts=[days_ago(1)])  # not due this week
+
+    with in_tenant(tenant):
+        ranked = due_list_ranked(tenant=tenant, today=TODAY)
+        second_page = due_rows_for(
+            tenant=tenant, partner_ids=[pk for pk, _due in ranked.ranked[1:]], today=TODAY
+        )
+
+    assert [pk for pk, _due in ranked.ranked] == [a_never.pk, a_very.pk, c_soon.pk]
+    assert (ranked.total, ranked.overdue) == (3, 2)
+    assert [p.pk for p in second_page] == [a_very.pk, c_soon.pk]
+    assert second_page[0].days_overdue == 33 and second_page[1].days_until == 2
 
 
 def test_tenant_cadence_changes_who_is_due(tenant, in_tenant):

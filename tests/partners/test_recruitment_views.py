@@ -477,3 +477,25 @@ def test_lost_reason_in_use_is_not_deleted_and_says_why(tenant, manager, unscope
     assert "rename it instead of deleting it" in response.content.decode()
     with unscoped():
         assert LostReason.objects.filter(pk=reason.pk).exists()
+
+
+def test_board_cards_link_to_their_prospect_even_in_a_tenant_named_0(manager):
+    # The card URLs are reversed once per page with a placeholder id (views/recruitment.py):
+    # a tenant slug equal to the placeholder must not be replaced.
+    from accounts.urls_helpers import tenant_reverse
+    from partners.views.recruitment import _url_maker
+    from tests.factories.accounts import TenantFactory
+
+    zero = TenantFactory(slug="0")
+    for route in ("prospect_detail", "prospect_stage", "prospect_sign"):
+        assert _url_maker(zero, route)(4711) == tenant_reverse(zero, route, prospect_id=4711)
+
+
+def test_board_card_carries_its_detail_move_and_sign_urls(tenant, manager):
+    prospect = ProspectFactory(tenant=tenant, company_name="Card", stage=ProspectStage.MEETING)
+
+    html = manager.get(url(tenant, "recruitment_home")).content.decode()
+
+    for route in ("prospect_detail", "prospect_stage", "prospect_sign"):
+        path = reverse(route, kwargs={"tenant_slug": tenant.slug, "prospect_id": prospect.pk})
+        assert f'"{path}"' in html, route
