@@ -103,7 +103,12 @@ def recruitment_home(request, tenant_slug):
         for row in counts:
             if options["stage"] and row["stage"] != options["stage"]:
                 continue
-            cards = _with_fit(queryset.filter(stage=row["stage"])[:BOARD_CARDS_PER_STAGE], persona)
+            cards = _with_fit(
+                selectors.board_stage_cards(
+                    queryset, stage=row["stage"], limit=BOARD_CARDS_PER_STAGE
+                ),
+                persona,
+            )
             columns.append({**row, "cards": cards, "more": row["count"] - len(cards)})
         context["columns"] = columns
         if context["may_manage"]:
