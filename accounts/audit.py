@@ -87,6 +87,13 @@ def masked(changes: dict, names: tuple[str, ...] | list[str]) -> dict:
 _KEY_LABELS: dict[str, Promise | str] = {
     "count": _("count"),
     "changed_on": _("date"),
+    "email": _("e-mail address"),
+}
+
+# Keys that are no field of the event's object but whose values are a kernel field's codes:
+# a partner's "invited to the portal" event records the invitee's role.
+_KEY_FIELDS: dict[str, tuple[str, str]] = {
+    "role": ("accounts.membership", "role"),
 }
 
 
@@ -134,6 +141,8 @@ def audit_change_rows(event: AuditEvent) -> list[dict[str, str]]:
     rows = []
     for name, value in (event.changes or {}).items():
         field = _model_field(event.object_type, name)
+        if field is None and name in _KEY_FIELDS:
+            field = _model_field(*_KEY_FIELDS[name])
         if field is not None and hasattr(field, "verbose_name"):
             label = str(field.verbose_name)
         else:

@@ -69,6 +69,12 @@ def invitation_list_pending(*, tenant: Tenant) -> list[Invitation]:
     return [invitation for invitation in invitations if not invitation.is_expired]
 
 
+def user_exists_with_email(*, email: str) -> bool:
+    """Whether an account already uses `email` (any case): an invitation to it is accepted by
+    signing in, not by creating a second account."""
+    return User.objects.filter(email__iexact=email).exists()
+
+
 def invitation_get(*, tenant: Tenant, invitation_id: int) -> Invitation:
     invitation = Invitation.objects.filter(tenant=tenant, pk=invitation_id).first()
     if invitation is None:

@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.audit import audit_record, field_changes
+from accounts.audit import audit_record, created_values, field_changes
 from accounts.models import ApiKey, Invitation, Membership, OutgoingEmail, Tenant, User
 from accounts.roles import Role
 from accounts.signals import invitation_accepted
@@ -322,7 +322,7 @@ def api_key_create(*, tenant: Tenant, actor: User, name: str, role: str) -> tupl
         actor=actor,
         action="api_key.created",
         target=key,
-        changes={"role": ["", role]},
+        changes=created_values(key, ["name", "role"]),
     )
     return key, f"prm_{secret}"
 

@@ -484,12 +484,14 @@ class ActivityRepAttendee(TenantModel):
 
 
 class DigestDelivery(TenantModel):
-    """A due-for-contact digest sent to one manager for one day: the unique key stops repeats."""
+    """A due-for-contact digest queued for one manager for one day: the unique key stops
+    repeats. The row is written with the digest's outbox e-mail (accounts.OutgoingEmail), which
+    the worker sends after the commit: when it actually went out is that e-mail's `sent_at`."""
 
     membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
     digest_date = models.DateField()
     partner_count = models.PositiveIntegerField(default=0)
-    sent_at = models.DateTimeField(default=timezone.now)
+    queued_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [

@@ -3,9 +3,12 @@
 import os
 
 import pytest
+from django.core.handlers.wsgi import WSGIHandler
 from django.core.management import call_command
+from django.core.signals import request_started
 from django.db import DatabaseError, connection
 from django.test import Client
+from django.test.client import ClientHandler
 from django.utils import translation
 from django_scopes import scope, scopes_disabled
 
@@ -62,6 +65,31 @@ class AppRoleClient(Client):
         finally:
             with connection.cursor() as cursor:
                 cursor.execute("RESET ROLE")
+
+
+def _live_request_as_app_role(sender, **kwargs):
+    # The live server answers each request in a thread of its own, on a connection of its own
+    # (closed when the request ends): switch that connection to the app role before any view
+    # code runs. The test client's requests (ClientHandler) switch in AppRoleClient instead.
+    if issubclass(sender, ClientHandler) or not issubclass(sender, WSGIHandler):
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET ROLE {APP_ROLE}")
+
+
+@pytest.fixture(autouse=True)
+def _live_server_as_app_role(request):
+    """Browser tests: every request the live server answers runs as the application role, so
+    a query that forgot its tenant fails there as it does under the test client."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("app_db_role")
+    request_started.connect(_live_request_as_app_role, weak=False)
+    try:
+        yield
+    finally:
+        request_started.disconnect(_live_request_as_app_role)
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.access import tenant_view
 from accounts.forms import AcceptInvitationForm
-from accounts.models import User
+from accounts.selectors import user_exists_with_email
 from accounts.services import invitation_accept, invitation_accept_new_user, invitation_find
 from accounts.views.home import membership_home_url
 
@@ -33,8 +33,7 @@ def invitation_accept_view(request, tenant_slug, token):
             return redirect(request.path)
         return render(request, "accounts/invitation_wrong_user.html", {"invitation": invitation})
 
-    existing = User.objects.filter(email__iexact=invitation.email).first()
-    if not user.is_authenticated and existing is not None:
+    if not user.is_authenticated and user_exists_with_email(email=invitation.email):
         # The account exists: the person signs in first, then comes back to this link.
         messages.info(
             request,

@@ -1,10 +1,11 @@
 """Reads for the partner portal: what a tenant lets partner admins change."""
 
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Invitation, Tenant
 from partners.choices import PortalProfileGroup
-from partners.models import FINANCE_ONLY_FIELDS, PortalSettings
+from partners.models import FINANCE_ONLY_FIELDS, Partner, PartnerRep, PortalSettings
 
 # The Partner fields behind each group a tenant may open to partner admins.
 PROFILE_GROUP_FIELDS: dict[str, tuple[str, ...]] = {
@@ -49,3 +50,37 @@ def pending_invitation_emails(*, tenant: Tenant, emails: list[str]) -> set[str]:
         expires_at__gt=timezone.now(),
     )
     return {email.lower() for email in open_invitations.values_list("email", flat=True)}
+
+
+def portal_company_reps(*, tenant: Tenant, partner: Partner) -> QuerySet[PartnerRep]:
+    # SECURITY(tenant): this tenant's reps of the requesting user's own partner only; the
+    # caller passes the partner resolved from the portal user's membership, never from the URL.
+    return PartnerRep.objects.filter(tenant=tenant, partner=partner).select_related("membership")
+
+
+def portal_rep_summary(*, tenant: Tenant, partner: Partner) -> dict[str, int]:
+    """The company page's rep counts, in one query: active, active with a login, left."""
+    return portal_company_reps(tenant=tenant, partner=partner).aggregate(
+        active=Count("pk", filter=Q(is_active=True)),
+        with_login=Count("pk", filter=Q(is_active=True, membership__is_active=True)),
+        left=Count("pk", filter=Q(is_active=False)),
+    )
+
+
+def portal_rep_list(
+    *, tenant: Tenant, partner: Partner, status: str = "active", search: str = ""
+) -> QuerySet[PartnerRep]:
+    """The portal's rep list: `status` "active", "left" or anything else for all; `search`
+    matches name, e-mail or department. Active reps first, then by name."""
+    reps = portal_company_reps(tenant=tenant, partner=partner)
+    if status == "active":
+        reps = reps.filter(is_active=True)
+    elif status == "left":
+        reps = reps.filter(is_active=False)
+    if search:
+        reps = reps.filter(
+            Q(full_name__icontains=search)
+            | Q(email__icontains=search)
+            | Q(department__icontains=search)
+        )
+    return reps.order_by("-is_active", "full_name", "pk")

@@ -134,6 +134,13 @@ def prospect_list_filtered(
     return queryset.order_by(*fields)
 
 
+def board_stage_cards(
+    queryset: QuerySet[Prospect], *, stage: str, limit: int
+) -> QuerySet[Prospect]:
+    """The first `limit` prospects of one board column, in the filtered list's order."""
+    return queryset.filter(stage=stage)[:limit]
+
+
 def stage_counts(queryset: QuerySet[Prospect]) -> list[dict]:
     """[{stage, label, count}] for every stage in pipeline order, zeros included."""
     counts = dict(queryset.order_by().values_list("stage").annotate(n=Count("id")))

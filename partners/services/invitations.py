@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts import services as account_services
-from accounts.audit import audit_record, register_action_labels
+from accounts.audit import audit_record, register_action_labels, register_key_labels
 from accounts.models import Invitation, Tenant, User
 from accounts.roles import Role
 from accounts.transactions import service
@@ -19,6 +19,7 @@ from partners.models import Partner, PartnerRep
 INVITE_ROLES = (Role.PARTNER_ADMIN, Role.PARTNER_REP)
 
 register_action_labels({"partner.portal_invited": gettext_lazy("Invited to the partner portal")})
+register_key_labels({"rep": gettext_lazy("partner rep")})
 
 
 @service
@@ -102,6 +103,7 @@ def partner_portal_invite(
         actor=actor,
         action="partner.portal_invited",
         target=partner,
-        changes={"email": ["", email], "role": ["", role], "rep": ["", rep.full_name]},
+        # Facts of a new invitation: single values, not ["", value] pairs (accounts/audit.py).
+        changes={"email": email, "role": role, "rep": rep.full_name},
     )
     return invitation

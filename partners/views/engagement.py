@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.access import request_has_perm, tenant_view
 from accounts.models import Membership
 from accounts.pagination import PAGE_SIZE
+from accounts.selectors import membership_get
 from accounts.urls_helpers import tenant_reverse
 from partners.forms.engagement import ActivityForm, CadenceRuleForm, DueFilterForm
 from partners.permissions import PartnersPerm
@@ -175,14 +176,9 @@ def _due_owner(request) -> tuple[Membership | None, str]:
     if choice == "mine":
         return request.membership, "mine"
     # SECURITY(tenant): an owner id of another tenant (or no member at all) answers 404.
-    owner = (
-        Membership.objects.filter(tenant=request.tenant, pk=choice).first()
-        if choice.isdigit()
-        else None
-    )
-    if owner is None:
+    if not choice.isdigit():
         raise Http404
-    return owner, choice
+    return membership_get(tenant=request.tenant, membership_id=int(choice)), choice
 
 
 @tenant_view(audience="staff", perm=PartnersPerm.VIEW)

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -13,10 +12,14 @@ from accounts.roles import Perm
 from accounts.urls_helpers import tenant_reverse
 from partners.access import portal_partner
 from partners.forms.portal import CompanyProfileForm, RepInviteForm
-from partners.models import PartnerRep
 from partners.permissions import PartnersPerm
 from partners.selectors.directory import rep_get
-from partners.selectors.portal import pending_invitation_emails, portal_editable_fields
+from partners.selectors.portal import (
+    pending_invitation_emails,
+    portal_editable_fields,
+    portal_rep_list,
+    portal_rep_summary,
+)
 from partners.services import portal as services
 
 
@@ -28,20 +31,10 @@ def _add_errors(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
-def _company_reps(tenant, partner):
-    # SECURITY(tenant): this tenant's reps of the requesting user's own partner only.
-    return PartnerRep.objects.filter(tenant=tenant, partner=partner).select_related("membership")
-
-
 @tenant_view(audience="portal", perm=Perm.PORTAL_VIEW)
 def portal_company(request, tenant_slug):
     partner = portal_partner(request)
-    reps = _company_reps(request.tenant, partner)
-    summary = {
-        "active": reps.filter(is_active=True).count(),
-        "with_login": reps.filter(is_active=True, membership__is_active=True).count(),
-        "left": reps.filter(is_active=False).count(),
-    }
+    summary = portal_rep_summary(tenant=request.tenant, partner=partner)
     return render(
         request,
         "partners/portal/company.html",
@@ -94,20 +87,12 @@ def portal_company_edit(request, tenant_slug):
 @tenant_view(audience="portal", perm=Perm.PORTAL_VIEW)
 def portal_reps(request, tenant_slug):
     partner = portal_partner(request)
-    reps = _company_reps(request.tenant, partner)
     status = request.GET.get("status", "active")
-    if status == "active":
-        reps = reps.filter(is_active=True)
-    elif status == "left":
-        reps = reps.filter(is_active=False)
     query = request.GET.get("q", "").strip()
-    if query:
-        reps = reps.filter(
-            Q(full_name__icontains=query)
-            | Q(email__icontains=query)
-            | Q(department__icontains=query)
-        )
-    page = paginate(request, reps.order_by("-is_active", "full_name", "pk"))
+    page = paginate(
+        request,
+        portal_rep_list(tenant=request.tenant, partner=partner, status=status, search=query),
+    )
     pending = pending_invitation_emails(
         tenant=request.tenant,
         emails=[rep.email for rep in page if rep.email and rep.membership_id is None],

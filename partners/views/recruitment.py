@@ -148,7 +148,11 @@ def recruitment_home(request, tenant_slug):
                 continue
             cards = _with_urls(
                 _with_fit(
-                    queryset.filter(stage=row["stage"])[:BOARD_CARDS_PER_STAGE], persona, labels
+                    selectors.board_stage_cards(
+                        queryset, stage=row["stage"], limit=BOARD_CARDS_PER_STAGE
+                    ),
+                    persona,
+                    labels,
                 ),
                 urls,
             )

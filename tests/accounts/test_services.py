@@ -536,7 +536,7 @@ def test_api_key_create_shows_the_secret_once_and_stores_only_its_digest(
     assert not any(raw in str(value) for value in stored.values())
     assert stored["name"] == "ERP sync"
     assert stored["role"] == Role.FINANCE
-    assert event.changes == {"role": ["", "finance"]}
+    assert event.changes == {"name": "ERP sync", "role": "finance"}
 
 
 def test_api_key_create_refuses_a_blank_name(tenant, admin_member, in_tenant):

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 from django_scopes import scope, scopes_disabled
 
-from accounts.models import AuditEvent
+from accounts.models import AuditEvent, OutgoingEmail
 from accounts.roles import Role
 from partners.choices import PartnerStatus, Priority
 from partners.models import Activity, CadenceRule, DigestDelivery
@@ -240,6 +240,24 @@ def test_digest_twice_the_same_day_sends_one_email(
             TODAY,
             1,
         )
+
+
+def test_digest_delivery_records_when_it_was_queued_the_email_says_when_it_went_out(
+    tenant, manager_member, partner, django_capture_on_commit_callbacks
+):
+    with scopes_disabled():
+        manager_member.refresh_from_db()
+    # The after-commit e-mail task does not run: the digest is queued, not yet sent.
+    with scope(tenant=tenant), django_capture_on_commit_callbacks(execute=False):
+        queued = services.due_digest_send(tenant=tenant, membership=manager_member, today=TODAY)
+
+    assert queued is True
+    assert mail.outbox == []
+    with scopes_disabled():
+        delivery = DigestDelivery.objects.get()
+        email = OutgoingEmail.objects.get(purpose="due_digest")
+    assert delivery.queued_at is not None
+    assert email.sent_at is None  # the row claims nothing about the send
 
 
 def test_digest_next_day_sends_again(
