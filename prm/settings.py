@@ -289,6 +289,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "DEFAULT_GENERATOR_CLASS": "accounts.api_schema.TenantlessSchemaGenerator",
+    # Choice sets named once, so the schema's enums keep stable names for generated clients.
+    "ENUM_NAME_OVERRIDES": {"ActivityKindEnum": "partners.choices.ActivityKind"},
 }
 
 # --- Security -------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from rest_framework import generics, serializers
 from rest_framework.exceptions import ValidationError
 
 from accounts.api_auth import request_role
+from accounts.api_filters import IdFilter
 from accounts.api_schema import TenantQuerysetMixin
 from accounts.roles import Perm, role_has_perm
 from partners.api.common import (
@@ -99,8 +100,8 @@ class PartnerInSerializer(CompanyInSerializer):
 class PartnerFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search name, reading or number"))
 
-    partner_type = django_filters.NumberFilter(field_name="partner_type_id")
-    owner = django_filters.NumberFilter(field_name="owner_id")
+    partner_type = IdFilter(field_name="partner_type_id")
+    owner = IdFilter(field_name="owner_id")
     status = django_filters.ChoiceFilter(choices=PartnerStatus.choices)
     priority = django_filters.ChoiceFilter(choices=Priority.choices)
     prefecture = django_filters.ChoiceFilter(choices=Prefecture.choices)
@@ -216,7 +217,7 @@ class RepInSerializer(serializers.ModelSerializer):
 
 
 class RepFilter(django_filters.FilterSet):
-    partner = django_filters.NumberFilter(field_name="partner_id")
+    partner = IdFilter(field_name="partner_id")
     is_active = django_filters.BooleanFilter()
     is_reachable = django_filters.BooleanFilter()
 

@@ -6,8 +6,8 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, serializers
-from rest_framework.exceptions import ValidationError
 
+from accounts.api_filters import IdFilter
 from accounts.api_schema import TenantQuerysetMixin
 from partners.api.common import PermByMethodMixin, ServiceCreateMixin, ServiceUpdateMixin
 from partners.choices import ActivityKind
@@ -19,7 +19,9 @@ KIND_HELP = format_lazy(_("One of: {kinds}."), kinds=", ".join(ActivityKind.valu
 
 
 class ActivityOutSerializer(serializers.ModelSerializer):
-    kind = serializers.CharField(read_only=True, help_text=KIND_HELP)
+    kind = serializers.ChoiceField(
+        choices=ActivityKind.choices, read_only=True, help_text=KIND_HELP
+    )
     staff_attendees = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     rep_attendees = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
@@ -41,7 +43,11 @@ class ActivityOutSerializer(serializers.ModelSerializer):
 
 class ActivityInSerializer(serializers.Serializer):
     partner = serializers.PrimaryKeyRelatedField(queryset=api_selectors.no_choices(Partner))
-    kind = serializers.CharField(help_text=KIND_HELP)
+    kind = serializers.ChoiceField(
+        choices=ActivityKind.choices,
+        help_text=KIND_HELP,
+        error_messages={"invalid_choice": _("Choose a valid kind of activity.")},
+    )
     occurred_on = serializers.DateField()
     staff_attendee_ids = serializers.ListField(
         child=serializers.IntegerField(), required=False, default=list
@@ -60,11 +66,6 @@ class ActivityInSerializer(serializers.Serializer):
         if tenant is not None:
             self.fields["partner"].queryset = api_selectors.partner_choices(tenant=tenant)
 
-    def validate_kind(self, value):
-        if value not in ActivityKind.values:
-            raise ValidationError(_("Choose a valid kind of activity."))
-        return value
-
 
 class ActivityChangeSerializer(ActivityInSerializer):
     """A correction to a logged activity; attendee lists, when given, replace the old ones.
@@ -78,7 +79,7 @@ class ActivityChangeSerializer(ActivityInSerializer):
 class ActivityFilter(django_filters.FilterSet):
     occurred_from = django_filters.DateFilter(field_name="occurred_on", lookup_expr="gte")
     occurred_to = django_filters.DateFilter(field_name="occurred_on", lookup_expr="lte")
-    partner = django_filters.NumberFilter(field_name="partner_id")
+    partner = IdFilter(field_name="partner_id")
     kind = django_filters.ChoiceFilter(choices=ActivityKind.choices)
 
     class Meta:

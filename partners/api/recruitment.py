@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, serializers
 
+from accounts.api_filters import IdFilter
 from accounts.api_schema import TenantQuerysetMixin
 from partners.api.common import (
     CompanyInSerializer,
@@ -60,8 +61,11 @@ class ProspectChangeSerializer(ProspectInSerializer):
     """A change to a prospect. A new `stage` moves it (to "lost" with a `lost_reason` from
     the tenant's list); signing, which creates the partner, happens on the prospect's page."""
 
-    stage = serializers.CharField(
-        required=False, help_text=_("sourced, contacted, meeting, proposal or lost.")
+    # Signing creates the partner and happens on the prospect's page, so it is no choice here.
+    stage = serializers.ChoiceField(
+        choices=[c for c in ProspectStage.choices if c[0] != ProspectStage.SIGNED],
+        required=False,
+        help_text=_("sourced, contacted, meeting, proposal or lost."),
     )
     lost_reason = serializers.PrimaryKeyRelatedField(
         queryset=api_selectors.no_choices(LostReason), allow_null=True, required=False
@@ -79,8 +83,8 @@ class ProspectChangeSerializer(ProspectInSerializer):
 
 
 class ProspectFilter(django_filters.FilterSet):
-    owner = django_filters.NumberFilter(field_name="owner_id")
-    partner_type = django_filters.NumberFilter(field_name="partner_type_id")
+    owner = IdFilter(field_name="owner_id")
+    partner_type = IdFilter(field_name="partner_type_id")
     stage = django_filters.ChoiceFilter(choices=ProspectStage.choices)
     source = django_filters.ChoiceFilter(choices=ProspectSource.choices)
 

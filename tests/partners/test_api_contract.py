@@ -74,3 +74,22 @@ def test_schema_bounds_the_activity_free_text(tenant, manager_member, client_for
         and "notes" in schema.get("properties", {})
     )
     assert activity_in["properties"]["notes"]["maxLength"] == 5000
+
+
+def test_schema_types_id_filters_as_integers_and_choices_as_enums(
+    tenant, manager_member, client_for
+):
+    schema = _schema(client_for(manager_member), tenant)
+    partner_list = schema["paths"]["/{tenant_slug}/api/v1/partners/"]["get"]
+    filters = {p["name"]: p["schema"] for p in partner_list["parameters"]}
+    # An id is a whole number: `partner_type=1.5` is no valid request to advertise.
+    assert filters["partner_type"]["type"] == "integer"
+    assert filters["owner"]["type"] == "integer"
+
+    components = schema["components"]["schemas"]
+    assert set(components["ActivityKindEnum"]["enum"]) >= {"regular_meeting", "call"}
+    stage = components["PatchedProspectChangeRequest"]["properties"]["stage"]
+    stage_enum = components[stage["allOf"][0]["$ref"].rsplit("/", 1)[1]]["enum"]
+    # Signing creates the partner on the prospect's page: the API offers every other stage.
+    assert "signed" not in stage_enum
+    assert "lost" in stage_enum
