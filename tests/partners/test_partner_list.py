@@ -39,6 +39,19 @@ def test_list_shows_last_contact_next_due_and_overdue(tenant, manager_member, cl
     assert 'data-testid="overdue"' in html
 
 
+def test_contact_dates_follow_the_readers_date_format(tenant, manager_member, client_for):
+    partner = PartnerFactory(tenant=tenant, status=PartnerStatus.ACTIVE, priority=Priority.A)
+    contacted = timezone.localdate() - timedelta(days=9)
+    ActivityFactory(partner=partner, occurred_on=contacted)
+    manager_member.user.language = "ja"
+    manager_member.user.save(update_fields=["language"])
+
+    html = client_for(manager_member).get(list_url(tenant)).content.decode()
+
+    # One date format per language: the same 2026年12月1日 as everywhere else in Japanese.
+    assert f"{contacted.year}年{contacted.month}月{contacted.day}日" in html
+
+
 def test_headers_say_how_the_list_is_sorted_and_link_to_the_reverse(
     tenant, manager_member, client_for
 ):
