@@ -15,6 +15,7 @@ from accounts.models import Invitation, Tenant, User
 from accounts.roles import Role
 from accounts.transactions import service
 from partners.models import Partner, PartnerRep
+from partners.services import directory
 
 INVITE_ROLES = (Role.PARTNER_ADMIN, Role.PARTNER_REP)
 
@@ -77,15 +78,8 @@ def partner_portal_invite(
         full_name = (full_name or "").strip()
         if not full_name:
             raise ValidationError({"full_name": _("Enter the person's name.")})
-        rep = PartnerRep(tenant=tenant, partner=partner, full_name=full_name, email=email)
-        rep.full_clean(exclude=["tenant", "partner", "membership"])
-        rep.save()
-        audit_record(
-            tenant=tenant,
-            actor=actor,
-            action="partner_rep.created",
-            target=rep,
-            changes={"partner": partner.pk, "full_name": rep.full_name},
+        rep = directory.rep_create.nested(
+            tenant=tenant, actor=actor, partner=partner, full_name=full_name, email=email
         )
     elif not rep.email:
         rep.email = email

@@ -21,6 +21,7 @@ from partners.selectors.portal import (
     PROFILE_GROUP_FIELDS,
     portal_editable_fields,
 )
+from partners.services import directory
 
 # The profile fields (not the bank account) a tenant may open to partner admins.
 PROFILE_FIELDS = tuple(
@@ -151,22 +152,14 @@ def portal_rep_invite(
         .first()
     )
     if rep is None:
-        rep = PartnerRep(
+        rep = directory.rep_create.nested(
             tenant=tenant,
+            actor=actor,
             partner=partner,
             full_name=full_name,
             email=email,
             department=department,
             title=title,
-        )
-        rep.full_clean(exclude=["tenant", "partner", "membership"])
-        rep.save()
-        audit_record(
-            tenant=tenant,
-            actor=actor,
-            action="partner_rep.created",
-            target=rep,
-            changes={"partner": partner.pk, "full_name": rep.full_name},
         )
     elif not rep.is_active:
         rep.is_active = True
