@@ -25,6 +25,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.csv_cells import CELL_SEPARATORS, FORMULA_CHARS, formula_refused, strip_guard
 from accounts.models import ImportJob, Tenant, User
 
 logger = logging.getLogger(__name__)
@@ -37,47 +38,6 @@ INLINE_ROWS = 300
 MAX_STORED_ERRORS = 500
 CONFIRM_TTL = timedelta(hours=1)
 BOM = "\ufeff"
-
-# --- The formula rule (OWASP CSV injection), defined once -----------------------------------
-
-# A spreadsheet evaluates a cell that starts with one of these (full-width forms included:
-# Excel folds them) ...
-FORMULA_CHARS = frozenset("=+-@\t\r＝＋－＠")
-# ... and, opened in a locale that splits on ";" or tab, any part after such a separator.
-CELL_SEPARATORS = re.compile("[;\t；]")
-# What evaluates to itself: phone numbers, negative numbers, a "-" placeholder.
-PLAIN_NUMBER = re.compile(r"^[+\-＋－]?[0-9０-９\s().\-－]*$")
-
-
-def _parts(text: str) -> list[str]:
-    return [text, *CELL_SEPARATORS.split(text)[1:]]
-
-
-def formula_start(text: str) -> bool:
-    """Would a spreadsheet read this cell (or a part of it after a separator) as a formula?"""
-    return bool(text) and any(part[:1] in FORMULA_CHARS for part in _parts(text))
-
-
-def formula_refused(text: str) -> bool:
-    """The import's use of the rule: refuse a real formula, let plain numbers (+81-3-…, -5,
-    "-") through, since they evaluate to themselves."""
-    return any(
-        part[:1] in FORMULA_CHARS and not PLAIN_NUMBER.match(part) for part in _parts(text or "")
-    )
-
-
-def neutralise(value) -> str:
-    """The export's use of the rule: a cell that would start a formula gets a leading '."""
-    text = "" if value is None else str(value)
-    return "'" + text if formula_start(text) else text
-
-
-def strip_guard(text: str) -> str:
-    """Undo neutralise(): an exported '=… or '+81… comes back without the apostrophe."""
-    if text.startswith("'") and formula_start(text[1:]):
-        return text[1:]
-    return text
-
 
 # --- Normalising ---------------------------------------------------------------------------
 
@@ -621,27 +581,6 @@ def _fail(job: ImportJob, message: str) -> None:
         text="",
     )
     job.refresh_from_db()
-
-
-# --- Writing CSV ----------------------------------------------------------------------------
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def csv_lines(header: Iterable[str], rows: Iterable[Iterable]) -> Iterator[str]:
-    """The CSV text line by line (for streaming): BOM first for Excel, every cell quoted so a
-    ";" inside it never splits it, formula starts neutralised."""
-    writer = csv.writer(_Echo(), lineterminator="\r\n", quoting=csv.QUOTE_ALL)
-    yield BOM + writer.writerow([neutralise(cell) for cell in header])
-    for row in rows:
-        yield writer.writerow([neutralise(cell) for cell in row])
-
-
-def csv_text(header: Iterable[str], rows: Iterable[Iterable]) -> str:
-    return "".join(csv_lines(header, rows))
 
 
 def copy_insert(model, rows: list[dict[str, Any]]) -> list[int]:

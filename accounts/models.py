@@ -1,5 +1,6 @@
 """The kernel: tenants, users, memberships, invitations, API keys and the audit log."""
 
+import secrets
 import zoneinfo
 
 from django.conf import settings
@@ -408,3 +409,70 @@ class ImportJob(TenantModel):
     @property
     def good_count(self) -> int:
         return self.total_rows - self.error_count
+
+
+def export_file_path(job: "ExportJob", filename: str) -> str:
+    """Where an export's file is stored: under its tenant, in a directory named by a random
+    token, so no path can be guessed from another (the download view is the only way in)."""
+    return f"exports/{job.tenant_id}/{secrets.token_urlsafe(24)}/{filename}"
+
+
+class ExportJob(TenantModel):
+    """One CSV export a person asked for: written by the worker, downloaded by that person.
+
+    The filters are the list page's query string, validated again when the worker runs, and
+    the permissions (finance columns) are those of the person's membership at that moment.
+    One identical export per person is in flight at a time (the partial unique constraint),
+    so a double click or two tabs reuse the job instead of writing the file twice.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Waiting")
+        RUNNING = "running", _("Exporting")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    IN_FLIGHT = (State.QUEUED, State.RUNNING)
+
+    kind = models.CharField(_("kind"), max_length=32)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    # The worker writes translated messages (a failure) in the language of the person.
+    language = models.CharField(max_length=8, default="ja")
+    # The list's filters, normalised (accounts/exports.py); never edited by a person.
+    query = models.CharField(max_length=2000, blank=True, editable=False)
+    filename = models.CharField(_("file"), max_length=255)
+    file = models.FileField(upload_to=export_file_path, max_length=500, blank=True)
+    state = models.CharField(
+        _("status"), max_length=16, choices=State.choices, default=State.QUEUED
+    )
+    total_rows = models.PositiveIntegerField(default=0)
+    row_count = models.PositiveIntegerField(default=0)
+    # The permissions the file's content needed (finance columns): the download asks for
+    # them again, so a person who lost them since cannot fetch what they may no longer see.
+    perms = models.JSONField(default=list, blank=True, editable=False)
+    failure = models.TextField(blank=True, editable=False)  # our own message, not typed
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # When the file is deleted (accounts.tasks.export_expire_task).
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "created_by", "kind", "query"],
+                condition=models.Q(state__in=["queued", "running"]),
+                name="export_job_one_in_flight",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["tenant", "created_by", "-created_at"], name="export_job_created"),
+            models.Index(fields=["tenant", "expires_at"], name="export_job_expires"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.filename}"

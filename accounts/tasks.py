@@ -15,6 +15,7 @@ from django.db import InterfaceError, OperationalError, connection
 from django.utils import timezone
 from django_scopes import get_scope, scope
 
+from accounts.exports import export_job_run, export_jobs_expire
 from accounts.models import OutgoingEmail, Tenant
 from accounts.rls import rls_bound
 from accounts.services import email_send, heartbeat_record
@@ -143,3 +144,29 @@ def email_outbox_retry_task(*, tenant_id: int) -> int:
 @shared_task(name="accounts.tasks.email_outbox_fanout", ignore_result=True)
 def email_outbox_fanout_task() -> int:
     return fan_out_per_tenant(email_outbox_retry_task)
+
+
+# --- CSV exports: one task per job, and the hourly sweep of expired files -------------------
+
+
+# 20,000 reps take a few seconds; the limits leave room for 100,000 rows on a slow machine.
+@shared_task(
+    base=TenantTask,
+    name="accounts.tasks.export_run",
+    ignore_result=True,
+    soft_time_limit=600,
+    time_limit=660,
+)
+def export_run_task(*, tenant_id: int, export_id: int) -> None:
+    """Write one export job's file; a rerun finds nothing left to do."""
+    export_job_run(tenant=task_tenant(), export_id=export_id)
+
+
+@shared_task(base=TenantTask, name="accounts.tasks.export_expire", ignore_result=True)
+def export_expire_task(*, tenant_id: int) -> int:
+    return export_jobs_expire(tenant=task_tenant())
+
+
+@shared_task(name="accounts.tasks.export_expire_fanout", ignore_result=True)
+def export_expire_fanout_task() -> int:
+    return fan_out_per_tenant(export_expire_task)

@@ -7,7 +7,7 @@ class PartnersConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts.signals import invitation_accepted
-        from partners import permissions, signals
+        from partners import csv_io, permissions, signals
         from partners.services import imports
 
         invitation_accepted.connect(
@@ -17,6 +17,7 @@ class PartnersConfig(AppConfig):
         permissions.register()
         self._register_with_kernel()
         imports.register()
+        csv_io.register()
 
     @staticmethod
     def _register_with_kernel() -> None:

@@ -167,6 +167,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     # E-mails whose task was lost or gave up are sent again (accounts.tasks).
     "email-outbox-retry": {"task": "accounts.tasks.email_outbox_fanout", "schedule": 900.0},
+    # Export files are kept EXPIRES_AFTER (24 h); the sweep deletes them and their jobs.
+    "export-expire": {"task": "accounts.tasks.export_expire_fanout", "schedule": 3600.0},
 }
 
 # --- Auth (django-allauth) --------------------------------------------------------------------

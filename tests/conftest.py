@@ -229,3 +229,10 @@ def in_tenant():
 @pytest.fixture
 def unscoped():
     return scopes_disabled
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path_factory):
+    # Files the code under test stores (export files) go to a directory of this test, never to
+    # the work tree's var/media; the worker and live-server threads read the same setting.
+    settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))

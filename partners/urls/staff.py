@@ -5,6 +5,17 @@ from partners.views import staff
 urlpatterns = [
     path("partners/", staff.partner_list, name="partner_list"),
     path("partners/export/", staff.partner_export, name="partner_export"),
+    path("partners/export/<int:export_id>/", staff.partner_export_job, name="partner_export_job"),
+    path(
+        "partners/export/<int:export_id>/progress/",
+        staff.partner_export_job_progress,
+        name="partner_export_job_progress",
+    ),
+    path(
+        "partners/export/<int:export_id>/download/",
+        staff.partner_export_download,
+        name="partner_export_download",
+    ),
     path("partners/bulk-assign/", staff.partner_bulk_assign, name="partner_bulk_assign"),
     path("partners/new/", staff.partner_create, name="partner_create"),
     path("partners/import/", staff.partner_import, name="partner_import"),

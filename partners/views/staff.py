@@ -3,22 +3,23 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
+from accounts import exports
 from accounts import imports as import_jobs
 from accounts.access import request_has_perm, tenant_view
-from accounts.models import ImportJob
+from accounts.models import ExportJob, ImportJob
 from accounts.pagination import paginate
 from accounts.roles import Perm
 from accounts.urls_helpers import tenant_reverse
 from partners.choices import CustomerSegment, Industry, Prefecture
-from partners.csv_io import csv_response, csv_text
+from partners.csv_io import csv_text
 from partners.forms.directory import (
     PAGE_SIZES,
     ImportUploadForm,
@@ -44,6 +45,8 @@ from partners.services import portal as portal_services
 from partners.views import label_lists
 
 REPS_PAGE_SIZE = 25
+# The partner list's exports (partners/csv_io.py registers them with the kernel).
+EXPORT_KINDS = ("partners", "reps")
 
 
 def _may(request, perm) -> bool:
@@ -190,30 +193,76 @@ def partner_bulk_assign(request, tenant_slug):
 
 
 @tenant_view(audience="staff", perm=PartnersPerm.VIEW)
+@require_POST
 def partner_export(request, tenant_slug):
-    """The current filtered list as CSV, streamed, in the columns the import reads."""
+    """Ask for the current filtered list (the query string) as CSV: a job for the worker, then
+    its page. A double click returns the same job."""
     tenant = request.tenant
-    filters = PartnerFilterForm(request.GET, tenant=tenant).filters()
-    partners = selectors.partner_list_filtered(tenant=tenant, **filters)
-    stamp = f"{timezone.localdate():%Y%m%d}"
-    if request.GET.get("what") == "reps":
-        reps = selectors.reps_for_export(tenant=tenant, partners=partners)
-        return csv_response(
-            f"partner-reps-{stamp}.csv",
-            imports.REP_COLUMNS,
-            lambda: imports.rep_export_rows(reps.iterator(chunk_size=2000)),
+    kind = "reps" if request.POST.get("what") == "reps" else "partners"
+    try:
+        job = exports.export_job_request(
             tenant=tenant,
+            actor=request.user,
+            kind=kind,
+            params=request.GET,
+            language=translation.get_language() or "ja",
         )
-    # SECURITY(finance): bank details only in the export of those who may see them.
-    columns = imports.partner_export_columns(
-        may_see_finance=_may(request, Perm.FINANCE_FIELDS_VIEW)
+    except exports.ExportRefused as refused:
+        messages.error(request, refused.message)
+        return redirect(f"{tenant_reverse(tenant, 'partner_list')}?{request.GET.urlencode()}")
+    return redirect(tenant_reverse(tenant, "partner_export_job", export_id=job.pk))
+
+
+def _export_context(request, export_id: int) -> dict:
+    tenant = request.tenant
+    try:
+        job = exports.export_job_get(tenant=tenant, actor=request.user, export_id=export_id)
+    except ExportJob.DoesNotExist as error:
+        raise Http404 from error
+    if job.kind not in EXPORT_KINDS:
+        raise Http404
+    return {
+        "nav": "partners",
+        "job": job,
+        "progress": exports.progress_get(job),
+        "expired": exports.export_is_expired(job),
+        "list_url": f"{tenant_reverse(tenant, 'partner_list')}?{job.query}",
+        "progress_url": tenant_reverse(tenant, "partner_export_job_progress", export_id=job.pk),
+        "download_url": tenant_reverse(tenant, "partner_export_download", export_id=job.pk),
+        "recent": exports.export_job_recent(
+            tenant=tenant, actor=request.user, kind_in=EXPORT_KINDS
+        ),
+    }
+
+
+@tenant_view(audience="staff", perm=PartnersPerm.VIEW)
+def partner_export_job(request, tenant_slug, export_id):
+    """One export: its progress, then its download (or why it failed); the person's recent
+    exports below."""
+    return render(request, "partners/staff/export_job.html", _export_context(request, export_id))
+
+
+@tenant_view(audience="staff", perm=PartnersPerm.VIEW)
+def partner_export_job_progress(request, tenant_slug, export_id):
+    """The htmx fragment the job page polls; the poll that finds the file ready starts the
+    download (the page itself, opened later, only offers it)."""
+    context = _export_context(request, export_id)
+    context["autostart"] = bool(request.htmx)
+    return render(request, "partners/staff/_export_job_status.html", context)
+
+
+@tenant_view(audience="staff", perm=PartnersPerm.VIEW)
+def partner_export_download(request, tenant_slug, export_id):
+    context = _export_context(request, export_id)
+    job = context["job"]
+    file = exports.export_file_open(tenant=request.tenant, actor=request.user, job=job)
+    if file is None:
+        raise Http404
+    response = FileResponse(
+        file, as_attachment=True, filename=job.filename, content_type="text/csv; charset=utf-8"
     )
-    return csv_response(
-        f"partners-{stamp}.csv",
-        columns,
-        lambda: imports.partner_export_rows(partners.iterator(chunk_size=2000), columns),
-        tenant=tenant,
-    )
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 # --- Detail -----------------------------------------------------------------------------------

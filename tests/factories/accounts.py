@@ -9,7 +9,16 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from accounts.models import ApiKey, AuditEvent, ImportJob, Invitation, Membership, Tenant, User
+from accounts.models import (
+    ApiKey,
+    AuditEvent,
+    ExportJob,
+    ImportJob,
+    Invitation,
+    Membership,
+    Tenant,
+    User,
+)
 from accounts.roles import Role
 from accounts.services import token_digest
 
@@ -128,3 +137,21 @@ class ImportJobFactory(TenantOwnedFactory):
     text = "legal_name\r\nサクラ\r\nモミジ\r\n"
     state = ImportJob.State.CHECKED
     total_rows = 2
+
+
+class ExportJobFactory(TenantOwnedFactory):
+    """A finished export of the partner list with its file in storage (pass created_by)."""
+
+    class Meta:
+        model = ExportJob
+
+    tenant = factory.SubFactory(TenantFactory)
+    kind = "partners"
+    filename = "partners-20260401.csv"
+    state = ExportJob.State.DONE
+    row_count = 1
+    file = factory.django.FileField(
+        filename="partners-20260401.csv", data='\ufeff"legal_name"\r\n"サクラ"\r\n'.encode()
+    )
+    finished_at = factory.LazyFunction(timezone.now)
+    expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(hours=24))

@@ -5,11 +5,19 @@ from tests.isolation.registry import Route
 PARTNER = {"partner_id": "partner"}
 REP = {"rep_id": "rep"}
 PARTNER_TYPE = {"partner_type_id": "partner_type"}
+EXPORT_JOB = {"export_id": "export_job"}
 PARTNER_BODY = {"legal_name": "株式会社乗っ取り", "entity_kind": "company", "priority": "B"}
 
 ROUTES: dict[str, Route] = {
     "partner_list": Route("staff"),
-    "partner_export": Route("staff"),
+    # A POST creates an export job for the list (tests/partners/test_export_jobs.py proves
+    # the job holds its own tenant's rows only).
+    "partner_export": Route("staff", ("POST",), post={"what": "reps"}),
+    # Only the person who asked sees a job: Side.export_job is the admin's (another person's
+    # job answers 404 too: tests/partners/test_export_jobs.py::test_idor_*).
+    "partner_export_job": Route("staff", objects=EXPORT_JOB),
+    "partner_export_job_progress": Route("staff", objects=EXPORT_JOB),
+    "partner_export_download": Route("staff", objects=EXPORT_JOB),
     # Partner ids travel in the body: another tenant's id refuses the whole change
     # (tests/partners/test_partner_list.py::test_idor_bulk_assign_*).
     "partner_bulk_assign": Route("staff", ("POST",), post={"priority": "A"}),

@@ -14,7 +14,15 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django_scopes import scopes_disabled
 
-from accounts.models import ApiKey, ImportJob, Invitation, Membership, Tenant, TenantModel
+from accounts.models import (
+    ApiKey,
+    ExportJob,
+    ImportJob,
+    Invitation,
+    Membership,
+    Tenant,
+    TenantModel,
+)
 from accounts.roles import Role
 from partners.models import (
     Activity,
@@ -26,6 +34,7 @@ from partners.models import (
 )
 from tests.factories.accounts import (
     ApiKeyFactory,
+    ExportJobFactory,
     ImportJobFactory,
     InvitationFactory,
     MembershipFactory,
@@ -206,6 +215,7 @@ class Side:
     rep_of_other_partner: PartnerRep
     activity_of_other_partner: Activity
     import_job: ImportJob
+    export_job: ExportJob
 
     def url(self, name: str, values_from: "Side | None" = None, suffix: str = "") -> str:
         """The route's URL under this tenant, naming objects of `values_from` (default: self);
@@ -231,9 +241,10 @@ def _side(tenant: Tenant) -> Side:
     other_partner = PartnerFactory(tenant=tenant)
     # The partner user is its company's partner admin: it may reach every portal page.
     partner_user, _rep = portal_membership_for(partner, role=Role.PARTNER_ADMIN)
+    admin = MembershipFactory(tenant=tenant, role=Role.VENDOR_ADMIN)
     return Side(
         tenant=tenant,
-        admin=MembershipFactory(tenant=tenant, role=Role.VENDOR_ADMIN),
+        admin=admin,
         partner_user=partner_user,
         member=MembershipFactory(tenant=tenant, role=Role.PARTNER_MANAGER),
         inactive_member=inactive,
@@ -251,6 +262,7 @@ def _side(tenant: Tenant) -> Side:
         rep_of_other_partner=PartnerRepFactory(partner=other_partner),
         activity_of_other_partner=ActivityFactory(partner=other_partner),
         import_job=ImportJobFactory(tenant=tenant),
+        export_job=ExportJobFactory(tenant=tenant, created_by=admin.user),
     )
 
 

@@ -16,6 +16,7 @@ from tests.factories.partners import (
     PartnerTypeFactory,
     portal_membership_for,
 )
+from tests.partners.exporting import export_csv
 
 CN1 = cn.calc_check_digit("123456789012") + "123456789012"
 BAD_CN = ("1" if CN1[0] != "1" else "2") + CN1[1:]
@@ -92,8 +93,7 @@ def test_empty_state(tenant, manager_member, client_for):
 
 def test_export_follows_filters_and_neutralises(tenant, manager_member, client_for, partners):
     PartnerFactory(tenant=tenant, legal_name="=cmd|' /C calc'!A0", priority="A")
-    response = client_for(manager_member).get(url(tenant, "partner_export"), {"priority": "A"})
-    text = response.getvalue().decode("utf-8")
+    _response, text = export_csv(client_for(manager_member), tenant, "priority=A")
     assert text.startswith("\ufeff")
     rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
     assert sorted(r["legal_name"] for r in rows) == sorted(
@@ -114,7 +114,7 @@ def test_finance_sees_bank_fields_in_export_and_detail_others_never(
     finance = fresh_client_for(finance_member)
     for client, sees in ((manager, False), (finance, True)):
         detail = client.get(url(tenant, "partner_detail", partner_id=sakura.pk)).content.decode()
-        export = client.get(url(tenant, "partner_export")).getvalue().decode("utf-8")
+        _response, export = export_csv(client, tenant)
         assert ("7654321" in detail) is sees
         assert ("7654321" in export) is sees
     form_html = manager.get(url(tenant, "partner_edit", partner_id=sakura.pk)).content.decode()
@@ -303,10 +303,8 @@ def test_exports_hold_this_tenants_rows_only(
     PartnerRepFactory(partner=stranger, full_name="Stranger Rep")
     PartnerRepFactory(partner=partners["sakura"], full_name="=Own Rep")
     client = client_for(manager_member)
-    partners_csv = client.get(url(tenant, "partner_export")).getvalue().decode("utf-8")
-    reps_csv = (
-        client.get(url(tenant, "partner_export"), {"what": "reps"}).getvalue().decode("utf-8")
-    )
+    _response, partners_csv = export_csv(client, tenant)
+    _response, reps_csv = export_csv(client, tenant, what="reps")
     assert "株式会社よそ" not in partners_csv and "株式会社ＳＡＫＵＲＡ" in partners_csv
     assert "Stranger Rep" not in reps_csv and "'=Own Rep" in reps_csv
 

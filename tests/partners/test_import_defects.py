@@ -15,6 +15,7 @@ from stdnum.jp import cn
 from accounts.roles import Role
 from partners.models import Partner, PartnerRep
 from tests.factories.partners import PartnerFactory
+from tests.partners.exporting import export_csv
 
 
 def valid_cn(base: str) -> str:
@@ -242,9 +243,9 @@ def test_formula_cells_are_refused_on_import(tenant, manager, cell):
 def test_export_prefixes_every_formula_start_with_an_apostrophe(tenant, manager, cell):
     PartnerFactory(tenant=tenant, legal_name="サクラ", city=cell)
 
-    body = b"".join(manager.get(url(tenant, "partner_export")).streaming_content)
+    _response, body = export_csv(manager, tenant)
 
-    rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
+    rows = list(csv.DictReader(io.StringIO(body.lstrip("\ufeff"))))
     assert rows[0]["city"] == "'" + cell
 
 
@@ -264,10 +265,10 @@ def test_the_partner_export_re_imports_into_another_tenant(
         postal_code="100-0001",
     )
     PartnerFactory(tenant=tenant, legal_name="モミジ", corporate_number=CN2, notes="line\nbreak")
-    exported = b"".join(manager.get(url(tenant, "partner_export")).streaming_content)
+    _response, exported = export_csv(manager, tenant)
     other = fresh_client_for(member_factory(other_tenant, Role.PARTNER_MANAGER))
 
-    response = upload(other, other_tenant, exported.decode("utf-8-sig"))
+    response = upload(other, other_tenant, exported.lstrip("\ufeff"))
     confirm(other, other_tenant, confirm_token(response))
 
     fields = ("legal_name", "corporate_number", "city", "industries", "prefectures", "notes")
@@ -276,14 +277,14 @@ def test_the_partner_export_re_imports_into_another_tenant(
     assert after == before
 
 
-def test_the_rep_export_streams_and_re_imports(tenant, manager, unscoped):
+def test_the_rep_export_re_imports(tenant, manager, unscoped):
     partner = PartnerFactory(tenant=tenant, corporate_number=CN1)
     from tests.factories.partners import PartnerRepFactory
 
     PartnerRepFactory(partner=partner, full_name="山田 太郎", phone="+81-3-1234-5678")
-    response = manager.get(url(tenant, "partner_export") + "?what=reps")
-    assert response.streaming
-    exported = b"".join(response.streaming_content).decode("utf-8-sig")
+    response, exported = export_csv(manager, tenant, what="reps")
+    assert response["Content-Disposition"].startswith('attachment; filename="partner-reps-')
+    exported = exported.lstrip("\ufeff")
     with unscoped():
         PartnerRep.objects.filter(tenant=tenant).update(email="")
         PartnerRep.objects.filter(tenant=tenant).delete()

@@ -10,6 +10,7 @@ test-database machinery and dropped afterwards), so the configured database is n
 scale, inside its own transaction).
 """
 
+import os
 import statistics
 import time
 from dataclasses import dataclass
@@ -17,11 +18,16 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
+from django.http import QueryDict
 from django.test import Client
 from django.test.utils import override_settings
 from django.urls import reverse
 
+from accounts import exports
+from accounts.models import ExportJob, Tenant
+from accounts.tenancy import tenant_context
 from partners.management.bench_data import BenchTenant, build_tenant
+from prm.celery import app as celery_app
 
 BENCH_URLCONF = "partners.management.bench_urls"
 
@@ -33,6 +39,8 @@ class Page:
     route: str
     kwargs: tuple = ()
     query: str = ""
+    # POST pages send `post` and answer a redirect (an export creates its job and goes to it).
+    post: tuple = ()
 
 
 TRIVIAL = Page("trivial staff page (baseline)", "staff", "bench_trivial")
@@ -42,8 +50,17 @@ PAGES = (
     Page("partner list, by last contact", "staff", "partner_list", query="sort=last_contact"),
     Page("partner detail (big partner)", "staff", "partner_detail", (("partner_id", "big"),)),
     Page("activity list (big partner)", "staff", "partner_activities", (("partner_id", "big"),)),
-    Page("partners CSV export", "staff", "partner_export"),
-    Page("reps CSV export", "staff", "partner_export", query="what=reps"),
+    # What a person waits for: the click that creates the job, and the job page. The file is
+    # written by the worker (its throughput is printed below the table).
+    Page("partners CSV export (POST)", "staff", "partner_export", post=(("what", "partners"),)),
+    Page("reps CSV export (POST)", "staff", "partner_export", post=(("what", "reps"),)),
+    Page("export job page", "staff", "partner_export_job", (("export_id", "export"),)),
+    Page(
+        "export progress poll",
+        "staff",
+        "partner_export_job_progress",
+        (("export_id", "export"),),
+    ),
     Page("due for contact (all)", "staff", "contact_due_list", query="owner=all"),
     Page("due for contact (mine)", "staff", "contact_due_list"),
     Page("prospects by fit", "staff", "recruitment_home", query="view=table&sort=-fit"),
@@ -61,10 +78,16 @@ PAGES = (
 )
 
 
+# The finished export each bench tenant's job page shows (made in measure()).
+EXPORT_IDS: dict[int, int] = {}
+
+
 def page_url(page: Page, bench: BenchTenant) -> str:
     kwargs = {"tenant_slug": bench.tenant.slug}
     for name, value in page.kwargs:
-        kwargs[name] = bench.big_partner.pk if value == "big" else value
+        kwargs[name] = {"big": bench.big_partner.pk, "export": EXPORT_IDS.get(bench.tenant.pk)}.get(
+            value, value
+        )
     url = reverse(page.route, kwargs=kwargs)
     return f"{url}?{page.query}" if page.query else url
 
@@ -76,7 +99,12 @@ def clients_for(bench: BenchTenant) -> dict[str, Client]:
     return {"staff": staff, "portal": portal}
 
 
-def fetch(client: Client, url: str):
+def fetch(client: Client, url: str, post: tuple = ()):
+    if post:
+        response = client.post(url, dict(post))
+        if response.status_code != 302:
+            raise CommandError(f"POST {url} answered {response.status_code}")
+        return response, 0
     response = client.get(url)
     if response.status_code != 200:
         raise CommandError(f"{url} answered {response.status_code}")
@@ -85,7 +113,7 @@ def fetch(client: Client, url: str):
     return response, len(body)
 
 
-def count_queries(client: Client, url: str) -> int:
+def count_queries(client: Client, url: str, post: tuple = ()) -> int:
     # An execute wrapper, not CaptureQueriesContext: that one stops counting at 9,000.
     executed = 0
 
@@ -95,17 +123,49 @@ def count_queries(client: Client, url: str) -> int:
         return execute(sql, params, many, context)
 
     with connection.execute_wrapper(counter):
-        fetch(client, url)
+        fetch(client, url, post)
+    settle_exports()
     return executed
 
 
-def timed_ms(client: Client, url: str) -> float:
+def timed_ms(client: Client, url: str, post: tuple = ()) -> float:
     start = time.perf_counter()
-    fetch(client, url)
-    return (time.perf_counter() - start) * 1000
+    fetch(client, url, post)
+    elapsed = (time.perf_counter() - start) * 1000
+    settle_exports()
+    return elapsed
 
 
-def median_pair_ms(page: tuple[Client, str], trivial: tuple[Client, str], runs: int):
+def settle_exports() -> None:
+    """Fail the jobs an export POST left waiting (no worker runs here): the next POST of the
+    same list then creates a job again instead of finding this one in flight."""
+    for tenant in Tenant.objects.all():
+        with tenant_context(tenant):
+            ExportJob.objects.filter(tenant=tenant, state__in=ExportJob.IN_FLIGHT).update(
+                state=ExportJob.State.FAILED
+            )
+
+
+def export_throughput(bench: BenchTenant, kind: str, runs: int) -> tuple[int, float]:
+    """(rows, median seconds) of the export task's work (exports.export_job_run) for `kind`."""
+    times, rows = [], 0
+    with tenant_context(bench.tenant):
+        for _ in range(runs):
+            job = exports.export_job_request(
+                tenant=bench.tenant,
+                actor=bench.manager.user,
+                kind=kind,
+                params=QueryDict(""),
+                language="en",
+            )
+            start = time.perf_counter()
+            job = exports.export_job_run(tenant=bench.tenant, export_id=job.pk)
+            times.append(time.perf_counter() - start)
+            rows = job.row_count
+    return rows, statistics.median(times)
+
+
+def median_pair_ms(page: tuple, trivial: tuple[Client, str], runs: int):
     """Median time of the page and of the trivial page, requested in turns: the machine's load
     (other processes) then weighs on both alike, so their ratio stays meaningful."""
     _response, size = fetch(*page)  # warm caches (templates, translations, sessions)
@@ -141,15 +201,24 @@ def measure(*, scales: list[float], runs: int, seed: int, out, settle: bool = Tr
     if settle:
         settle_database(out)
     largest = max(scales)
+    for bench in benches.values():
+        # One finished export for the job page to show.
+        with tenant_context(bench.tenant):
+            _rows, _seconds = export_throughput(bench, "partners", 1)
+            EXPORT_IDS[bench.tenant.pk] = (
+                ExportJob.objects.filter(tenant=bench.tenant).latest("pk").pk
+            )
     clients = {scale: clients_for(bench) for scale, bench in benches.items()}
     trivial = (clients[largest]["staff"], page_url(TRIVIAL, benches[largest]))
     rows = []
     for page in (TRIVIAL, *PAGES):
         queries = {
-            scale: count_queries(clients[scale][page.audience], page_url(page, benches[scale]))
+            scale: count_queries(
+                clients[scale][page.audience], page_url(page, benches[scale]), page.post
+            )
             for scale in scales
         }
-        target = (clients[largest][page.audience], page_url(page, benches[largest]))
+        target = (clients[largest][page.audience], page_url(page, benches[largest]), page.post)
         ms, trivial_ms, size = median_pair_ms(target, trivial, runs)
         rows.append(
             {
@@ -160,6 +229,12 @@ def measure(*, scales: list[float], runs: int, seed: int, out, settle: bool = Tr
                 "kb": size / 1024,
                 "ratio": ms / trivial_ms if trivial_ms else 0.0,
             }
+        )
+    for kind in ("reps", "partners"):
+        count, seconds = export_throughput(benches[largest], kind, runs=min(runs, 3))
+        out.write(
+            f"export task, {kind} at {largest:g}×: {count} rows in {seconds * 1000:.0f} ms"
+            f" = {count / seconds if seconds else 0:,.0f} rows/s (median of {min(runs, 3)})"
         )
     return rows
 
@@ -229,6 +304,10 @@ class Command(BaseCommand):
             ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"],
             EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
         )
+        # Export POSTs send their task to a queue of this run, which no worker reads and which
+        # is emptied at the end: the bench runs the export work itself and times it apart.
+        previous_queue = celery_app.conf.task_default_queue
+        celery_app.conf.task_default_queue = f"prm-bench-{os.getpid()}"
         try:
             with bench_settings:
                 # VACUUM cannot run inside a transaction (the test suite's --in-place run is one).
@@ -240,6 +319,13 @@ class Command(BaseCommand):
                     settle=not options["in_place"],
                 )
         finally:
+            queue, celery_app.conf.task_default_queue = (
+                celery_app.conf.task_default_queue,
+                previous_queue,
+            )
+            if not celery_app.conf.task_always_eager:
+                with celery_app.connection_for_write() as conn:
+                    conn.default_channel.queue_purge(queue)
             if old_name is not None:
                 creation.destroy_test_db(old_name, verbosity=0, keepdb=options["keep"])
         self.stdout.write(format_table(rows, scales, runs))
