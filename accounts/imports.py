@@ -221,11 +221,15 @@ def read_csv(
     columns: Iterable[str],
     required: Iterable[str],
     excluded: Iterable[str] = (),
+    scan_cells: bool = True,
 ) -> ParsedFile:
     """Parse the whole file: header checked, every record numbered, cells normalised.
 
     Refuses (ImportRefused) what makes the whole file unreadable; cell problems become row
-    errors on their record.
+    errors on their record. `scan_cells=False` skips looking for control characters and
+    formulas (the cells come out the same otherwise): for a pass that only needs the file's
+    shape (the upload of a file the worker checks), or one over a file whose check already
+    found none (the write).
     """
     columns, required, excluded = list(columns), list(required), set(excluded)
     if not text.strip():
@@ -275,7 +279,10 @@ def read_csv(
             )
         record = Record(row=row, cells={})
         for index, name in enumerate(header):
-            record.cells[name] = _clean_cell(line[index] if index < len(line) else "", name, record)
+            raw = line[index] if index < len(line) else ""
+            record.cells[name] = (
+                _clean_cell(raw, name, record) if scan_cells else _unguarded_cell(raw)
+            )
         if any(cell.strip() for cell in line[width:]):
             record.errors.append(
                 RowError(row, header[-1], _("The row has more cells than the header."))
@@ -296,6 +303,18 @@ def read_csv(
     if not result:
         raise ImportRefused(_("The file has a header but no rows."))
     return ParsedFile(header=header, records=result)
+
+
+def _unguarded_cell(raw: str) -> str:
+    """_clean_cell() of a cell known to hold no control character and no formula."""
+    value = raw.strip()
+    if not value:
+        return ""
+    if value[0] == "'":
+        value = strip_guard(value)
+    if len(value) == 1 and value in "-ー－":
+        return ""  # a placeholder for "none"
+    return value
 
 
 def _clean_cell(raw: str, column: str, record: Record) -> str:
@@ -361,7 +380,20 @@ class Importer(Protocol):
     audit_action: str
     task: Any  # the Celery task that runs import_job_run for this kind
 
-    def check(self, *, tenant: Tenant, parsed: ParsedFile, progress: Progress) -> CheckResult: ...
+    def check(
+        self,
+        *,
+        tenant: Tenant,
+        parsed: ParsedFile,
+        progress: Progress,
+        cells_checked: bool = False,
+    ) -> CheckResult:
+        """Check every row and convert the good ones for write().
+
+        `cells_checked`: this very file passed the check before (the write phase): skip the
+        rules that look at a cell alone (pure: they would pass again) and check only what the
+        database can have changed since (duplicates of existing rows, related rows still there
+        and allowed). The rows come out exactly as the full check converts them."""
 
     def write(
         self, *, tenant: Tenant, actor: User | None, rows: list[Any], progress: Progress
@@ -437,11 +469,14 @@ def import_job_create(
     importer = importer_for(kind)
     text = decode(data)
     with translation.override(language):
+        # The file's shape only (refusals, row count): the check reads the cells, here for a
+        # small file, in the worker for a large one.
         parsed = read_csv(
             text,
             columns=importer.columns,
             required=importer.required,
             excluded=excluded_columns,
+            scan_cells=False,
         )
     job = ImportJob.objects.create(
         tenant=tenant,
@@ -454,7 +489,7 @@ def import_job_create(
         total_rows=len(parsed.records),
     )
     if job.total_rows <= INLINE_ROWS:
-        _check(job, importer, parsed)
+        _check(job, importer)
     else:
         progress_set(job, done=0, total=job.total_rows)
         _enqueue(job)
@@ -466,10 +501,11 @@ def _store_check(job: ImportJob, result: CheckResult) -> None:
     job.error_count = result.bad_rows
 
 
-def _check(job: ImportJob, importer: Importer, parsed: ParsedFile | None = None) -> None:
+def _check(job: ImportJob, importer: Importer) -> None:
+    # The stored text, also for a small file checked at once: the write trusts this check for
+    # exactly that text (see _write).
     with translation.override(job.language):
-        if parsed is None:
-            parsed = read_csv(job.text, columns=importer.columns, required=importer.required)
+        parsed = read_csv(job.text, columns=importer.columns, required=importer.required)
         result = importer.check(
             tenant=job.tenant,
             parsed=parsed,
@@ -570,13 +606,21 @@ def import_job_run(*, tenant: Tenant, import_id: int) -> ImportJob | None:
 def _write(job: ImportJob, importer: Importer) -> None:
     from accounts.audit import audit_record
 
-    parsed = read_csv(job.text, columns=importer.columns, required=importer.required)
+    # The check passed this very text: job.text is written once, when the upload is stored,
+    # and only emptied when the job ends; a job is confirmed (state queued) only from
+    # `checked` with no error, and the claim is this row, locked by the caller. So the cell
+    # rules, which look at nothing but the text, would pass again and are not run twice. The
+    # directory may have changed since the preview, though: what depends on it is checked
+    # again inside this transaction.
+    parsed = read_csv(
+        job.text, columns=importer.columns, required=importer.required, scan_cells=False
+    )
     total = len(parsed.records)
-    # The directory may have changed since the preview: check again inside the transaction.
     result = importer.check(
         tenant=job.tenant,
         parsed=parsed,
         progress=_phase_progress(job, offset=0, total=total, overall=2 * total),
+        cells_checked=True,
     )
     if result.bad_rows:
         _store_check(job, result)
