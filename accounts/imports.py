@@ -722,46 +722,80 @@ def copy_insert(model, rows: list[dict[str, Any]]) -> list[int]:
             [table, pk.column, len(rows)],
         )
         ids = [value for (value,) in cursor.fetchall()]
-    arrays: list[list] = [ids]
     # unnest() cannot carry an array of arrays (it flattens them) nor needs JSON as such: those
-    # columns travel as text and are cast back by the SELECT.
+    # columns travel as text and are cast back.
     as_text = (ArrayField, models.JSONField)
-    selects = [f"%b::{pk.rel_db_type(connection)}[]"]
+    arrays: list[list] = [ids]
+    array_types = [pk.rel_db_type(connection)]
+    outputs = ["c0"]
+    constants: list = []
     for f in fields:
-        column = [row.get(f.name, defaults[f.name]) for row in rows]
+        name, default = f.name, defaults[f.name]
+        column = [row.get(name, default) for row in rows]
         if f.is_relation:
             column = [v.pk if isinstance(v, models.Model) else v for v in column]
         elif isinstance(f, ArrayField):
-            column = [None if v is None else _array_literal(v) for v in column]
+            literals: dict[tuple, str] = {}  # a few distinct lists among thousands of rows
+            column = [
+                None if v is None else literals.get(tuple(v)) or _array_literal(v, literals)
+                for v in column
+            ]
         elif isinstance(f, models.JSONField):
             column = [None if v is None else json.dumps(v, cls=f.encoder) for v in column]
         elif not isinstance(f, plain):
-            column = [None if v is None else f.get_db_prep_save(v, connection) for v in column]
-        selects.append("%b::text[]" if isinstance(f, as_text) else f"%b::{f.db_type(connection)}[]")
+            column = _prepared(f, column, connection)
+        db_type = f.db_type(connection)
+        sent_type = "text" if isinstance(f, as_text) else db_type
+        first = column[0]
+        if all(value == first for value in column):
+            # Most columns of an import hold one value (the tenant, the batch's instant, ""
+            # for a column the file lacks): sent once, not once per row.
+            outputs.append(f"%b::{sent_type}::{db_type}")
+            constants.append(first)
+            continue
         arrays.append(column)
+        array_types.append(sent_type)
+        alias = f"c{len(arrays) - 1}"
+        outputs.append(f"{alias}::{db_type}" if isinstance(f, as_text) else alias)
     names = ", ".join(connection.ops.quote_name(f.column) for f in (pk, *fields))
-    aliases = [f"c{index}" for index in range(len(arrays))]
-    outputs = [
-        f"{alias}::{f.db_type(connection)}" if isinstance(f, as_text) else alias
-        for alias, f in zip(aliases[1:], fields, strict=True)
-    ]
+    aliases = ", ".join(f"c{index}" for index in range(len(arrays)))
+    unnested = ", ".join(f"%b::{array_type}[]" for array_type in array_types)
     statement = (
         f"INSERT INTO {connection.ops.quote_name(table)} ({names}) "  # noqa: S608 - names from the model
-        f"SELECT {aliases[0]}, {', '.join(outputs)} "
-        f"FROM unnest({', '.join(selects)}) AS rows ({', '.join(aliases)})"
+        f"SELECT {', '.join(outputs)} FROM unnest({unnested}) AS rows ({aliases})"
     )
     # Django's cursor binds parameters on the client (the statement text holds every value);
     # a psycopg cursor of the same connection, in the same transaction and under the same
     # tenant binding, sends them apart and in binary.
     with psycopg.Cursor(connection.connection) as cursor:
-        cursor.execute(statement, arrays)
+        # The SELECT list comes before FROM: its constants are the first parameters.
+        cursor.execute(statement, [*constants, *arrays])
     return ids
 
 
-def _array_literal(values: Iterable) -> str:
-    """A PostgreSQL array literal of text elements: {"a","b \\"c\\""}."""
+def _prepared(field, values: list, connection) -> list:
+    """field.get_db_prep_save() of every value, once per distinct value: the dates and
+    instants of a batch are mostly one or a few."""
+    memo: dict = {}
+    result = []
+    for value in values:
+        if value is None:
+            result.append(None)
+            continue
+        try:
+            result.append(memo[value])
+        except KeyError:
+            result.append(memo.setdefault(value, field.get_db_prep_save(value, connection)))
+        except TypeError:  # not hashable: prepared on its own
+            result.append(field.get_db_prep_save(value, connection))
+    return result
+
+
+def _array_literal(values: list, memo: dict[tuple, str]) -> str:
+    """A PostgreSQL array literal of text elements: {"a","b \\"c\\""}, remembered in memo."""
     quoted = (str(v).replace("\\", "\\\\").replace('"', '\\"') for v in values)
-    return "{" + ",".join(f'"{v}"' for v in quoted) + "}"
+    memo[tuple(values)] = literal = "{" + ",".join(f'"{v}"' for v in quoted) + "}"
+    return literal
 
 
 def batched(items: list, size: int) -> Iterator[list]:
