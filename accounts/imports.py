@@ -105,7 +105,10 @@ def fold_width(text: str) -> str:
 def fold_code(text: str) -> str:
     """A code typed by people (postal code, corporate number): width folded, dashes unified,
     spaces dropped."""
-    return re.sub(r"\s+", "", fold_width(text).translate(_DASHES))
+    if not text:
+        return text
+    # str.split() splits on exactly the characters re's \s matches in a str pattern.
+    return "".join(fold_width(text).translate(_DASHES).split())
 
 
 # --- Reading a file -------------------------------------------------------------------------
@@ -269,6 +272,9 @@ def read_csv(
         )
     result = []
     width = len(header)
+    # One search of the whole text instead of one per cell: a cell holds only characters of
+    # the text, so a text without any control character has no cell with one.
+    scan_control = scan_cells and CONTROL.search(text) is not None
     for row, _line, line in records:
         if not any(cell.strip() for cell in line):
             continue
@@ -281,7 +287,9 @@ def read_csv(
         for index, name in enumerate(header):
             raw = line[index] if index < len(line) else ""
             record.cells[name] = (
-                _clean_cell(raw, name, record) if scan_cells else _unguarded_cell(raw)
+                _clean_cell(raw, name, record, scan_control=scan_control)
+                if scan_cells
+                else _unguarded_cell(raw)
             )
         if any(cell.strip() for cell in line[width:]):
             record.errors.append(
@@ -317,13 +325,13 @@ def _unguarded_cell(raw: str) -> str:
     return value
 
 
-def _clean_cell(raw: str, column: str, record: Record) -> str:
+def _clean_cell(raw: str, column: str, record: Record, *, scan_control: bool = True) -> str:
     value = raw.strip()
     if not value:
         return ""
     if value[0] == "'":
         value = strip_guard(value)
-    control = CONTROL.search(value)
+    control = CONTROL.search(value) if scan_control else None
     if control:
         record.errors.append(
             RowError(
