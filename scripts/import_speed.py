@@ -1,11 +1,19 @@
 """Measure the CSV import's speed in rows per second, through the same job services the
-pages and the worker use (upload and parse, check, confirm, write with its re-check).
+pages and the worker use (upload and parse, check, confirm, write with its re-check of what
+the database decides).
 
     DATABASE_URL=postgres://…/some_migrated_db .venv/bin/python scripts/import_speed.py \
         [--rows 20000] [--reps-per-partner 2]
 
+Measure as the application role, which row-level security applies to (as in production),
+not as the owner. For a database of your own: create it as the owner, then
+`PRM_DB_AS_OWNER=1 DATABASE_URL=<owner url of it> manage.py migrate` and
+`... manage.py db_roles --app-url <app-role url of it>`, and run this with DATABASE_URL set
+to that app-role URL (`scripts/services.py --json` prints the URLs of the machine's or the
+embedded PostgreSQL).
+
 Everything runs in one transaction that is rolled back at the end: the database is left as
-it was. Prints one line per phase and the rows/s of the whole write job.
+it was. Prints one line per phase and the rows/s of the whole import (upload to done).
 """
 
 import argparse

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import gettext_lazy, override
 
 from accounts.imports import (
     CheckResult,
@@ -181,11 +181,19 @@ class _Choices:
 
 
 class _RowChecker:
-    """Per-row helpers sharing one row's error list."""
+    """Per-row helpers sharing one row's error list.
 
-    def __init__(self, row: int, errors: list[RowError]):
+    `cells_checked`: the cell rules already passed on this very file (the write phase re-reads
+    the job's stored text, which the check passed and nothing changes): the rules that look at
+    a cell alone are skipped, since they are pure and would pass again; only what the
+    database can have changed since is checked (see Importer.check). The values are converted
+    exactly as in the check.
+    """
+
+    def __init__(self, row: int, errors: list[RowError], *, cells_checked: bool = False):
         self.row = row
         self.errors = errors
+        self.cells_checked = cells_checked
 
     def error(self, column: str, message: str) -> None:
         # One problem per cell: a cell refused while reading (formula, control character) is
@@ -195,7 +203,7 @@ class _RowChecker:
 
     def text(self, cells: dict, column: str, limit: int | None, target: dict, name=None) -> str:
         value = cells.get(column, "")
-        if limit is not None and len(value) > limit:
+        if not self.cells_checked and limit is not None and len(value) > limit:
             self.error(
                 column,
                 _("At most %(limit)d characters (this cell has %(count)d).")
@@ -207,6 +215,8 @@ class _RowChecker:
         return value
 
     def validated(self, column: str, value: str, validator) -> bool:
+        if self.cells_checked:
+            return True
         try:
             validator(value)
         except ValidationError as error:
@@ -237,7 +247,7 @@ class _RowChecker:
 
 
 def _kana(checker: _RowChecker, column: str, value: str) -> None:
-    if value and not KATAKANA_READING.match(value):
+    if value and not checker.cells_checked and not KATAKANA_READING.match(value):
         checker.error(column, _("Write the reading in katakana."))
 
 
@@ -256,6 +266,12 @@ _PARTNER_TEXT = (
     "branch_name",
 )
 _NOTES_LIMIT = 10_000
+# Translated when a cell breaks the rule, not for every row.
+_BANK_DIGITS = (
+    ("bank_code", re.compile(r"[0-9]{4}"), gettext_lazy("A bank code has 4 digits.")),
+    ("branch_code", re.compile(r"[0-9]{3}"), gettext_lazy("A branch code has 3 digits.")),
+    ("account_number", re.compile(r"[0-9]{7}"), gettext_lazy("An account number has 7 digits.")),
+)
 
 
 class PartnerImporter:
@@ -270,7 +286,17 @@ class PartnerImporter:
 
         return import_run_task
 
-    def check(self, *, tenant: Tenant, parsed: ParsedFile, progress: Progress) -> CheckResult:
+    def check(
+        self,
+        *,
+        tenant: Tenant,
+        parsed: ParsedFile,
+        progress: Progress,
+        cells_checked: bool = False,
+    ) -> CheckResult:
+        """Every rule (the preview), or with `cells_checked` only what the database decides:
+        the corporate number already taken, the partner type and the owner still there and
+        allowed."""
         choices = {
             "entity_kind": _Choices(EntityKind),
             "priority": _Choices(Priority),
@@ -299,12 +325,12 @@ class PartnerImporter:
         for done, record in enumerate(parsed.records, 1):
             row, cells = record.row, record.cells
             row_errors = list(record.errors)
-            check = _RowChecker(row, row_errors)
+            check = _RowChecker(row, row_errors, cells_checked=cells_checked)
             fields: dict[str, Any] = {}
             for name in _PARTNER_TEXT:
                 check.text(cells, name, limits[name], fields)
             check.text(cells, "notes", _NOTES_LIMIT, fields)
-            if not cells.get("legal_name"):
+            if not cells_checked and not cells.get("legal_name"):
                 check.error("legal_name", _("Enter the legal name."))
             _kana(check, "legal_name_kana", fields.get("legal_name_kana", ""))
             for name, maximum in INTEGER_COLUMNS.items():
@@ -343,6 +369,8 @@ class PartnerImporter:
                         "corporate_number",
                         _("A partner with this corporate number already exists."),
                     )
+                elif cells_checked:
+                    pass  # the same number twice in the file: the check refused it already
                 elif number in seen_numbers:
                     check.error(
                         "corporate_number",
@@ -352,7 +380,7 @@ class PartnerImporter:
                 else:
                     seen_numbers[number] = row
             name = cells.get("legal_name", "")
-            if name:
+            if name and not cells_checked:
                 key = name.casefold()
                 if key in seen_names:
                     check.error(
@@ -386,7 +414,7 @@ class PartnerImporter:
         postal = fold_code(cells.get("postal_code", ""))
         if len(postal) == 7 and postal.isdigit():
             postal = f"{postal[:3]}-{postal[3:]}"
-        if postal and not POSTAL_CODE.match(postal):
+        if postal and not check.cells_checked and not POSTAL_CODE.match(postal):
             check.error("postal_code", _("Enter the postal code as 123-4567."))
         elif "postal_code" in cells:
             fields["postal_code"] = postal
@@ -398,18 +426,14 @@ class PartnerImporter:
                 fields["website"] = website
             elif len(website) > 200:
                 check.error("website", _("At most %(limit)d characters.") % {"limit": 200})
-        for name, pattern, message in (
-            ("bank_code", r"[0-9]{4}", _("A bank code has 4 digits.")),
-            ("branch_code", r"[0-9]{3}", _("A branch code has 3 digits.")),
-            ("account_number", r"[0-9]{7}", _("An account number has 7 digits.")),
-        ):
+        for name, pattern, message in _BANK_DIGITS:
             value = fold_code(cells.get(name, ""))
-            if value and not re.fullmatch(pattern, value):
-                check.error(name, message)
+            if value and not check.cells_checked and not pattern.fullmatch(value):
+                check.error(name, str(message))
             elif name in cells:
                 fields[name] = value
         holder = cells.get("account_holder_kana", "")
-        if holder and not ZENGIN_KANA.match(holder):
+        if holder and not check.cells_checked and not ZENGIN_KANA.match(holder):
             check.error(
                 "account_holder_kana",
                 _("Write the account holder in half-width katakana as the bank shows it."),
@@ -490,7 +514,18 @@ class RepImporter:
 
         return import_run_task
 
-    def check(self, *, tenant: Tenant, parsed: ParsedFile, progress: Progress) -> CheckResult:
+    def check(
+        self,
+        *,
+        tenant: Tenant,
+        parsed: ParsedFile,
+        progress: Progress,
+        cells_checked: bool = False,
+    ) -> CheckResult:
+        """Every rule (the preview), or with `cells_checked` only what the database decides:
+        the partner still there (and the only one of its name), its rep with this e-mail
+        address not there yet. The same rep twice in the file is looked for again too: which
+        partner a row names is the database's answer."""
         if not any(key in parsed.header for key in REP_PARTNER_KEYS):
             raise ImportRefused(
                 _("Required columns are missing: %(columns)s.")
@@ -518,7 +553,7 @@ class RepImporter:
         for done, record in enumerate(parsed.records, 1):
             row, cells = record.row, record.cells
             row_errors = list(record.errors)
-            check = _RowChecker(row, row_errors)
+            check = _RowChecker(row, row_errors, cells_checked=cells_checked)
             partner_id = None
             number = fold_code(cells.get("partner_corporate_number", ""))
             legal_name = cells.get("partner_legal_name", "")
@@ -553,7 +588,7 @@ class RepImporter:
             for name in _REP_TEXT:
                 check.text(cells, name, limits[name], fields)
             fields["full_name"] = fields.get("full_name", "")
-            if not fields["full_name"]:
+            if not cells_checked and not fields["full_name"]:
                 check.error("full_name", _("Enter the rep's name."))
             _kana(check, "full_name_kana", fields.get("full_name_kana", ""))
             email = fold_width(cells.get("email", ""))
