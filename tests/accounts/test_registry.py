@@ -16,7 +16,8 @@ def scratch_registry():
 
 
 def test_partners_registers_its_routes_navigation_tab_and_dashboard_panel():
-    assert [app.module for app in registry.url_modules()] == ["partners.urls"]
+    modules = [app.module for app in registry.url_modules()]
+    assert "partners.urls" in modules
     assert [p.key for p in registry.panels()] == ["partners"]
     assert [t.key for t in registry.settings()] == [
         "partner_portal",
