@@ -5,6 +5,9 @@ Tenant explicit everywhere; another tenant's rule set or version answers 404 lik
 
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass
+
 from django.db.models import Count, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -15,6 +18,7 @@ from programs.commission import (
     VersionSpec,
     calculate,
     parse_rules,
+    version_effective_on,
 )
 from programs.models import CommissionRuleSet, CommissionRuleSetVersion, Program
 
@@ -117,3 +121,50 @@ def commission_preview(
     """What the rule set would pay for a hypothetical event: the calculator, on its versions.
     Reads only: a preview never marks a version as used."""
     return calculate(versions=version_specs(tenant=tenant, rule_set=rule_set), event=event)
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    version: CommissionRuleSetVersion
+    rules: tuple
+    # The last day it applies (the day before the next version starts); None: open-ended.
+    until: datetime.date | None
+    state: str  # "future", "current" or "past"
+    may_delete: bool
+
+
+def rule_set_timeline(
+    *, tenant: Tenant, rule_set: CommissionRuleSet, today: datetime.date
+) -> list[TimelineEntry]:
+    """The versions as a timeline, the latest date first: what each pays, from when to when,
+    whether it is in force, and whether it may still be deleted. One query."""
+    versions = list(rule_set_versions(tenant=tenant, rule_set=rule_set))
+    current = version_effective_on([version_spec(v, rule_set) for v in versions], today)
+    entries, next_start = [], None
+    for version in versions:
+        if version.effective_from > today:
+            state = "future"
+        elif current is not None and version.pk == current.version_id:
+            state = "current"
+        else:
+            state = "past"
+        entries.append(
+            TimelineEntry(
+                version=version,
+                rules=parse_rules(version.rules, rule_set.currency),
+                until=next_start - datetime.timedelta(days=1) if next_start else None,
+                state=state,
+                may_delete=state == "future" and not version.is_used,
+            )
+        )
+        next_start = version.effective_from
+    return entries
+
+
+def current_version(
+    *, tenant: Tenant, rule_set: CommissionRuleSet, today: datetime.date
+) -> CommissionRuleSetVersion | None:
+    """The version the editor starts from: the one in force today, else the latest."""
+    versions = list(rule_set_versions(tenant=tenant, rule_set=rule_set))
+    in_force = [v for v in versions if v.effective_from <= today]
+    return (in_force or versions or [None])[0]
