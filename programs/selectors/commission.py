@@ -168,3 +168,8 @@ def current_version(
     versions = list(rule_set_versions(tenant=tenant, rule_set=rule_set))
     in_force = [v for v in versions if v.effective_from <= today]
     return (in_force or versions or [None])[0]
+
+
+def no_rule_sets() -> QuerySet[CommissionRuleSet]:
+    """An empty queryset for a serializer field until the request's tenant narrows it."""
+    return CommissionRuleSet.objects.none()
