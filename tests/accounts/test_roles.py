@@ -28,6 +28,9 @@ partners.view           x x x x . .
 partners.manage         x x . . . .
 finance_fields.view     . . x . . .
 partner_company.manage  . . . . x .
+programs.view           x x x x . .
+programs.manage         x x . . . .
+programs.commission.manage x . x . . .
 """
 
 

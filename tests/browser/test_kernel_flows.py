@@ -18,6 +18,7 @@ STAFF_NAV = [
     "Partners",
     "Due for contact",
     "Recruitment",
+    "Commission",
     "Settings",
 ]
 

@@ -6,6 +6,7 @@ entry fails `test_every_route_is_in_the_registry`, so nobody can add a page and 
 that it keeps tenants apart. Routes outside any tenant are listed in EXEMPT with the reason.
 """
 
+import datetime
 from dataclasses import dataclass
 
 import pytest
@@ -32,6 +33,7 @@ from partners.models import (
     PartnerType,
     Prospect,
 )
+from programs.models import CommissionRuleSet, CommissionRuleSetVersion
 from tests.factories.accounts import (
     ApiKeyFactory,
     ExportJobFactory,
@@ -48,7 +50,9 @@ from tests.factories.partners import (
     ProspectFactory,
     portal_membership_for,
 )
+from tests.factories.programs import CommissionRuleSetFactory, CommissionRuleSetVersionFactory
 from tests.isolation import (
+    routes_commission,
     routes_engagement,
     routes_partners,
     routes_portal_api,
@@ -112,10 +116,17 @@ ROUTES: dict[str, Route] = {
     **routes_recruitment.ROUTES,
     **routes_engagement.ROUTES,
     **routes_portal_api.ROUTES,
+    **routes_commission.ROUTES,
 }
 assert len(ROUTES) == sum(
     len(part.ROUTES)
-    for part in (routes_partners, routes_recruitment, routes_engagement, routes_portal_api)
+    for part in (
+        routes_partners,
+        routes_recruitment,
+        routes_engagement,
+        routes_portal_api,
+        routes_commission,
+    )
 ) + len(KERNEL_ROUTES), "a route name is registered twice"
 
 # Routes outside any tenant: they read and write nothing of a tenant.
@@ -128,13 +139,16 @@ EXEMPT_PREFIXES = {
 }
 
 
-def walk(patterns, prefix: str = ""):
-    """(full route string, name) of every URL pattern, depth first."""
+def walk(patterns, prefix: str = "", namespace: str = ""):
+    """(full route string, name) of every URL pattern, depth first; names inside a namespace
+    are namespaced ("programs:rule_set_list"), as reverse() wants them."""
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
-            yield from walk(pattern.url_patterns, prefix + str(pattern.pattern))
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
         elif isinstance(pattern, URLPattern):
-            yield prefix + str(pattern.pattern), pattern.name
+            name = f"{namespace}{pattern.name}" if pattern.name else pattern.name
+            yield prefix + str(pattern.pattern), name
 
 
 def is_exempt(route: str) -> bool:
@@ -216,6 +230,9 @@ class Side:
     activity_of_other_partner: Activity
     import_job: ImportJob
     export_job: ExportJob
+    rule_set: CommissionRuleSet
+    # A future, unused version: the one kind that may be deleted.
+    rule_set_version: CommissionRuleSetVersion
 
     def url(self, name: str, values_from: "Side | None" = None, suffix: str = "") -> str:
         """The route's URL under this tenant, naming objects of `values_from` (default: self);
@@ -239,6 +256,7 @@ def _side(tenant: Tenant) -> Side:
     inactive.refresh_from_db()
     partner = PartnerFactory(tenant=tenant)
     other_partner = PartnerFactory(tenant=tenant)
+    rule_set = CommissionRuleSetFactory(program__tenant=tenant)
     # The partner user is its company's partner admin: it may reach every portal page.
     partner_user, _rep = portal_membership_for(partner, role=Role.PARTNER_ADMIN)
     admin = MembershipFactory(tenant=tenant, role=Role.VENDOR_ADMIN)
@@ -263,6 +281,12 @@ def _side(tenant: Tenant) -> Side:
         activity_of_other_partner=ActivityFactory(partner=other_partner),
         import_job=ImportJobFactory(tenant=tenant),
         export_job=ExportJobFactory(tenant=tenant, created_by=admin.user),
+        rule_set=rule_set,
+        rule_set_version=CommissionRuleSetVersionFactory(
+            rule_set=rule_set,
+            effective_from=datetime.date(2099, 1, 1),
+            rules=[{"kind": "percentage", "rate": "10", "cap": None}],
+        ),
     )
 
 

@@ -1,0 +1,11 @@
+"""The programs app's routes inside a tenant (mounted under /<tenant_slug>/, namespace
+"programs"). One module per area, so each area's routes sit beside its views."""
+
+from programs.urls import api, commission, portal, staff
+
+urlpatterns = [
+    *staff.urlpatterns,
+    *commission.urlpatterns,
+    *portal.urlpatterns,
+    *api.urlpatterns,
+]

@@ -1,0 +1,29 @@
+"""Routes of the programs app: api."""
+
+from django.urls import path
+
+from programs.api import commission
+
+urlpatterns = [
+    path("api/v1/rule-sets/", commission.RuleSetListView.as_view(), name="api_rule_set_list"),
+    path(
+        "api/v1/rule-sets/<int:rule_set_id>/",
+        commission.RuleSetDetailView.as_view(),
+        name="api_rule_set_detail",
+    ),
+    path(
+        "api/v1/rule-set-versions/",
+        commission.VersionListView.as_view(),
+        name="api_rule_set_version_list",
+    ),
+    path(
+        "api/v1/rule-set-versions/<int:version_id>/",
+        commission.VersionDetailView.as_view(),
+        name="api_rule_set_version_detail",
+    ),
+    path(
+        "api/v1/commission/calculate/",
+        commission.CalculatorView.as_view(),
+        name="api_commission_calculate",
+    ),
+]
