@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connections
+from django.utils import translation
 from django_scopes import scopes_disabled
 
 from accounts.models import AuditEvent
@@ -160,7 +161,8 @@ def test_two_simultaneous_submits_of_one_program_create_it_once(tenant):
 
     def submit():
         try:
-            with tenant_context(tenant):
+            # A new thread reads in the default language: the messages below are English.
+            with tenant_context(tenant), translation.override("en"):
                 start.wait(10)
                 services.program_create(
                     tenant=tenant, actor=None, name="Referral", contract_type=contract_type
