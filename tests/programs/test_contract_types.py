@@ -18,9 +18,9 @@ pytestmark = pytest.mark.django_db
 def _types(tenant):
     with scopes_disabled():
         return list(
-            ContractType.objects.filter(tenant=tenant).order_by("position").values_list(
-                "code", "name"
-            )
+            ContractType.objects.filter(tenant=tenant)
+            .order_by("position")
+            .values_list("code", "name")
         )
 
 

@@ -38,9 +38,9 @@ def _events(tenant, action):
 def _tier_names(program):
     with scopes_disabled():
         return list(
-            Tier.objects.filter(program=program).order_by("position").values_list(
-                "name", "position"
-            )
+            Tier.objects.filter(program=program)
+            .order_by("position")
+            .values_list("name", "position")
         )
 
 
@@ -69,7 +69,10 @@ def test_a_taken_program_name_is_refused_ignoring_case(tenant, actor, in_tenant)
 
     with in_tenant(tenant), pytest.raises(ValidationError) as error:
         services.program_create(
-            tenant=tenant, actor=actor, name="REFERRAL", contract_type=built_in_contract_type(tenant)
+            tenant=tenant,
+            actor=actor,
+            name="REFERRAL",
+            contract_type=built_in_contract_type(tenant),
         )
 
     assert error.value.message_dict == {
@@ -82,7 +85,10 @@ def test_the_same_name_in_another_tenant_is_fine(tenant, actor, in_tenant):
 
     with in_tenant(tenant):
         program = services.program_create(
-            tenant=tenant, actor=actor, name="Referral", contract_type=built_in_contract_type(tenant)
+            tenant=tenant,
+            actor=actor,
+            name="Referral",
+            contract_type=built_in_contract_type(tenant),
         )
 
     assert program.pk
@@ -126,14 +132,18 @@ def test_making_a_program_public_is_its_own_audit_event(tenant, actor, in_tenant
     assert _events(tenant, "program.visibility_changed") == [
         ("Agency", {"is_public": ["False", "True"]})
     ]
-    assert _events(tenant, "program.updated") == [("Agency", {"description": ["", "Sets meetings"]})]
+    assert _events(tenant, "program.updated") == [
+        ("Agency", {"description": ["", "Sets meetings"]})
+    ]
 
 
 def test_an_update_that_changes_nothing_writes_nothing(tenant, actor, in_tenant):
     program = ProgramFactory(tenant=tenant, name="Agency")
 
     with in_tenant(tenant):
-        services.program_update(tenant=tenant, actor=actor, program=program, fields={"name": "Agency"})
+        services.program_update(
+            tenant=tenant, actor=actor, program=program, fields={"name": "Agency"}
+        )
 
     assert _events(tenant, "program.updated") == []
 
@@ -180,7 +190,10 @@ def test_two_simultaneous_submits_of_one_program_create_it_once(tenant):
         thread.join(30)
 
     assert sorted(map(str, outcomes)) == sorted(
-        ["created", str({"name": ["A program named “Referral” already exists: choose another name."]})]
+        [
+            "created",
+            str({"name": ["A program named “Referral” already exists: choose another name."]}),
+        ]
     )
     with scopes_disabled():
         assert Program.objects.filter(tenant=tenant, name="Referral").count() == 1
