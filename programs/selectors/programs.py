@@ -1,6 +1,7 @@
 """Reads of programs, tiers and contract types. Tenant explicit; another tenant's row answers
 404, exactly like a missing one."""
 
+import datetime
 from dataclasses import dataclass
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
@@ -95,10 +96,12 @@ class RuleSetSummary:
     rule_set: CommissionRuleSet
     version_count: int
     # The version in force today (the latest effective on or before it), if any.
-    current_effective_from: object
+    current_effective_from: datetime.date | None
 
 
-def program_rule_sets(*, tenant: Tenant, program: Program, today) -> list[RuleSetSummary]:
+def program_rule_sets(
+    *, tenant: Tenant, program: Program, today: datetime.date
+) -> list[RuleSetSummary]:
     """The program's commission rule sets with how many versions each has and the effective
     date of the one in force on `today` (one query)."""
     current = (

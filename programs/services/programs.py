@@ -219,11 +219,10 @@ def _requirement_text(tier: Tier, name: str, currency: str) -> str:
     return str(value)
 
 
-def _check_requirement_order(
-    tiers: list[Tier], *, edited: Tier | None, currency: str, moving: bool = False
-) -> None:
+def _check_requirement_order(tiers: list[Tier], *, edited: Tier | None, currency: str) -> None:
     """Refuse an order (lowest tier first) in which a requirement goes down. The error names
-    the edited tier's field; a move, which changes no field, is refused as a whole."""
+    the edited tier's field; a move (edited None), which changes no field, is refused as a
+    whole."""
     errors: dict[str, str] = {}
     for lower, higher in zip(tiers, tiers[1:], strict=False):
         for name in REQUIREMENT_FIELDS:
@@ -237,11 +236,11 @@ def _check_requirement_order(
                 "lower_value": _requirement_text(lower, name, currency),
                 "higher_value": _requirement_text(higher, name, currency),
             }
-            if moving or edited is None:
+            if edited is None:
                 raise ValidationError(
                     _(
-                        "This order would make “%(higher)s” ask for fewer %(field)s "
-                        "(%(higher_value)s) than the lower tier “%(lower)s” (%(lower_value)s): "
+                        "This order would make “%(higher)s” require less than the lower tier "
+                        "“%(lower)s” (%(field)s: %(higher_value)s against %(lower_value)s): "
                         "a higher tier's requirements must not decrease."
                     )
                     % values
@@ -400,7 +399,7 @@ def tier_move(*, tenant: Tenant, actor: User | None, tier: Tier, direction: str)
     old_position = tier.position
     order = list(tiers)
     order[index], order[target] = order[target], order[index]
-    _check_requirement_order(order, edited=None, currency=tenant.base_currency, moving=True)
+    _check_requirement_order(order, edited=None, currency=tenant.base_currency)
     _renumber(tenant, order)
     _touch(tenant, program)
     audit_record(
