@@ -1,33 +1,66 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ProgramsConfig(AppConfig):
     name = "programs"
 
     def ready(self) -> None:
-        from programs import permissions
+        from django.db.models.signals import post_save
+
+        from accounts.models import Tenant
+        from programs import permissions, signals
 
         permissions.register()
         self._register_with_kernel()
+        post_save.connect(
+            signals.seed_contract_types_for_new_tenant,
+            sender=Tenant,
+            dispatch_uid="programs.seed_contract_types_for_new_tenant",
+        )
 
     @staticmethod
     def _register_with_kernel() -> None:
         """Routes, navigation and tabs of the programs app (accounts/registry.py)."""
-        from django.utils.translation import gettext_lazy as _
-
-        from accounts.registry import NavEntry, registry
+        from accounts.registry import NavEntry, SettingsTab, registry
         from programs.permissions import ProgramsPerm
 
         registry.register_urls("programs", "programs.urls", namespace="programs")
-        # Commission: top-level for now; it belongs under the "programs" entry once both land.
+        staff = {"audience": "staff", "perm": ProgramsPerm.VIEW}
         registry.register_nav(
             NavEntry(
-                audience="staff",
+                key="programs",
+                label=_("Programs"),
+                url_name="programs:program_list",
+                icon="bi-diagram-3",
+                order=30,
+                **staff,
+            )
+        )
+        registry.register_nav(
+            NavEntry(
                 key="commission",
                 label=_("Commission"),
                 url_name="programs:rule_set_list",
                 icon="bi-percent",
-                order=35,
-                perm=ProgramsPerm.VIEW,
+                order=10,
+                parent="programs",
+                **staff,
             )
         )
+        # After the partners app's tabs (10-14).
+        registry.register_settings_tab(
+            SettingsTab(
+                key="contract_types",
+                label=_("Contract types"),
+                url_name="programs:contract_type_list",
+                order=30,
+                perm=ProgramsPerm.MANAGE,
+            )
+        )
+
+    def load_demo_data(self, *, tenant, stdout=None) -> None:
+        """Hook of `manage.py demo_data`: demo programs and tiers for one demo tenant."""
+        from programs.demo import load_program_demo
+
+        load_program_demo(tenant, stdout=stdout)

@@ -25,12 +25,13 @@ def test_partners_registers_its_routes_navigation_tab_and_dashboard_panel():
         "cadence",
         "persona",
         "lost_reasons",
+        "contract_types",  # the programs app's tab, after the partners app's
     ]
-    # "commission" is the programs app's (top-level until the programs entry parents it).
     assert [e.key for e in registry.nav_entries("staff")] == [
         "partners",
         "due",
         "recruitment",
+        "programs",
         "commission",
     ]
     assert [e.key for e in registry.nav_entries("portal")] == ["company"]
@@ -108,9 +109,10 @@ def test_staff_navigation_shows_registered_entries_the_role_may_use(
     assert f'href="/{tenant.slug}/settings/audit/" data-nav="audit-open"' in html
     assert 'data-nav="audit-closed"' not in html  # a viewer cannot read the audit log
     assert f'href="/{tenant.slug}/partners/" data-nav="partners"' in html
+    assert f'href="/{tenant.slug}/programs/" data-nav="programs"' in html
     # No "coming" sections: an app that is not there has no entry and no page.
-    assert "/programs/" not in html
-    assert client_for(viewer_member).get(f"/{tenant.slug}/programs/").status_code == 404
+    assert "/deals/" not in html
+    assert client_for(viewer_member).get(f"/{tenant.slug}/deals/").status_code == 404
 
 
 def test_dashboard_loads_registered_panels_as_fragments(

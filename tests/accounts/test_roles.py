@@ -45,7 +45,7 @@ def _expected_table() -> dict[tuple[str, str], bool]:
 
 
 EXPECTED_TABLE = _expected_table()
-# The kernel's permissions and those the apps registered (partners/permissions.py).
+# The kernel's permissions and those the apps registered (partners/ and programs/permissions.py).
 ALL_PERMS = [*Perm.values, *registry.perm_labels]
 CASES = [(role, perm) for role in Role.values for perm in ALL_PERMS]
 

@@ -3,6 +3,7 @@
 import datetime
 
 import factory
+from django_scopes import scopes_disabled
 
 from programs.models import (
     CommissionRuleSet,
@@ -24,15 +25,19 @@ class ContractTypeFactory(TenantOwnedFactory):
     code = ""
 
 
+def built_in_contract_type(tenant, code: str = ContractKind.REFERRAL) -> ContractType:
+    """The tenant's seeded built-in type (every tenant gets the six when it is created)."""
+    with scopes_disabled():
+        return ContractType.objects.get(tenant=tenant, code=code)
+
+
 class ProgramFactory(TenantOwnedFactory):
     class Meta:
         model = Program
 
     tenant = factory.SubFactory(TenantFactory)
     name = factory.Sequence(lambda n: f"Program {n}")
-    contract_type = factory.SubFactory(
-        ContractTypeFactory, tenant=factory.SelfAttribute("..tenant"), code=ContractKind.REFERRAL
-    )
+    contract_type = factory.LazyAttribute(lambda o: built_in_contract_type(o.tenant))
 
 
 class CommissionRuleSetFactory(TenantOwnedFactory):

@@ -13,6 +13,8 @@ class Route:
     objects: URL arguments naming a tenant-owned object -> the world's key for it.
     extra: other URL arguments -> the world's key for their value.
     post: a body that succeeds when the object is one's own (proved by the control test).
+    post_objects: body fields naming a tenant-owned object -> the world's key for it, taken
+        from the side whose URL is requested.
     patch: the same for PATCH (sent as JSON, the way API clients send it).
     anonymous: for public routes and fixed answers, the status an anonymous visitor gets.
     why: for public routes, why anyone may reach them.
@@ -26,6 +28,7 @@ class Route:
     objects: dict[str, str] = field(default_factory=dict)
     extra: dict[str, str] = field(default_factory=dict)
     post: dict[str, str] = field(default_factory=dict)
+    post_objects: dict[str, str] = field(default_factory=dict)
     patch: dict[str, str] = field(default_factory=dict)
     anonymous: dict[str, int] = field(default_factory=dict)
     why: str = ""

@@ -33,7 +33,13 @@ from partners.models import (
     PartnerType,
     Prospect,
 )
-from programs.models import CommissionRuleSet, CommissionRuleSetVersion
+from programs.models import (
+    CommissionRuleSet,
+    CommissionRuleSetVersion,
+    ContractType,
+    Program,
+    Tier,
+)
 from tests.factories.accounts import (
     ApiKeyFactory,
     ExportJobFactory,
@@ -50,12 +56,19 @@ from tests.factories.partners import (
     ProspectFactory,
     portal_membership_for,
 )
-from tests.factories.programs import CommissionRuleSetFactory, CommissionRuleSetVersionFactory
+from tests.factories.programs import (
+    CommissionRuleSetFactory,
+    CommissionRuleSetVersionFactory,
+    ContractTypeFactory,
+    ProgramFactory,
+    TierFactory,
+)
 from tests.isolation import (
     routes_commission,
     routes_engagement,
     routes_partners,
     routes_portal_api,
+    routes_programs,
     routes_recruitment,
 )
 from tests.isolation.registry import Route
@@ -117,6 +130,7 @@ ROUTES: dict[str, Route] = {
     **routes_engagement.ROUTES,
     **routes_portal_api.ROUTES,
     **routes_commission.ROUTES,
+    **routes_programs.ROUTES,
 }
 assert len(ROUTES) == sum(
     len(part.ROUTES)
@@ -126,6 +140,7 @@ assert len(ROUTES) == sum(
         routes_engagement,
         routes_portal_api,
         routes_commission,
+        routes_programs,
     )
 ) + len(KERNEL_ROUTES), "a route name is registered twice"
 
@@ -140,8 +155,8 @@ EXEMPT_PREFIXES = {
 
 
 def walk(patterns, prefix: str = "", namespace: str = ""):
-    """(full route string, name) of every URL pattern, depth first; names inside a namespace
-    are namespaced ("programs:rule_set_list"), as reverse() wants them."""
+    """(full route string, name) of every URL pattern, depth first; a namespaced app's names
+    come as reverse() takes them ("programs:program_list")."""
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
             inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
@@ -233,6 +248,11 @@ class Side:
     rule_set: CommissionRuleSet
     # A future, unused version: the one kind that may be deleted.
     rule_set_version: CommissionRuleSetVersion
+    program: Program
+    # Two tiers of `program` with the same requirements, so either may move.
+    tier: Tier
+    tier_above: Tier
+    contract_type: ContractType
 
     def url(self, name: str, values_from: "Side | None" = None, suffix: str = "") -> str:
         """The route's URL under this tenant, naming objects of `values_from` (default: self);
@@ -256,7 +276,8 @@ def _side(tenant: Tenant) -> Side:
     inactive.refresh_from_db()
     partner = PartnerFactory(tenant=tenant)
     other_partner = PartnerFactory(tenant=tenant)
-    rule_set = CommissionRuleSetFactory(program__tenant=tenant)
+    program = ProgramFactory(tenant=tenant)
+    rule_set = CommissionRuleSetFactory(program=program)
     # The partner user is its company's partner admin: it may reach every portal page.
     partner_user, _rep = portal_membership_for(partner, role=Role.PARTNER_ADMIN)
     admin = MembershipFactory(tenant=tenant, role=Role.VENDOR_ADMIN)
@@ -287,6 +308,10 @@ def _side(tenant: Tenant) -> Side:
             effective_from=datetime.date(2099, 1, 1),
             rules=[{"kind": "percentage", "rate": "10", "cap": None}],
         ),
+        program=program,
+        tier=TierFactory(program=program, name="Registered", position=0),
+        tier_above=TierFactory(program=program, name="Silver", position=1),
+        contract_type=ContractTypeFactory(tenant=tenant, name="Franchise"),
     )
 
 
@@ -313,9 +338,14 @@ def snapshot() -> dict:
 WRITES = ("POST", "PATCH")
 
 
-def request(client: Client, method: str, url: str, spec: Route):
+def request(client: Client, method: str, url: str, spec: Route, side: "Side | None" = None):
+    """`side`: the side whose objects the URL names; body fields in `spec.post_objects` name
+    that side's objects too (another tenant's id in a body is refused like one in the URL)."""
     if method == "POST":
-        return client.post(url, spec.post)
+        body = dict(spec.post)
+        for field_name, key in spec.post_objects.items():
+            body[field_name] = str(getattr(side, key).pk)
+        return client.post(url, body)
     if method == "PATCH":
         return client.patch(url, spec.patch, content_type="application/json")
     return client.get(url)
@@ -332,7 +362,7 @@ def test_anonymous_visitor_is_sent_to_login_or_refused(world, name):
     before = snapshot()
 
     for method in spec.methods:
-        response = request(Client(), method, url, spec)
+        response = request(Client(), method, url, spec, alpha)
 
         if spec.anonymous:
             assert response.status_code == spec.anonymous[method], method
@@ -360,7 +390,7 @@ def test_member_of_tenant_a_gets_404_on_tenant_b_url(world, fresh_client_for, na
     before = snapshot()
 
     for method in spec.methods:
-        response = request(client, method, url, spec)
+        response = request(client, method, url, spec, beta)
 
         assert response.status_code == 404, f"{method} {url}"
     assert snapshot() == before
@@ -374,7 +404,7 @@ def test_partner_user_of_tenant_a_gets_404_on_tenant_b_url(world, fresh_client_f
     before = snapshot()
 
     for method in spec.methods:
-        assert request(client, method, beta.url(name), spec).status_code == 404, method
+        assert request(client, method, beta.url(name), spec, beta).status_code == 404, method
     assert snapshot() == before
 
 
@@ -419,7 +449,7 @@ def test_object_of_tenant_b_under_tenant_a_url_answers_404_and_stays_unchanged(
     before = snapshot()
 
     for method in spec.methods:
-        response = request(client, method, url, spec)
+        response = request(client, method, url, spec, beta)
 
         assert response.status_code == 404, f"{method} {url}"
     assert snapshot() == before
@@ -435,7 +465,7 @@ def test_control_the_same_request_with_tenant_a_object_works(world, fresh_client
     before = snapshot()
 
     for method in spec.methods:
-        response = request(client, method, url, spec)
+        response = request(client, method, url, spec, alpha)
 
         assert response.status_code in {200, 302}, f"{method} {url}"
     if any(method in spec.methods for method in WRITES):
@@ -459,7 +489,7 @@ def test_partner_user_gets_404_on_staff_routes(world, fresh_client_for, name):
     before = snapshot()
 
     for method in spec.methods:
-        assert request(client, method, url, spec).status_code == 404, method
+        assert request(client, method, url, spec, alpha).status_code == 404, method
     assert snapshot() == before
 
 
@@ -471,7 +501,7 @@ def test_staff_user_gets_404_on_portal_routes(world, fresh_client_for, name):
     for staff in (alpha.admin, alpha.member):
         client = fresh_client_for(staff)
         for method in spec.methods:
-            assert request(client, method, alpha.url(name), spec).status_code == 404, method
+            assert request(client, method, alpha.url(name), spec, alpha).status_code == 404, method
 
 
 @pytest.mark.parametrize("name", PORTAL_ROUTES, ids=PORTAL_ROUTES)
@@ -496,7 +526,7 @@ def test_partner_user_gets_404_on_another_partners_object(world, fresh_client_fo
     before = snapshot()
 
     for method in spec.methods:
-        response = request(client, method, url, spec)
+        response = request(client, method, url, spec, alpha)
 
         if spec.audience == "api" and method in WRITES:
             # Partner users never write through the API (the portal is their way): the refusal
