@@ -11,7 +11,13 @@ from accounts.access import request_has_perm, tenant_view
 from accounts.pagination import paginate
 from accounts.urls_helpers import tenant_reverse
 from partners.views import label_lists
-from programs.forms import PAGE_SIZE, ContractTypeForm, ProgramFilterForm, ProgramForm, TierForm
+from programs.forms.staff import (
+    PAGE_SIZE,
+    ContractTypeForm,
+    ProgramFilterForm,
+    ProgramForm,
+    TierForm,
+)
 from programs.permissions import ProgramsPerm
 from programs.selectors import programs as selectors
 from programs.services import contract_types as contract_type_services
@@ -116,6 +122,8 @@ def program_detail(request, tenant_slug, program_id):
                 tenant=tenant, program=program, today=timezone.localdate()
             ),
             "may_manage": request_has_perm(request, ProgramsPerm.MANAGE)
+            and not program.is_archived,
+            "may_manage_commission": request_has_perm(request, ProgramsPerm.COMMISSION_MANAGE)
             and not program.is_archived,
         },
     )

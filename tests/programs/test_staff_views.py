@@ -93,16 +93,31 @@ def test_a_double_submit_creates_one_program_and_names_the_field(tenant, manager
         assert Program.objects.filter(tenant=tenant).count() == 1
 
 
-def test_the_detail_shows_tiers_in_order_and_rule_sets_as_text(tenant, manager):
+def test_the_detail_shows_tiers_in_order_and_links_their_rule_sets(tenant, manager):
     program = ProgramFactory(tenant=tenant)
-    TierFactory(program=program, name="Gold", position=1)
+    rule_set = CommissionRuleSetFactory(program=program, name="Standard referral fees")
+    TierFactory(program=program, name="Gold", position=1, rule_set=rule_set)
     TierFactory(program=program, name="Registered", position=0)
-    CommissionRuleSetFactory(program=program, name="Standard referral fees")
 
     page = manager.get(url(tenant, "program_detail", program_id=program.pk)).content.decode()
 
     assert page.index('data-tier="Registered"') < page.index('data-tier="Gold"')
-    assert "Standard referral fees" in page
+    rule_set_url = url(tenant, "rule_set_detail", rule_set_id=rule_set.pk)
+    # Linked twice: from the Gold tier's benefits and from the rule-set table.
+    assert page.count(f'href="{rule_set_url}"') == 2
+    # A partner manager may not create commission rules (finance and vendor admins may).
+    assert 'data-testid="add-rule-set"' not in page
+
+
+def test_a_vendor_admin_may_start_a_rule_set_from_the_program(
+    tenant, member_factory, fresh_client_for
+):
+    admin = fresh_client_for(member_factory(tenant, Role.VENDOR_ADMIN))
+    program = ProgramFactory(tenant=tenant)
+
+    page = admin.get(url(tenant, "program_detail", program_id=program.pk)).content.decode()
+
+    assert f"{url(tenant, 'rule_set_create')}?program={program.pk}" in page
 
 
 def test_a_viewer_sees_a_program_but_no_buttons_and_cannot_create(tenant, viewer):
