@@ -349,10 +349,18 @@ def export_job_get(*, tenant: Tenant, actor: User, export_id: int) -> ExportJob:
     return ExportJob.objects.get(tenant=tenant, created_by=actor, pk=export_id)
 
 
-def export_job_recent(*, tenant: Tenant, actor: User, kind_in: Iterable[str], limit: int = 5):
-    return ExportJob.objects.filter(
-        tenant=tenant, created_by=actor, kind__in=list(kind_in)
-    ).order_by("-created_at", "-pk")[:limit]
+def export_job_recent(
+    *,
+    tenant: Tenant,
+    actor: User,
+    kind_in: Iterable[str],
+    exclude: ExportJob | None = None,
+    limit: int = 5,
+):
+    jobs = ExportJob.objects.filter(tenant=tenant, created_by=actor, kind__in=list(kind_in))
+    if exclude is not None:
+        jobs = jobs.exclude(pk=exclude.pk)
+    return jobs.order_by("-created_at", "-pk")[:limit]
 
 
 def export_is_downloadable(job: ExportJob) -> bool:

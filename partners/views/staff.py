@@ -229,17 +229,18 @@ def _export_context(request, export_id: int) -> dict:
         "list_url": f"{tenant_reverse(tenant, 'partner_list')}?{job.query}",
         "progress_url": tenant_reverse(tenant, "partner_export_job_progress", export_id=job.pk),
         "download_url": tenant_reverse(tenant, "partner_export_download", export_id=job.pk),
-        "recent": exports.export_job_recent(
-            tenant=tenant, actor=request.user, kind_in=EXPORT_KINDS
-        ),
     }
 
 
 @tenant_view(audience="staff", perm=PartnersPerm.VIEW)
 def partner_export_job(request, tenant_slug, export_id):
     """One export: its progress, then its download (or why it failed); the person's recent
-    exports below."""
-    return render(request, "partners/staff/export_job.html", _export_context(request, export_id))
+    exports below (without this one, whose state the poll keeps current above)."""
+    context = _export_context(request, export_id)
+    context["recent"] = exports.export_job_recent(
+        tenant=request.tenant, actor=request.user, kind_in=EXPORT_KINDS, exclude=context["job"]
+    )
+    return render(request, "partners/staff/export_job.html", context)
 
 
 @tenant_view(audience="staff", perm=PartnersPerm.VIEW)

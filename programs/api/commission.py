@@ -196,7 +196,7 @@ class ExplanationSerializer(serializers.Serializer):
     is_remainder_role = serializers.BooleanField()
     remainder = serializers.CharField()
     payable_on = serializers.DateField()
-    clawback_until = serializers.DateField()
+    clawback_until = serializers.DateField(allow_null=True)
 
 
 class LineSerializer(serializers.Serializer):

@@ -365,7 +365,12 @@ def calculate(*, versions: Sequence[VersionSpec], event: CommissionEvent) -> Com
             "rule_amount": rule_amount,
             "rounding": rule_amount - unrounded,
             "payable_on": day + datetime.timedelta(days=version.holding_days),
-            "clawback_until": day + datetime.timedelta(days=version.clawback_days),
+            # No clawback window: nothing can be taken back, so there is no "until" to state.
+            "clawback_until": (
+                day + datetime.timedelta(days=version.clawback_days)
+                if version.clawback_days
+                else None
+            ),
             **fields,
         }
         if is_split:

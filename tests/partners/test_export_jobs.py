@@ -365,3 +365,30 @@ def test_the_sweep_deletes_expired_files_and_their_jobs_only(
     assert default_storage.exists(fresh.file.name) and default_storage.exists(elsewhere.file.name)
     with unscoped():
         assert set(ExportJob.objects.values_list("pk", flat=True)) == {fresh.pk, elsewhere.pk}
+
+
+def test_the_job_page_lists_the_persons_other_exports_but_not_itself(
+    tenant, member_factory, fresh_client_for
+):
+    member = member_factory(tenant, Role.PARTNER_MANAGER)
+    earlier = ExportJobFactory(tenant=tenant, created_by=member.user, filename="earlier.csv")
+    current = ExportJobFactory(tenant=tenant, created_by=member.user, filename="current.csv")
+    colleague = member_factory(tenant, Role.PARTNER_MANAGER)
+    ExportJobFactory(tenant=tenant, created_by=colleague.user, filename="colleague.csv")
+
+    page = (
+        fresh_client_for(member)
+        .get(
+            reverse(
+                "partner_export_job",
+                kwargs={"tenant_slug": tenant.slug, "export_id": current.pk},
+            )
+        )
+        .content.decode()
+    )
+
+    recent = page[page.index('data-testid="export-recent"') :]
+    assert earlier.filename in recent
+    # The job itself is drawn above, kept current by the poll; a second, stale row would disagree.
+    assert current.filename not in recent
+    assert "colleague.csv" not in page

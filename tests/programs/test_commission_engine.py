@@ -506,3 +506,12 @@ def test_rules_survive_a_round_trip_through_json():
 
     assert parse_rules(dump_rules(parsed), "JPY") == parsed
     assert dump_rules(parsed)[3]["brackets"][1] == {"from": "10000000", "to": None, "rate": "15"}
+
+
+def test_without_a_clawback_window_there_is_no_clawback_date():
+    spec = version([{"kind": "percentage", "rate": "10"}], holding_days=30, clawback_days=0)
+
+    line = calculate(versions=[spec], event=event(amount=D("1000"))).lines[0]
+
+    assert line.explanation.payable_on == datetime.date(2026, 7, 15)
+    assert line.explanation.clawback_until is None
