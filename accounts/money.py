@@ -24,7 +24,7 @@ from babel.numbers import (
     get_currency_precision,
     validate_currency,
 )
-from django.utils.translation import to_locale
+from django.utils.translation import get_language, to_locale
 
 ROUNDING = ROUND_HALF_UP
 DEFAULT_LOCALE = "ja"
@@ -105,8 +105,10 @@ def money_sum(items, currency: str) -> Money:
 
 
 def _babel_locale(language: str | None) -> Locale:
+    # No language given: the reader's (the active translation), so a message built in Python
+    # formats amounts like the page around it.
     try:
-        return Locale.parse(to_locale(language or DEFAULT_LOCALE))
+        return Locale.parse(to_locale(language or get_language() or DEFAULT_LOCALE))
     except (UnknownLocaleError, ValueError):
         return Locale.parse(DEFAULT_LOCALE)
 

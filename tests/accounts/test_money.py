@@ -101,3 +101,11 @@ def test_money_filter_follows_the_active_language(language, expected):
         html = template.render(Context({"amount": Decimal("12345"), "currency": "JPY"}))
 
     assert html == f"{expected}|"
+
+
+def test_without_a_locale_amounts_follow_the_readers_language():
+    # Messages built in Python (a commission rule's error) read like the page around them.
+    with translation.override("en"):
+        assert money_format(Decimal("9000000"), "JPY") == "¥9,000,000"
+    with translation.override("ja"):
+        assert money_format(Decimal("9000000"), "JPY") == "9,000,000円"
