@@ -9,7 +9,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -243,6 +243,10 @@ class Partner(CompanyProfile):
         validators=[validate_account_holder_kana],
     )
     notes = _bounded_text(_("notes"), 5000)
+    # The date of the latest activity, kept by the activity services in the transaction that
+    # writes the activity (partner_last_contact_refresh): the partner list, the due list and
+    # the dashboard sort and filter on it without looking up each partner's activities.
+    last_contact_on = models.DateField(_("last contact"), null=True, blank=True, editable=False)
     # Normalised legal name, reading, display name and corporate number (validators.search_key);
     # kept by the services so a search is one indexed LIKE on one column.
     search_text = models.TextField(editable=False, default="")
@@ -266,6 +270,15 @@ class Partner(CompanyProfile):
             models.Index(fields=["tenant", "owner"], name="partner_tenant_owner"),
             models.Index(
                 fields=["tenant", "legal_name_kana", "legal_name", "id"], name="partner_tenant_name"
+            ),
+            # The list sorted by last contact, never contacted first (or, read backwards, the
+            # latest first and never contacted last), ties by reading: the sort's own order.
+            models.Index(
+                F("tenant"),
+                F("last_contact_on").asc(nulls_first=True),
+                F("legal_name_kana"),
+                F("id"),
+                name="partner_last_contact",
             ),
             # Search is LIKE '%key%' on search_text: a trigram index answers it, led by the
             # tenant like every index (btree_gin lets a GIN index hold the tenant id).
