@@ -27,7 +27,7 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import Cast, Coalesce, Extract, Greatest, Lead
+from django.db.models.functions import Cast, Coalesce, Extract, Greatest, Lead, RowNumber
 from django.db.models.lookups import Contains
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -134,11 +134,24 @@ def prospect_list_filtered(
     return queryset.order_by(*fields)
 
 
-def board_stage_cards(
-    queryset: QuerySet[Prospect], *, stage: str, limit: int
-) -> QuerySet[Prospect]:
-    """The first `limit` prospects of one board column, in the filtered list's order."""
-    return queryset.filter(stage=stage)[:limit]
+def _order_expression(name):
+    """An order_by entry ("-created_at", or an expression) as an expression a window takes."""
+    if not isinstance(name, str):
+        return name
+    return F(name[1:]).desc() if name.startswith("-") else F(name).asc()
+
+
+def board_cards(queryset: QuerySet[Prospect], *, limit: int) -> dict[str, list[Prospect]]:
+    """The first `limit` prospects of every stage, in the filtered list's order, by stage: one
+    query (a row number per stage) instead of one per board column."""
+    order = [_order_expression(name) for name in queryset.query.order_by]
+    ranked = queryset.annotate(
+        board_rank=Window(RowNumber(), partition_by=[F("stage")], order_by=order)
+    ).filter(board_rank__lte=limit)
+    columns: dict[str, list[Prospect]] = defaultdict(list)
+    for prospect in ranked:
+        columns[prospect.stage].append(prospect)
+    return columns
 
 
 def stage_counts(queryset: QuerySet[Prospect]) -> list[dict]:
