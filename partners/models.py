@@ -613,6 +613,10 @@ class Prospect(CompanyProfile):
             models.Index(fields=["tenant", "stage"], name="prospect_tenant_stage"),
             models.Index(fields=["tenant", "source"], name="prospect_tenant_source"),
             models.Index(fields=["tenant", "-created_at", "-id"], name="prospect_tenant_created"),
+            # A board column in the default order (newest first): read in order, stopped at N.
+            models.Index(
+                fields=["tenant", "stage", "-created_at", "-id"], name="prospect_stage_created"
+            ),
             GinIndex(
                 fields=["tenant", "search_text"],
                 opclasses=["int8_ops", "gin_trgm_ops"],

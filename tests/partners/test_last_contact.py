@@ -185,7 +185,7 @@ def test_the_migration_backfills_each_tenant_from_its_own_activities(
     ActivityFactory(partner=theirs, occurred_on=TODAY - timedelta(days=60))
     with scopes_disabled():
         Partner.objects.update(last_contact_on=None)
-    migration = importlib.import_module("partners.migrations.0009_partner_last_contact_on")
+    migration = importlib.import_module("partners.migrations.0009_page_speed_last_contact")
 
     migration.backfill_last_contact(None, SimpleNamespace(connection=connection))
 

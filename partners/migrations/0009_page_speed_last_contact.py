@@ -45,6 +45,10 @@ class Migration(migrations.Migration):
             model_name='partner',
             index=models.Index(models.F('tenant'), models.OrderBy(models.F('last_contact_on'), nulls_first=True), models.F('legal_name_kana'), models.F('id'), name='partner_last_contact'),
         ),
+        migrations.AddIndex(
+            model_name='prospect',
+            index=models.Index(fields=['tenant', 'stage', '-created_at', '-id'], name='prospect_stage_created'),
+        ),
         # Backwards the column is dropped: nothing to undo.
         migrations.RunPython(backfill_last_contact, migrations.RunPython.noop),
     ]
