@@ -14,6 +14,7 @@ from accounts.models import Membership
 from accounts.pagination import PAGE_SIZE
 from accounts.selectors import membership_get
 from accounts.urls_helpers import tenant_reverse
+from partners.choices import ActivityKind
 from partners.forms.engagement import ActivityForm, CadenceRuleForm, DueFilterForm
 from partners.permissions import PartnersPerm
 from partners.selectors import engagement as selectors
@@ -43,8 +44,16 @@ def _timeline_page(request, partner):
     activities = selectors.partner_activities(tenant=request.tenant, partner=partner)
     page = Paginator(activities, TIMELINE_PAGE_SIZE).get_page(request.GET.get("page"))
     may_manage = request_has_perm(request, PartnersPerm.MANAGE)
+    # Kind labels and the delete link made once per page, not a get_kind_display (hashing every
+    # choice's lazy label) and two {% url %} per item.
+    kinds = {value: str(label) for value, label in ActivityKind.choices}
+    head, tail = tenant_reverse(
+        request.tenant, "activity_delete", partner_id=partner.pk, activity_id=0
+    ).rsplit("/0/", 1)
     for activity in page:
         activity.icon = ACTIVITY_ICONS.get(activity.kind, "bi-dot")
+        activity.kind_label = kinds.get(activity.kind, activity.kind)
+        activity.delete_url = f"{head}/{activity.pk}/{tail}"
         # Vendor people first, then the partner's; joined per language in the template.
         activity.attendee_names = [
             member.user.full_name or member.user.email for member in activity.staff_attendees.all()
