@@ -27,7 +27,7 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import Cast, Coalesce, Extract, Greatest, Lead
+from django.db.models.functions import Cast, Coalesce, Extract, Greatest, Lead, RowNumber
 from django.db.models.lookups import Contains
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -134,14 +134,32 @@ def prospect_list_filtered(
     return queryset.order_by(*fields)
 
 
-def board_stage_cards(
-    queryset: QuerySet[Prospect], *, stage: str, limit: int
-) -> QuerySet[Prospect]:
-    """The first `limit` prospects of one board column, in the filtered list's order: in the
-    default order (newest first) an index scan of prospect_stage_created that stops at `limit`.
-    (One query ranking every column with a window was slower: PostgreSQL cannot tell how few
-    rows the rank leaves, so it joined and hashed every prospect of the tenant.)"""
-    return queryset.filter(stage=stage)[:limit]
+def _order_expression(name):
+    """An order_by entry ("-created_at", or an expression) as an expression a window takes."""
+    if not isinstance(name, str):
+        return name
+    return F(name[1:]).desc() if name.startswith("-") else F(name).asc()
+
+
+def board_cards(queryset: QuerySet[Prospect], *, limit: int) -> dict[str, list[Prospect]]:
+    """The first `limit` prospects of every stage, in the filtered list's order, by stage.
+
+    Two queries whatever the number of columns: the ids (a row number per stage, read in order
+    from prospect_stage_created in the default order), then those rows with their owners. A
+    query per column compiled the same joins six times; one query ranking the full rows joined
+    and hashed every prospect (PostgreSQL cannot tell how few rows the rank leaves)."""
+    order = [_order_expression(name) for name in queryset.query.order_by]
+    first_ids = list(
+        queryset.order_by()
+        .annotate(board_rank=Window(RowNumber(), partition_by=[F("stage")], order_by=order))
+        .filter(board_rank__lte=limit)
+        .values_list("pk", flat=True)
+    )
+    columns: dict[str, list[Prospect]] = defaultdict(list)
+    if first_ids:
+        for prospect in queryset.filter(pk__in=first_ids):
+            columns[prospect.stage].append(prospect)
+    return columns
 
 
 def stage_counts(queryset: QuerySet[Prospect]) -> list[dict]:
@@ -518,11 +536,12 @@ def recruitment_report(*, tenant: Tenant, created_from=None, created_to=None) ->
         .values_list("stage", "source", "furthest", "count")
     )
     # Each finished stay, in seconds: a window gives every move the time of the next one.
+    moves = ProspectStageChange.objects.filter(tenant=tenant)
+    if created_from or created_to:
+        # Unfiltered, every move of the tenant counts: no semi-join with its prospects.
+        moves = moves.filter(prospect_id__in=prospects_queryset.order_by().values("id"))
     stays = (
-        ProspectStageChange.objects.filter(
-            tenant=tenant, prospect_id__in=prospects_queryset.order_by().values("id")
-        )
-        .annotate(
+        moves.annotate(
             left_at=Window(
                 Lead("changed_at"),
                 partition_by=[F("prospect_id")],

@@ -157,12 +157,11 @@ def recruitment_home(request, tenant_slug):
         context["page"] = page
     else:
         columns = []
+        cards_by_stage = selectors.board_cards(queryset, limit=BOARD_CARDS_PER_STAGE)
         for row in counts:
             if options["stage"] and row["stage"] != options["stage"]:
                 continue
-            cards = selectors.board_stage_cards(
-                queryset, stage=row["stage"], limit=BOARD_CARDS_PER_STAGE
-            )
+            cards = cards_by_stage.get(row["stage"], [])
             cards = _with_urls(_with_fit(cards, persona, labels), urls)
             columns.append({**row, "cards": cards, "more": row["count"] - len(cards)})
         context["columns"] = columns
