@@ -43,7 +43,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='partner',
-            index=models.Index(models.F('tenant'), models.OrderBy(models.F('last_contact_on'), nulls_first=True), models.F('legal_name_kana'), models.F('id'), name='partner_last_contact'),
+            index=models.Index(fields=['tenant', 'last_contact_on'], name='partner_last_contact'),
         ),
         migrations.AddIndex(
             model_name='prospect',

@@ -58,7 +58,7 @@ def partner_types(*, tenant: Tenant) -> QuerySet[PartnerType]:
 
 # Sort keys of the list -> order_by fields; "last_contact" and "next_due" are ordered with their
 # empty values where they mean most (see _partner_order). The last contact sorts on the stored
-# column, so the index partner_last_contact (its very order) serves it both ways.
+# column (partner_last_contact), with no look-up of any partner's activities.
 PARTNER_SORTS = {
     "name": ("legal_name_kana", "legal_name", "id"),
     "priority": ("priority", "legal_name_kana", "id"),

@@ -126,7 +126,14 @@ def prospect_list_filtered(
     descending = sort.startswith("-")
     score = prospect_fit_score(persona) if sort.lstrip("-") == "fit" else None
     if score is not None:
-        queryset = queryset.annotate(fit_score=score)
+        # Every prospect is scored and sorted to find one page: joined first to its owner, the
+        # owner's user and its lost reason, the joins cost more than the scoring. The page's
+        # owners and reasons are loaded after it instead (two or three small queries).
+        queryset = (
+            queryset.select_related(None)
+            .prefetch_related("owner__user", "lost_reason")
+            .annotate(fit_score=score)
+        )
         order = [F("fit_score"), F("id")]
         return queryset.order_by(*[o.desc() if descending else o.asc() for o in order])
     fields = PROSPECT_SORTS.get(sort.lstrip("-"), PROSPECT_SORTS["created"])
