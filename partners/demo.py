@@ -38,6 +38,7 @@ from partners.models import (
     ProspectStageChange,
 )
 from partners.selectors.engagement import DEFAULT_CADENCES
+from partners.services.engagement import partner_last_contact_refresh
 from partners.validators import search_key
 
 # (name, reading) parts: the first gives the company its colour, the second its trade.
@@ -456,6 +457,8 @@ def _load(tenant: Tenant, rng: random.Random, japanese: bool) -> int:
             )
             attendee_plan.append(partner)
     activities = Activity.objects.bulk_create(activities)
+    # bulk_create goes around the activity services: the partners' last contact is set here.
+    partner_last_contact_refresh(tenant=tenant)
     staff_rows, rep_rows = [], []
     for activity, partner in zip(activities, attendee_plan, strict=True):
         if partner.owner_id:

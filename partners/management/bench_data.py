@@ -35,6 +35,7 @@ from partners.models import (
     Prospect,
     ProspectStageChange,
 )
+from partners.services.engagement import partner_last_contact_refresh
 from partners.validators import search_key
 
 PER_SCALE = {"partners": 100, "reps": 2000, "activities": 10000, "prospects": 500}
@@ -188,6 +189,8 @@ def build_tenant(*, scale: float, seed: int = 7, label: str = "") -> BenchTenant
                 )
             )
         activities = Activity.objects.bulk_create(activities, batch_size=BATCH)
+        # bulk_create goes around the activity services: the last contact is set here.
+        partner_last_contact_refresh(tenant=tenant)
         attendees = []
         for activity in activities:
             candidates = reps_by_partner.get(activity.partner_id)

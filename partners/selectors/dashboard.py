@@ -10,10 +10,7 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     IntegerField,
-    Max,
-    OuterRef,
     Q,
-    Subquery,
     Value,
     When,
 )
@@ -70,17 +67,11 @@ def _overdue_by_owner(tenant: Tenant, today: date) -> list[dict]:
     pushed = [p for p, days in intervals.items() if days]
     if not pushed:
         return []
-    last_contact = (
-        Activity.objects.filter(tenant=tenant, partner=OuterRef("pk"))
-        .order_by()
-        .values("partner")
-        .annotate(latest=Max("occurred_on"))
-        .values("latest")
-    )
     rows = (
         Partner.objects.filter(tenant=tenant, status__in=ENGAGED_STATUSES, priority__in=pushed)
         .annotate(
-            last_contact=Subquery(last_contact, output_field=DateField()),
+            # Stored on the partner by the activity services.
+            last_contact=F("last_contact_on"),
             interval_days=Case(
                 *[When(priority=p, then=Value(intervals[p])) for p in pushed],
                 output_field=IntegerField(),

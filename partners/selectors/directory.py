@@ -23,7 +23,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import Tenant
-from partners.models import Activity, Partner, PartnerRep, PartnerStatusChange, PartnerType
+from partners.models import Partner, PartnerRep, PartnerStatusChange, PartnerType
 from partners.selectors.engagement import ENGAGED_STATUSES, cadence_rules
 from partners.validators import search_key
 
@@ -56,8 +56,9 @@ def partner_types(*, tenant: Tenant) -> QuerySet[PartnerType]:
     )
 
 
-# Sort keys of the list -> order_by fields; "last_contact" and "next_due" are annotations
-# ordered with their empty values where they mean most (see _partner_order).
+# Sort keys of the list -> order_by fields; "last_contact" and "next_due" are ordered with their
+# empty values where they mean most (see _partner_order). The last contact sorts on the stored
+# column (partner_last_contact), with no look-up of any partner's activities.
 PARTNER_SORTS = {
     "name": ("legal_name_kana", "legal_name", "id"),
     "priority": ("priority", "legal_name_kana", "id"),
@@ -66,7 +67,7 @@ PARTNER_SORTS = {
     "created": ("created_at", "id"),
     "sales_headcount": ("sales_headcount", "id"),
     "rep_count": ("rep_count", "legal_name_kana", "id"),
-    "last_contact": ("last_contact", "legal_name_kana", "id"),
+    "last_contact": ("last_contact_on", "legal_name_kana", "id"),
     "next_due": ("due_sort", "legal_name_kana", "id"),
 }
 
@@ -77,7 +78,7 @@ def _partner_order(sort: str) -> list:
     order = []
     for name in fields:
         expression = F(name)
-        if name == "last_contact":
+        if name == "last_contact_on":
             # Never contacted sorts as the oldest contact of all.
             order.append(
                 expression.desc(nulls_last=True) if descending else expression.asc(nulls_first=True)
@@ -95,10 +96,10 @@ def _partner_order(sort: str) -> list:
 def _with_contact_columns(queryset: QuerySet[Partner], *, tenant: Tenant, today: date):
     """Annotate last contact, next due date, overdue and active rep count per partner.
 
-    Correlated subqueries on the (tenant, partner, date) and (tenant, partner) indexes: each is
-    one index probe per partner, and PostgreSQL evaluates them only for the rows of the page
-    (and Django drops them from the paginator's count), so the list costs the same at 100 or
-    1,000 partners and never aggregates the tenant's every activity or rep.
+    The last contact is the partner's stored `last_contact_on` (the activity services keep it),
+    so the next due date and every sort on them are arithmetic on the row. The rep count is a
+    correlated subquery on the (tenant, partner) index, which PostgreSQL evaluates only for the
+    rows of the page (and Django drops from the paginator's count).
     """
     intervals = {
         priority: rule.contact_interval_days
@@ -106,11 +107,6 @@ def _with_contact_columns(queryset: QuerySet[Partner], *, tenant: Tenant, today:
         if rule.contact_interval_days
     }
     has_cadence = Q(status__in=ENGAGED_STATUSES, priority__in=list(intervals))
-    latest = (
-        Activity.objects.filter(tenant=tenant, partner=OuterRef("pk"))
-        .order_by("-occurred_on")
-        .values("occurred_on")[:1]
-    )
     active_reps = (
         PartnerRep.objects.filter(tenant=tenant, partner=OuterRef("pk"), is_active=True)
         .order_by()
@@ -118,10 +114,7 @@ def _with_contact_columns(queryset: QuerySet[Partner], *, tenant: Tenant, today:
         .annotate(n=Count("id"))
         .values("n")
     )
-    # The interval of the partner's cadence (none without one), then every column from it: each
-    # reference to an annotation repeats its SQL, so `last_contact` (a subquery) is referred to
-    # once per column, never once per priority (a CASE with the subquery in every branch made
-    # 12 subplans, and planning them cost more than running the page's query).
+    # The interval of the partner's cadence (none without one), then every column from it.
     interval = Case(
         *[
             When(has_cadence & Q(priority=priority), then=Value(days))
@@ -132,7 +125,7 @@ def _with_contact_columns(queryset: QuerySet[Partner], *, tenant: Tenant, today:
     )
     return (
         queryset.annotate(
-            last_contact=Subquery(latest, output_field=DateField()),
+            last_contact=F("last_contact_on"),
             rep_count=Coalesce(Subquery(active_reps, output_field=IntegerField()), 0),
         )
         .alias(contact_interval=interval)

@@ -14,10 +14,8 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     IntegerField,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
@@ -168,17 +166,11 @@ def _due_queryset(
     if owner is not None:
         queryset = queryset.filter(owner=owner)
     horizon = today + timedelta(days=DUE_SOON_DAYS)
-    # The latest activity per partner as a correlated subquery: one probe of the
-    # (tenant, partner, -occurred_on) index per engaged partner, instead of joining and grouping
-    # every activity of the tenant on every request.
-    latest = (
-        Activity.objects.filter(tenant=tenant, partner=OuterRef("pk"))
-        .order_by("-occurred_on")
-        .values("occurred_on")[:1]
-    )
+    # The last contact is stored on the partner (the activity services keep it): the due date
+    # is arithmetic on the row, with no look-up of any partner's activities.
     return (
         queryset.annotate(
-            last_contact=Subquery(latest, output_field=DateField()),
+            last_contact=F("last_contact_on"),
             interval_days=Case(
                 *[When(priority=p, then=Value(intervals[p])) for p in pushed],
                 output_field=IntegerField(),

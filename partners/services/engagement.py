@@ -8,6 +8,8 @@ from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import DateField, Max, OuterRef, Subquery
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -143,6 +145,33 @@ def _activity_checked(
     return staff, reps
 
 
+def partner_last_contact_refresh(
+    *, tenant: Tenant, partner_ids: Iterable[int] | None = None
+) -> None:
+    """Set `Partner.last_contact_on` of these partners (every partner of `tenant` when None)
+    to the date of their latest activity, or empty. A step of the services that write
+    activities (and of the bulk loaders), run inside their transaction; recomputing from the
+    activities, not adjusting, keeps it right whatever changed: a new activity, a date moved
+    back, the latest one deleted."""
+    partners = Partner.objects.filter(tenant=tenant)
+    if partner_ids is not None:
+        partners = partners.filter(pk__in=list(partner_ids))
+    latest = (
+        Activity.objects.filter(tenant=tenant, partner=OuterRef("pk"))
+        .order_by()
+        .values("partner")
+        .annotate(latest=Max("occurred_on"))
+        .values("latest")
+    )
+    # A savepoint inside the caller's service; its own transaction for a bulk loader.
+    with transaction.atomic():
+        # Lock the partners first, in id order: the UPDATE is a later statement, so it sees an
+        # activity a concurrent writer committed while we waited for the lock, and two writers
+        # for one partner cannot leave the older date behind.
+        list(partners.select_for_update().order_by("pk").values_list("pk", flat=True))
+        partners.update(last_contact_on=Subquery(latest, output_field=DateField()))
+
+
 def _set_attendees(
     *, tenant: Tenant, activity: Activity, staff: list[Membership], reps: list[PartnerRep]
 ) -> None:
@@ -197,6 +226,7 @@ def activity_log(
         created_by=actor,
     )
     _set_attendees(tenant=tenant, activity=activity, staff=staff, reps=reps)
+    partner_last_contact_refresh(tenant=tenant, partner_ids=[partner.pk])
     audit_record(
         tenant=tenant,
         actor=actor,
@@ -267,6 +297,8 @@ def activity_update(
         setattr(activity, name, value)
     activity.save(update_fields=list(ACTIVITY_FIELDS))
     _set_attendees(tenant=tenant, activity=activity, staff=staff, reps=reps)
+    if "occurred_on" in changes:
+        partner_last_contact_refresh(tenant=tenant, partner_ids=[activity.partner_id])
     audit_record(
         tenant=tenant, actor=actor, action="activity.updated", target=activity, changes=changes
     )
@@ -305,7 +337,9 @@ def activity_delete(
             "notes": [activity.notes, ""],
         },
     )
+    partner_id = activity.partner_id
     activity.delete()
+    partner_last_contact_refresh(tenant=tenant, partner_ids=[partner_id])
 
 
 # --- Daily digest -----------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import request_has_perm, tenant_view
@@ -14,6 +15,7 @@ from accounts.models import Membership
 from accounts.pagination import PAGE_SIZE
 from accounts.selectors import membership_get
 from accounts.urls_helpers import tenant_reverse
+from partners.choices import ActivityKind, PartnerStatus, Priority
 from partners.forms.engagement import ActivityForm, CadenceRuleForm, DueFilterForm
 from partners.permissions import PartnersPerm
 from partners.selectors import engagement as selectors
@@ -43,8 +45,16 @@ def _timeline_page(request, partner):
     activities = selectors.partner_activities(tenant=request.tenant, partner=partner)
     page = Paginator(activities, TIMELINE_PAGE_SIZE).get_page(request.GET.get("page"))
     may_manage = request_has_perm(request, PartnersPerm.MANAGE)
+    # Kind labels and the delete link made once per page, not a get_kind_display (hashing every
+    # choice's lazy label) and two {% url %} per item.
+    kinds = {value: str(label) for value, label in ActivityKind.choices}
+    head, tail = tenant_reverse(
+        request.tenant, "activity_delete", partner_id=partner.pk, activity_id=0
+    ).rsplit("/0/", 1)
     for activity in page:
         activity.icon = ACTIVITY_ICONS.get(activity.kind, "bi-dot")
+        activity.kind_label = kinds.get(activity.kind, activity.kind)
+        activity.delete_url = f"{head}/{activity.pk}/{tail}"
         # Vendor people first, then the partner's; joined per language in the template.
         activity.attendee_names = [
             member.user.full_name or member.user.email for member in activity.staff_attendees.all()
@@ -181,6 +191,32 @@ def _due_owner(request) -> tuple[Membership | None, str]:
     return membership_get(tenant=request.tenant, membership_id=int(choice)), choice
 
 
+def _with_due_texts(partners) -> None:
+    """Each row's labels and sentences (priority, status, cadence, how overdue), translated here
+    once per page or per row: a get_FOO_display hashes every choice's lazy label, and a
+    {% blocktranslate count %} per cell was most of the table's rendering time."""
+    priorities = {value: str(label) for value, label in Priority.choices}
+    statuses = {value: str(label) for value, label in PartnerStatus.choices}
+    for partner in partners:
+        partner.priority_label = priorities.get(partner.priority, partner.priority)
+        partner.status_label = statuses.get(partner.status, partner.status)
+        days = partner.cadence.contact_interval_days
+        partner.cadence_text = ngettext("every %(days)s day", "every %(days)s days", days) % {
+            "days": days
+        }
+        overdue = partner.days_overdue
+        if overdue is None or overdue == 0:
+            partner.due_text = ""  # the template says "never contacted" or "due today"
+        elif overdue > 0:
+            partner.due_text = ngettext(
+                "%(days)s day overdue", "%(days)s days overdue", overdue
+            ) % {"days": overdue}
+        else:
+            partner.due_text = ngettext("in %(days)s day", "in %(days)s days", -overdue) % {
+                "days": -overdue
+            }
+
+
 @tenant_view(audience="staff", perm=PartnersPerm.VIEW)
 def contact_due_list(request, tenant_slug):
     tenant = request.tenant
@@ -205,6 +241,7 @@ def contact_due_list(request, tenant_slug):
         today=today,
         rules=cadences,
     )
+    _with_due_texts(page.object_list)
     for partner in page:
         partner.page_url = partner_page_url(tenant, partner.pk)
     return render(

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -25,7 +26,8 @@ from partners.selectors import recruitment as selectors
 from partners.services import recruitment as services
 from partners.views import label_lists
 
-BOARD_CARDS_PER_STAGE = 12
+# Cards per board column; the column's count and a link to the filtered table show the rest.
+BOARD_CARDS_PER_STAGE = 8
 # Stage colours of badges and board columns (Bootstrap contextual classes).
 STAGE_STYLES = {
     "sourced": "secondary",
@@ -65,13 +67,25 @@ def _url_maker(tenant, route: str):
     return lambda pk: f"{head}/{pk}/{tail}"
 
 
+def _fit_level(score: int) -> str:
+    return "high" if score >= 70 else "mid" if score >= 40 else "low"
+
+
 def _with_fit(prospects, persona, labels=None):
     # Source and stage labels translated once per page: get_FOO_display hashes every choice's
-    # (lazy, so translated) label on each call, some 600 translations on the board.
+    # (lazy, so translated) label on each call, some 600 translations on the board. So are the
+    # card's two sentences: a {% blocktranslate %} per card was a translation and a context
+    # copy each, their formats are translated here once and filled per card.
     labels = labels or _choice_labels()
+    fit_format, in_stage_format = _("Fit %(score)s"), _("%(since)s in stage")
     rows = list(prospects)
     for prospect in rows:
         prospect.fit = selectors.prospect_fit(persona=persona, prospect=prospect)
+        if prospect.fit:
+            prospect.fit_level = _fit_level(prospect.fit.score)
+            prospect.fit_text = fit_format % {"score": prospect.fit.score}
+            prospect.fit_title = " ".join(prospect.fit.reasons)
+        prospect.in_stage_text = in_stage_format % {"since": timesince(prospect.stage_changed_at)}
         prospect.stage_style = STAGE_STYLES.get(prospect.stage, "secondary")
         prospect.source_label = labels["source"].get(prospect.source, prospect.source)
         prospect.stage_label = labels["stage"].get(prospect.stage, prospect.stage)
@@ -143,19 +157,12 @@ def recruitment_home(request, tenant_slug):
         context["page"] = page
     else:
         columns = []
+        cards_by_stage = selectors.board_cards(queryset, limit=BOARD_CARDS_PER_STAGE)
         for row in counts:
             if options["stage"] and row["stage"] != options["stage"]:
                 continue
-            cards = _with_urls(
-                _with_fit(
-                    selectors.board_stage_cards(
-                        queryset, stage=row["stage"], limit=BOARD_CARDS_PER_STAGE
-                    ),
-                    persona,
-                    labels,
-                ),
-                urls,
-            )
+            cards = cards_by_stage.get(row["stage"], [])
+            cards = _with_urls(_with_fit(cards, persona, labels), urls)
             columns.append({**row, "cards": cards, "more": row["count"] - len(cards)})
         context["columns"] = columns
         if context["may_manage"]:

@@ -1,6 +1,7 @@
 """Factories for partners. Children take their parent's tenant, so no fixture spans two."""
 
 import factory
+from django_scopes import scopes_disabled
 
 from accounts.roles import Role
 from partners.choices import ActivityKind, ProspectSource
@@ -12,6 +13,7 @@ from partners.models import (
     PartnerType,
     Prospect,
 )
+from partners.services.engagement import partner_last_contact_refresh
 from partners.validators import search_key
 from tests.factories.accounts import MembershipFactory, TenantFactory, TenantOwnedFactory
 
@@ -65,6 +67,16 @@ class ActivityFactory(TenantOwnedFactory):
     tenant = factory.LazyAttribute(lambda o: o.partner.tenant)
     kind = ActivityKind.REGULAR_MEETING
     notes = "Talked about the next quarter."
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        activity = super()._create(model_class, *args, **kwargs)
+        # The factory writes around the activity services, like the bulk loaders: it keeps
+        # the partner's stored last contact the same way they do.
+        with scopes_disabled():
+            partner_last_contact_refresh(tenant=activity.tenant, partner_ids=[activity.partner_id])
+            activity.partner.refresh_from_db(fields=["last_contact_on"])
+        return activity
 
 
 class LostReasonFactory(TenantOwnedFactory):

@@ -5,6 +5,7 @@ from collections import Counter
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Max
 from stdnum.jp import cn as corporate_number
 
 from accounts.models import Tenant
@@ -116,3 +117,18 @@ def test_second_run_adds_nothing(demo):
         Activity.objects.count(),
         Prospect.objects.count(),
     ) == counts
+
+
+def test_demo_partners_carry_the_date_of_their_latest_activity(demo):
+    sakura, northwind, _out = demo
+    for tenant in (sakura, northwind):
+        latest = dict(
+            Activity.objects.filter(tenant=tenant)
+            .values("partner")
+            .annotate(latest=Max("occurred_on"))
+            .values_list("partner", "latest")
+        )
+        stored = dict(Partner.objects.filter(tenant=tenant).values_list("pk", "last_contact_on"))
+
+        assert latest
+        assert stored == {pk: latest.get(pk) for pk in stored}

@@ -1,12 +1,16 @@
 """Prospect reads in SQL: the fit score the list sorts by equals prospect_fit's, and search is
 kana- and width-blind on a trigram index."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from partners.choices import CustomerSegment, Industry, Prefecture
 from partners.models import PartnerPersona, Prospect
 from partners.selectors.recruitment import (
+    board_cards,
     prospect_fit,
     prospect_fit_score,
     prospect_list_filtered,
@@ -106,3 +110,28 @@ def test_prospect_search_uses_the_trigram_index(tenant, unscoped):
         plan = queryset.explain()
 
     assert "prospect_search_trgm" in plan
+
+
+# --- Board ------------------------------------------------------------------------------------
+
+
+def test_board_cards_are_the_first_of_each_stage_in_the_lists_order(tenant, in_tenant):
+    now = timezone.now()
+    sourced = [
+        ProspectFactory(tenant=tenant, stage="sourced", created_at=now - timedelta(days=day))
+        for day in range(5)
+    ]
+    meeting = [
+        ProspectFactory(tenant=tenant, stage="meeting", created_at=now - timedelta(days=day))
+        for day in (7, 3)
+    ]
+
+    with in_tenant(tenant):
+        newest = board_cards(prospect_list_filtered(tenant=tenant), limit=3)
+        oldest = board_cards(prospect_list_filtered(tenant=tenant, sort="created"), limit=3)
+        only_meeting = board_cards(prospect_list_filtered(tenant=tenant, stage="meeting"), limit=3)
+
+    assert newest["sourced"] == sourced[:3]
+    assert newest["meeting"] == [meeting[1], meeting[0]]
+    assert oldest["sourced"] == sourced[::-1][:3]
+    assert dict(only_meeting) == {"meeting": [meeting[1], meeting[0]]}
