@@ -637,7 +637,7 @@ def _fail(job: ImportJob, message: str) -> None:
     job.refresh_from_db()
 
 
-def copy_insert(model, rows: list[dict[str, Any]]) -> list[int]:
+def insert_rows(model, rows: list[dict[str, Any]]) -> list[int]:
     """Insert rows (field name -> value; omitted fields take their defaults) with one
     statement for the whole batch: no model instance per row, which an import of 100,000
     partners needs. Primary keys are drawn from the table's sequence first and returned in

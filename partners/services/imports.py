@@ -23,9 +23,9 @@ from accounts.imports import (
     Progress,
     RowError,
     batched,
-    copy_insert,
     fold_code,
     fold_width,
+    insert_rows,
     register_importer,
 )
 from accounts.models import Tenant, User
@@ -464,8 +464,8 @@ class PartnerImporter:
                     fields.get("corporate_number", ""),
                 )
                 partners.append(fields)
-            ids = copy_insert(Partner, partners)
-            copy_insert(
+            ids = insert_rows(Partner, partners)
+            insert_rows(
                 PartnerStatusChange,
                 [
                     {
@@ -627,7 +627,7 @@ class RepImporter:
         done = 0
         partner_ids: set[int] = set()
         for batch in batched(rows, BATCH_SIZE):
-            copy_insert(
+            insert_rows(
                 PartnerRep, [dict(fields, tenant=tenant, created_at=now) for fields in batch]
             )
             partner_ids.update(fields["partner"] for fields in batch)

@@ -137,7 +137,7 @@ def test_copy_insert_stores_every_value_as_given(tenant, in_tenant, tricky):
         {"tenant": tenant, "legal_name": "モミジ", "employee_count": 7, "notes": tricky},
     ]
     with in_tenant(tenant):
-        ids = kernel.copy_insert(Partner, rows)
+        ids = kernel.insert_rows(Partner, rows)
         stored = {p.pk: p for p in Partner.objects.filter(tenant=tenant)}
     first, second = stored[ids[0]], stored[ids[1]]
     assert (first.legal_name, first.industries, first.employee_count) == (

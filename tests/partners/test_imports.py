@@ -232,16 +232,16 @@ def test_a_failure_while_writing_rolls_every_row_back(
     """A failure after the first batch is in the database leaves nothing behind, and the job
     says why."""
     monkeypatch.setattr(imports, "BATCH_SIZE", 1)
-    real_copy_insert = imports.copy_insert
+    real_insert_rows = imports.insert_rows
     calls = []
 
     def second_batch_fails(model, objects, **kwargs):
         calls.append(model)
         if len(calls) == 3:  # partner 1 and its status change are written, partner 2 fails
             raise RuntimeError("the disk is full")
-        return real_copy_insert(model, objects, **kwargs)
+        return real_insert_rows(model, objects, **kwargs)
 
-    monkeypatch.setattr(imports, "copy_insert", second_batch_fails)
+    monkeypatch.setattr(imports, "insert_rows", second_batch_fails)
     with in_tenant(tenant):
         job = commit(tenant, admin_member.user, good_text())
         assert calls == [Partner, PartnerStatusChange, Partner]
