@@ -1,8 +1,10 @@
 """Demo programs and tiers (called by `manage.py demo_data` through
 ProgramsConfig.load_demo_data). Written through the services, so the demo has the audit rows
-a real tenant would. Run once: a tenant that already has programs is left alone. Rule sets
-come with the commission pages; the tiers name none yet."""
+a real tenant would. Run once: a tenant that already has programs is left alone. Each program
+gets realistic commission rule sets (one version from the fiscal year's start) and its tiers
+name the one that applies."""
 
+import datetime
 from decimal import Decimal
 
 from django.db import transaction
@@ -11,6 +13,7 @@ from django.utils import translation
 from accounts.models import Tenant
 from accounts.tenancy import tenant_context
 from programs.models import ContractKind, ContractType, PartnerRole, Program, ProgramKpi
+from programs.services.commission import rule_set_create, rule_set_version_create
 from programs.services.contract_types import contract_types_ensure_defaults
 from programs.services.programs import program_create, tier_create
 
@@ -59,6 +62,90 @@ JA_PROGRAMS = [
 ]
 
 
+# Per program (in JA_PROGRAMS' order): rule sets as (name, holding days, clawback days, rules,
+# the tiers it applies to by index). Fees as Japanese programs quote them: a fixed fee per
+# meeting and a share of the deal, brackets for resellers, a split when an agency set the
+# meeting a reseller closed.
+JA_RULE_SETS = [
+    [
+        (
+            "紹介料（標準）",
+            30,
+            90,
+            [
+                {"kind": "fixed", "event": "meeting_held", "amount": "30000"},
+                {"kind": "percentage", "rate": "10", "cap": "500000"},
+            ],
+            (0, 1),
+        ),
+        (
+            "紹介料（ゴールド）",
+            30,
+            90,
+            [
+                {"kind": "fixed", "event": "meeting_held", "amount": "50000"},
+                {"kind": "percentage", "rate": "15", "cap": "1000000"},
+                {
+                    "kind": "spiff",
+                    "name": "年度末キャンペーン",
+                    "starts_on": "2027-01-01",
+                    "ends_on": "2027-03-31",
+                    "product": "",
+                    "min_amount": "1000000",
+                    "amount": "100000",
+                },
+            ],
+            (2,),
+        ),
+    ],
+    [
+        (
+            "取次手数料",
+            30,
+            180,
+            [
+                {"kind": "fixed", "event": "by_name_request_accepted", "amount": "5000"},
+                {"kind": "fixed", "event": "meeting_held", "amount": "20000"},
+                {"kind": "percentage", "rate": "15"},
+                {
+                    "kind": "split",
+                    "shares": [
+                        {"role": "sets_meeting", "share": "40"},
+                        {"role": "closes", "share": "60"},
+                    ],
+                    "remainder_role": "closes",
+                },
+            ],
+            (0, 1, 2),
+        ),
+    ],
+    [
+        (
+            "販売代理店手数料",
+            60,
+            180,
+            [
+                {
+                    "kind": "brackets",
+                    "brackets": [
+                        {"from": "0", "to": "10000000", "rate": "10"},
+                        {"from": "10000000", "to": None, "rate": "15"},
+                    ],
+                },
+                {"kind": "recurring", "rate": "10", "months": 12},
+            ],
+            (0, 1, 2),
+        ),
+    ],
+]
+
+
+def _fiscal_year_start(tenant: Tenant, today: datetime.date) -> datetime.date:
+    month = tenant.fiscal_year_start_month
+    year = today.year if today.month >= month else today.year - 1
+    return datetime.date(year, month, 1)
+
+
 def load_program_demo(tenant: Tenant, *, stdout=None) -> int:
     """Fill one demo tenant; returns how many programs it created (0 when it had some)."""
     with tenant_context(tenant), translation.override(tenant.default_language):
@@ -69,8 +156,11 @@ def load_program_demo(tenant: Tenant, *, stdout=None) -> int:
         if Program.objects.filter(tenant=tenant).exists():
             return 0
         types = {t.code: t for t in ContractType.objects.filter(tenant=tenant).exclude(code="")}
+        effective_from = _fiscal_year_start(tenant, datetime.date.today())
         with transaction.atomic():
-            for name, kind, role, kpi, public, description, tiers in JA_PROGRAMS:
+            for (name, kind, role, kpi, public, description, tiers), rule_sets in zip(
+                JA_PROGRAMS, JA_RULE_SETS, strict=True
+            ):
                 program = program_create.nested(
                     tenant=tenant,
                     actor=None,
@@ -81,7 +171,35 @@ def load_program_demo(tenant: Tenant, *, stdout=None) -> int:
                     is_public=public,
                     description=description,
                 )
-                for tier_name, window, meetings, won, revenue, certified, discount, other in tiers:
+                tier_rule_sets = {}
+                for set_name, holding, clawback, rules, tier_indexes in rule_sets:
+                    rule_set = rule_set_create.nested(
+                        tenant=tenant,
+                        actor=None,
+                        program=program,
+                        name=set_name,
+                        currency=tenant.base_currency,
+                    )
+                    rule_set_version_create.nested(
+                        tenant=tenant,
+                        actor=None,
+                        rule_set=rule_set,
+                        effective_from=effective_from,
+                        rules=rules,
+                        holding_days=holding,
+                        clawback_days=clawback,
+                    )
+                    tier_rule_sets.update(dict.fromkeys(tier_indexes, rule_set))
+                for index, (
+                    tier_name,
+                    window,
+                    meetings,
+                    won,
+                    revenue,
+                    certified,
+                    discount,
+                    other,
+                ) in enumerate(tiers):
                     tier_create.nested(
                         tenant=tenant,
                         actor=None,
@@ -94,6 +212,7 @@ def load_program_demo(tenant: Tenant, *, stdout=None) -> int:
                         min_certified_reps=certified,
                         discount_rate=Decimal(discount),
                         other_benefits=other,
+                        rule_set=tier_rule_sets.get(index),
                     )
     if stdout is not None:
         stdout.write(f"  /{tenant.slug}/  {len(JA_PROGRAMS)} demo programs")
