@@ -580,6 +580,10 @@ class Prospect(CompanyProfile):
         verbose_name=_("partner"),
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    # The furthest stage any move took it to (index in the report's STAGE_ORDER; lost is none):
+    # kept by the trigger of migration 0010 on every inserted move, whoever writes it, so the
+    # report groups prospects by it instead of a subquery over each one's moves.
+    furthest_stage_index = models.PositiveSmallIntegerField(default=0, editable=False)
     # Search keys kept by PostgreSQL itself (stored generated columns, SearchKey): the name for
     # search, the products for the persona fit; no service has to remember them.
     search_text = models.GeneratedField(
@@ -633,6 +637,9 @@ class ProspectStageChange(TenantModel):
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # When the prospect's next move happened (null for the stay it is in): set by the trigger of
+    # migration 0010 when that move is inserted, so the report sums stays without a window.
+    left_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["changed_at", "id"]

@@ -26,6 +26,7 @@ from partners.models import (
     ProspectStageChange,
 )
 from partners.selectors.recruitment import CLOSED_STAGES
+from partners.selectors.recruitment import STAGE_ORDER as REPORT_STAGE_ORDER
 from partners.services import directory as directory_services
 from partners.services import label_lists
 
@@ -112,7 +113,7 @@ def _check_related(tenant: Tenant, fields: dict[str, Any]) -> None:
 def _record_stage(
     *, tenant: Tenant, prospect: Prospect, from_stage: str, to_stage: str, actor: User | None
 ) -> ProspectStageChange:
-    return ProspectStageChange.objects.create(
+    change = ProspectStageChange.objects.create(
         tenant=tenant,
         prospect=prospect,
         from_stage=from_stage,
@@ -120,6 +121,13 @@ def _record_stage(
         changed_at=prospect.stage_changed_at,
         changed_by=_user(actor),
     )
+    # The insert's trigger (migration 0010) stored the furthest stage and closed the previous
+    # stay in the database; the loaded prospect follows, so a later full save keeps the value.
+    if to_stage in REPORT_STAGE_ORDER:
+        prospect.furthest_stage_index = max(
+            prospect.furthest_stage_index, REPORT_STAGE_ORDER.index(to_stage)
+        )
+    return change
 
 
 def _prospect_insert(*, tenant: Tenant, actor: User | None, fields: dict[str, Any]) -> Prospect:
