@@ -1,10 +1,21 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.audit import action_label
 from accounts.models import ApiKey, Tenant
 from accounts.roles import PORTAL_ROLES, STAFF_ROLES, Role
 from accounts.services import TENANT_SETTINGS_FIELDS
+
+
+def form_add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form: each message under the field it names,
+    or at the top of the form when it names no field of this form."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
 
 
 class TenantSettingsForm(forms.ModelForm):

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.access import tenant_view
+from accounts.forms import form_add_service_errors
 from accounts.pagination import paginate
 from accounts.roles import Perm
 from accounts.urls_helpers import tenant_reverse
@@ -21,14 +22,6 @@ from partners.selectors.portal import (
     portal_rep_summary,
 )
 from partners.services import portal as services
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @tenant_view(audience="portal", perm=Perm.PORTAL_VIEW)
@@ -65,7 +58,7 @@ def portal_company_edit(request, tenant_slug):
                 tenant=request.tenant, actor=request.user, partner=partner, fields=fields
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, _("Your company profile was saved."))
             return redirect(tenant_reverse(request.tenant, "portal_company"))
@@ -139,7 +132,7 @@ def portal_rep_invite(request, tenant_slug):
                 **form.cleaned_data,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(
                 request, _("Invitation sent to %(email)s.") % {"email": invitation.email}

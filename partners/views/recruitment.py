@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import request_has_perm, tenant_view
+from accounts.forms import form_add_service_errors
 from accounts.pagination import PAGE_SIZE
 from accounts.urls_helpers import tenant_reverse
 from partners.choices import CustomerSegment, Industry, Prefecture, ProspectSource, ProspectStage
@@ -37,14 +38,6 @@ STAGE_STYLES = {
     "signed": "success",
     "lost": "danger",
 }
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _prospect_url(tenant, prospect) -> str:
@@ -183,7 +176,7 @@ def prospect_create(request, tenant_slug):
         try:
             prospect = services.prospect_create(tenant=tenant, actor=request.user, **form.values())
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(
                 request, _("Prospect %(name)s added.") % {"name": prospect.company_name}
@@ -253,7 +246,7 @@ def prospect_edit(request, tenant_slug, prospect_id):
                 tenant=tenant, actor=request.user, prospect=prospect, fields=form.values()
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, _("Prospect saved."))
             return redirect(_prospect_url(tenant, prospect))
@@ -292,7 +285,7 @@ def prospect_stage(request, tenant_slug, prospect_id):
                 lost_note=form.cleaned_data["lost_note"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             prospect.refresh_from_db()
             messages.success(
@@ -347,7 +340,7 @@ def prospect_sign(request, tenant_slug, prospect_id):
                 rep_fields=form.rep_values(),
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -415,7 +408,7 @@ def persona_edit(request, tenant_slug):
         try:
             services.persona_save(tenant=tenant, actor=request.user, fields=form.values())
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, _("Partner persona saved."))
             return redirect(tenant_reverse(tenant, "persona_edit"))
@@ -451,7 +444,7 @@ def lost_reason_list(request, tenant_slug):
                     tenant=tenant, actor=request.user, label=form.cleaned_data["label"]
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                form_add_service_errors(form, error)
             else:
                 messages.success(request, _("“%(label)s” added.") % {"label": reason.label})
                 return redirect(tenant_reverse(tenant, "lost_reason_list"))

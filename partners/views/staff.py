@@ -14,6 +14,7 @@ from django_htmx.http import HttpResponseClientRefresh
 from accounts import exports
 from accounts import imports as import_jobs
 from accounts.access import request_has_perm, tenant_view
+from accounts.forms import form_add_service_errors
 from accounts.models import ExportJob, ImportJob
 from accounts.pagination import paginate
 from accounts.roles import Perm
@@ -51,14 +52,6 @@ EXPORT_KINDS = ("partners", "reps")
 
 def _may(request, perm) -> bool:
     return request_has_perm(request, perm)
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 # --- List and export --------------------------------------------------------------------------
@@ -350,7 +343,7 @@ def partner_status_change(request, tenant_slug, partner_id):
                 changed_on=form.cleaned_data["changed_on"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, _("Status changed."))
             return redirect(tenant_reverse(tenant, "partner_detail", partner_id=partner.pk))
@@ -392,7 +385,7 @@ def partner_portal_invite(request, tenant_slug, partner_id):
                 ),
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -432,7 +425,7 @@ def partner_create(request, tenant_slug):
                 tenant=tenant, actor=request.user, **form.changed_values()
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, _("Partner %(name)s created.") % {"name": partner})
             return redirect(tenant_reverse(tenant, "partner_detail", partner_id=partner.pk))
@@ -461,7 +454,7 @@ def partner_edit(request, tenant_slug, partner_id):
                 tenant=tenant, actor=request.user, partner=partner, fields=form.changed_values()
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, _("Partner saved."))
             return redirect(tenant_reverse(tenant, "partner_detail", partner_id=partner.pk))
@@ -488,7 +481,7 @@ def rep_create(request, tenant_slug, partner_id):
                 tenant=tenant, actor=request.user, partner=partner, **form.values()
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, _("Rep %(name)s added.") % {"name": rep.full_name})
             return redirect(tenant_reverse(tenant, "partner_detail", partner_id=partner.pk))
@@ -527,7 +520,7 @@ def rep_edit(request, tenant_slug, rep_id):
         try:
             services.rep_update(tenant=tenant, actor=request.user, rep=rep, fields=form.values())
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, _("Rep saved."))
             return redirect(tenant_reverse(tenant, "rep_detail", rep_id=rep.pk))
@@ -753,7 +746,7 @@ def partner_type_list(request, tenant_slug):
                 description=form.cleaned_data["description"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(
                 request, _("Partner type %(name)s added.") % {"name": partner_type.name}
@@ -816,7 +809,7 @@ def portal_settings_edit(request, tenant_slug):
                 editable_profile=form.cleaned_data["editable_profile"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, _("Partner portal settings saved."))
             return redirect(tenant_reverse(tenant, "portal_settings_edit"))

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.access import request_has_perm, tenant_view
+from accounts.forms import form_add_service_errors
 from accounts.urls_helpers import tenant_reverse
 from programs.commission import CommissionEvent, EventError, RulesError
 from programs.forms.commission import PreviewForm, RuleSetForm, VersionEditor
@@ -52,8 +53,7 @@ def rule_set_create(request, tenant_slug):
                 tenant=request.tenant, actor=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, _("Rule set created. Add its first version."))
             return redirect(

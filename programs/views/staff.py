@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import request_has_perm, tenant_view
+from accounts.forms import form_add_service_errors
 from accounts.pagination import paginate
 from accounts.urls_helpers import tenant_reverse
 from partners.views import label_lists
@@ -24,14 +25,6 @@ from programs.services import contract_types as contract_type_services
 from programs.services import programs as services
 
 SORTABLE_COLUMNS = ("name", "contract_type", "tiers", "updated")
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _sort_headers(request) -> dict[str, dict]:
@@ -93,7 +86,7 @@ def program_create(request, tenant_slug):
         try:
             program = services.program_create(tenant=tenant, actor=request.user, **form.values())
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, _("Program %(name)s created.") % {"name": program.name})
             return redirect(_detail_url(tenant, program))
@@ -146,7 +139,7 @@ def program_edit(request, tenant_slug, program_id):
                 tenant=tenant, actor=request.user, program=program, fields=form.changed_values()
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, _("Program saved."))
             return redirect(_detail_url(tenant, program))
@@ -194,7 +187,7 @@ def tier_create(request, tenant_slug, program_id):
                 tenant=tenant, actor=request.user, program=program, **form.values()
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, _("Tier %(name)s added.") % {"name": tier.name})
             return redirect(_detail_url(tenant, program))
@@ -224,7 +217,7 @@ def tier_edit(request, tenant_slug, program_id, tier_id):
                 tenant=tenant, actor=request.user, tier=tier, fields=form.changed_values()
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, _("Tier saved."))
             return redirect(_detail_url(tenant, program))
@@ -288,7 +281,7 @@ def contract_type_list(request, tenant_slug):
                 tenant=tenant, actor=request.user, name=form.cleaned_data["name"]
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(
                 request, _("Contract type %(name)s added.") % {"name": contract_type.name}
