@@ -15,3 +15,13 @@ def seed_contract_types_for_new_tenant(sender, instance, created, raw=False, **k
     # tenant_context puts the connection's binding back as it was.
     with tenant_context(instance):
         contract_types_seed(tenant=instance)
+
+
+# --- Signals the programs app sends ------------------------------------------------------------
+
+import django.dispatch  # noqa: E402 - the receivers above need nothing of it
+
+# Sent on commit when a contract becomes active (first activation or a renewal's start):
+# `tenant`, `contract`. The written-terms notice for individuals and one-person companies
+# (programs/services/notices.py) listens; the deals and payouts apps may too.
+contract_started = django.dispatch.Signal()

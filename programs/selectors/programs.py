@@ -12,8 +12,10 @@ from programs.models import (
     CommissionRuleSet,
     CommissionRuleSetVersion,
     ContractType,
+    PartnerContract,
     Program,
     Tier,
+    TierProposal,
 )
 
 
@@ -142,12 +144,13 @@ def tier_get(*, tenant: Tenant, tier_id: int, program: Program | None = None) ->
 
 
 def tier_usage_count(*, tenant: Tenant, tier: Tier) -> int:
-    """How many rows keep `tier` from being deleted.
-
-    The hook for partner contracts (next in programs/): a contract enrolls a partner at a
-    tier, and a tier with contracts, past or present, must stay. Until contracts exist nothing
-    uses a tier."""
-    return 0
+    """How many rows keep `tier` from being deleted: contracts at it, past or present, and
+    tier proposals naming it (history must stay readable)."""
+    contracts = PartnerContract.objects.filter(tenant=tenant, tier=tier).count()
+    proposals = TierProposal.objects.filter(
+        Q(current_tier=tier) | Q(proposed_tier=tier), tenant=tenant
+    ).count()
+    return contracts + proposals
 
 
 # --- Contract types ---------------------------------------------------------------------------

@@ -1,11 +1,13 @@
 """The programs app's routes inside a tenant (mounted under /<tenant_slug>/, namespace
 "programs"). One module per area, so each area's routes sit beside its views."""
 
-from programs.urls import api, commission, portal, staff
+from programs.urls import api, commission, contracts, portal, staff, tiers
 
 urlpatterns = [
     *staff.urlpatterns,
     *commission.urlpatterns,
+    *contracts.urlpatterns,
+    *tiers.urlpatterns,
     *portal.urlpatterns,
     *api.urlpatterns,
 ]

@@ -9,9 +9,15 @@ from programs.models import (
     CommissionRuleSet,
     CommissionRuleSetVersion,
     ContractKind,
+    ContractStatus,
     ContractType,
+    PartnerContract,
     Program,
+    ProgramTerms,
     Tier,
+    TierEvaluation,
+    TierProposal,
+    WrittenTermsNotice,
 )
 from tests.factories.accounts import TenantFactory, TenantOwnedFactory
 
@@ -68,3 +74,65 @@ class TierFactory(TenantOwnedFactory):
     tenant = factory.SelfAttribute("program.tenant")
     name = factory.Sequence(lambda n: f"Tier {n}")
     position = factory.Sequence(lambda n: n)
+
+
+class ProgramTermsFactory(TenantOwnedFactory):
+    class Meta:
+        model = ProgramTerms
+
+    program = factory.SubFactory(ProgramFactory)
+    tenant = factory.SelfAttribute("program.tenant")
+    number = factory.Sequence(lambda n: n + 1)
+    effective_from = datetime.date(2026, 4, 1)
+    title = factory.Sequence(lambda n: f"Partner terms {n}")
+    body = "1. The partner introduces customers to the vendor."
+
+
+class PartnerContractFactory(TenantOwnedFactory):
+    """An active one-year contract; pass `partner=` and `tier=` from the same tenant."""
+
+    class Meta:
+        model = PartnerContract
+
+    tier = factory.SubFactory(TierFactory)
+    program = factory.SelfAttribute("tier.program")
+    tenant = factory.SelfAttribute("tier.tenant")
+    partner = factory.SubFactory(
+        "tests.factories.partners.PartnerFactory", tenant=factory.SelfAttribute("..tenant")
+    )
+    starts_on = datetime.date(2026, 4, 1)
+    ends_on = factory.LazyAttribute(lambda o: o.starts_on.replace(year=o.starts_on.year + 1))
+    status = ContractStatus.ACTIVE
+
+
+class WrittenTermsNoticeFactory(TenantOwnedFactory):
+    class Meta:
+        model = WrittenTermsNotice
+
+    contract = factory.SubFactory(PartnerContractFactory)
+    tenant = factory.SelfAttribute("contract.tenant")
+    content = factory.LazyFunction(dict)
+
+
+class TierEvaluationFactory(TenantOwnedFactory):
+    class Meta:
+        model = TierEvaluation
+
+    tenant = factory.SubFactory(TenantFactory)
+    evaluated_on = datetime.date(2026, 12, 1)
+
+
+class TierProposalFactory(TenantOwnedFactory):
+    """A pending promotion; pass `contract=` and `proposed_tier=` (a tier of its program)."""
+
+    class Meta:
+        model = TierProposal
+
+    contract = factory.SubFactory(PartnerContractFactory)
+    tenant = factory.SelfAttribute("contract.tenant")
+    evaluation = factory.SubFactory(TierEvaluationFactory, tenant=factory.SelfAttribute("..tenant"))
+    current_tier = factory.SelfAttribute("contract.tier")
+    is_promotion = True
+    window_start = datetime.date(2025, 12, 1)
+    window_end = datetime.date(2026, 11, 30)
+    figures = factory.LazyFunction(dict)

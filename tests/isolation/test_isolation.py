@@ -37,8 +37,13 @@ from programs.models import (
     CommissionRuleSet,
     CommissionRuleSetVersion,
     ContractType,
+    PartnerContract,
     Program,
+    ProgramTerms,
     Tier,
+    TierEvaluation,
+    TierProposal,
+    WrittenTermsNotice,
 )
 from tests.factories.accounts import (
     ApiKeyFactory,
@@ -60,16 +65,24 @@ from tests.factories.programs import (
     CommissionRuleSetFactory,
     CommissionRuleSetVersionFactory,
     ContractTypeFactory,
+    PartnerContractFactory,
     ProgramFactory,
+    ProgramTermsFactory,
+    TierEvaluationFactory,
     TierFactory,
+    TierProposalFactory,
+    WrittenTermsNoticeFactory,
 )
 from tests.isolation import (
     routes_commission,
+    routes_contracts,
     routes_engagement,
     routes_partners,
     routes_portal_api,
     routes_programs,
+    routes_programs_portal,
     routes_recruitment,
+    routes_tiers,
 )
 from tests.isolation.registry import Route
 
@@ -131,6 +144,9 @@ ROUTES: dict[str, Route] = {
     **routes_portal_api.ROUTES,
     **routes_commission.ROUTES,
     **routes_programs.ROUTES,
+    **routes_contracts.ROUTES,
+    **routes_tiers.ROUTES,
+    **routes_programs_portal.ROUTES,
 }
 assert len(ROUTES) == sum(
     len(part.ROUTES)
@@ -141,6 +157,9 @@ assert len(ROUTES) == sum(
         routes_portal_api,
         routes_commission,
         routes_programs,
+        routes_contracts,
+        routes_tiers,
+        routes_programs_portal,
     )
 ) + len(KERNEL_ROUTES), "a route name is registered twice"
 
@@ -253,6 +272,19 @@ class Side:
     tier: Tier
     tier_above: Tier
     contract_type: ContractType
+    # Contracts and tier proposals sit on tiers of their own, so moving or deleting `tier`
+    # and `tier_above` stays possible.
+    tier_gold: Tier
+    tier_platinum: Tier
+    terms: ProgramTerms
+    # The partner's active contract at `tier_gold`, offered with `terms` (not yet accepted).
+    contract: PartnerContract
+    contract_of_other_partner: PartnerContract
+    notice: WrittenTermsNotice
+    notice_of_other_partner: WrittenTermsNotice
+    evaluation: TierEvaluation
+    # A pending promotion of `contract` from gold to platinum.
+    proposal: TierProposal
 
     def url(self, name: str, values_from: "Side | None" = None, suffix: str = "") -> str:
         """The route's URL under this tenant, naming objects of `values_from` (default: self);
@@ -281,6 +313,12 @@ def _side(tenant: Tenant) -> Side:
     # The partner user is its company's partner admin: it may reach every portal page.
     partner_user, _rep = portal_membership_for(partner, role=Role.PARTNER_ADMIN)
     admin = MembershipFactory(tenant=tenant, role=Role.VENDOR_ADMIN)
+    tier_gold = TierFactory(program=program, name="Gold", position=5)
+    tier_platinum = TierFactory(program=program, name="Platinum", position=6)
+    terms = ProgramTermsFactory(program=program)
+    contract = PartnerContractFactory(partner=partner, tier=tier_gold, terms=terms)
+    other_contract = PartnerContractFactory(partner=other_partner, tier=tier_gold, terms=terms)
+    evaluation = TierEvaluationFactory(tenant=tenant)
     return Side(
         tenant=tenant,
         admin=admin,
@@ -312,6 +350,17 @@ def _side(tenant: Tenant) -> Side:
         tier=TierFactory(program=program, name="Registered", position=0),
         tier_above=TierFactory(program=program, name="Silver", position=1),
         contract_type=ContractTypeFactory(tenant=tenant, name="Franchise"),
+        tier_gold=tier_gold,
+        tier_platinum=tier_platinum,
+        terms=terms,
+        contract=contract,
+        contract_of_other_partner=other_contract,
+        notice=WrittenTermsNoticeFactory(contract=contract),
+        notice_of_other_partner=WrittenTermsNoticeFactory(contract=other_contract),
+        evaluation=evaluation,
+        proposal=TierProposalFactory(
+            contract=contract, evaluation=evaluation, proposed_tier=tier_platinum
+        ),
     )
 
 

@@ -1,0 +1,3 @@
+"""Routes of the programs app: tiers."""
+
+urlpatterns: list = []
