@@ -1,4 +1,5 @@
-"""Isolation registry entries for the programs portal pages (my programs, contracts, terms, written-terms notice)."""
+"""Isolation registry entries for the programs portal pages (my programs, contracts, terms,
+written-terms notice)."""
 
 from tests.isolation.registry import Route
 
