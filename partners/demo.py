@@ -39,6 +39,7 @@ from partners.models import (
 )
 from partners.selectors.engagement import DEFAULT_CADENCES
 from partners.services.engagement import partner_last_contact_refresh
+from partners.services.recruitment import prospect_fit_scores_refresh
 from partners.validators import search_key
 
 # (name, reading) parts: the first gives the company its colour, the second its trade.
@@ -507,6 +508,8 @@ def _load(tenant: Tenant, rng: random.Random, japanese: bool) -> int:
         ),
     )
     _load_pipeline(tenant, rng, japanese, owners, lost_reasons, types, partners, used_numbers)
+    # The pipeline's prospects are bulk-inserted: their fit to the persona is stored here.
+    prospect_fit_scores_refresh(tenant=tenant)
     return len(partners)
 
 

@@ -584,6 +584,11 @@ class Prospect(CompanyProfile):
     # kept by the trigger of migration 0010 on every inserted move, whoever writes it, so the
     # report groups prospects by it instead of a subquery over each one's moves.
     furthest_stage_index = models.PositiveSmallIntegerField(default=0, editable=False)
+    # How well it fits the tenant's persona (0-100, prospect_fit_score), stored so the table
+    # sorts by fit on an index instead of scoring every prospect per page; None without a
+    # persona. Written by the recruitment services whenever a prospect or the persona changes
+    # (partners/services/recruitment.py, prospect_fit_scores_refresh).
+    fit_score = models.FloatField(_("fit"), null=True, blank=True, editable=False)
     # Search keys kept by PostgreSQL itself (stored generated columns, SearchKey): the name for
     # search, the products for the persona fit; no service has to remember them.
     search_text = models.GeneratedField(
@@ -612,6 +617,7 @@ class Prospect(CompanyProfile):
             models.Index(fields=["tenant", "stage"], name="prospect_tenant_stage"),
             models.Index(fields=["tenant", "source"], name="prospect_tenant_source"),
             models.Index(fields=["tenant", "-created_at", "-id"], name="prospect_tenant_created"),
+            models.Index(fields=["tenant", "fit_score", "id"], name="prospect_tenant_fit"),
             # A board column in the default order (newest first): read in order, stopped at N.
             models.Index(
                 fields=["tenant", "stage", "-created_at", "-id"], name="prospect_stage_created"

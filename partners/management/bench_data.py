@@ -36,6 +36,7 @@ from partners.models import (
     ProspectStageChange,
 )
 from partners.services.engagement import partner_last_contact_refresh
+from partners.services.recruitment import prospect_fit_scores_refresh
 from partners.validators import search_key
 
 PER_SCALE = {"partners": 100, "reps": 2000, "activities": 10000, "prospects": 500}
@@ -264,6 +265,8 @@ def build_tenant(*, scale: float, seed: int = 7, label: str = "") -> BenchTenant
             min_sales_headcount=10,
             products_handled="会計ソフト, 給与",
         )
+        # Bulk-inserted prospects: their fit is stored as the services would store it.
+        prospect_fit_scores_refresh(tenant=tenant)
 
         # The big partner's first rep logs in to the portal as its partner admin.
         portal_user = User.objects.create(

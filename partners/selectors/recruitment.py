@@ -81,7 +81,7 @@ def persona_get(*, tenant: Tenant) -> PartnerPersona | None:
 
 # --- Pipeline ---------------------------------------------------------------------------------
 
-# Sort keys of the table -> order_by fields ("fit" is the SQL fit score, prospect_fit_score).
+# Sort keys of the table -> order_by fields ("fit" is the stored fit score, Prospect.fit_score).
 PROSPECT_SORTS = {
     "company": ("company_name_kana", "company_name", "id"),
     "stage": ("stage", "id"),
@@ -122,16 +122,9 @@ def prospect_list_filtered(
     if stage:
         queryset = queryset.filter(stage=stage)
     descending = sort.startswith("-")
-    score = prospect_fit_score(persona) if sort.lstrip("-") == "fit" else None
-    if score is not None:
-        # Every prospect is scored and sorted to find one page: joined first to its owner, the
-        # owner's user and its lost reason, the joins cost more than the scoring. The page's
-        # owners and reasons are loaded after it instead (two or three small queries).
-        queryset = (
-            queryset.select_related(None)
-            .prefetch_related("owner__user", "lost_reason")
-            .annotate(fit_score=score)
-        )
+    if sort.lstrip("-") == "fit" and prospect_fit_score(persona) is not None:
+        # The fit is stored per prospect (Prospect.fit_score, kept by the recruitment services)
+        # and read in order from prospect_tenant_fit: no prospect is scored per request.
         order = [F("fit_score"), F("id")]
         return queryset.order_by(*[o.desc() if descending else o.asc() for o in order])
     fields = PROSPECT_SORTS.get(sort.lstrip("-"), PROSPECT_SORTS["created"])

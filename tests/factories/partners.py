@@ -14,6 +14,7 @@ from partners.models import (
     Prospect,
 )
 from partners.services.engagement import partner_last_contact_refresh
+from partners.services.recruitment import prospect_fit_scores_refresh
 from partners.validators import search_key
 from tests.factories.accounts import MembershipFactory, TenantFactory, TenantOwnedFactory
 
@@ -96,3 +97,11 @@ class ProspectFactory(TenantOwnedFactory):
     source = ProspectSource.OUTBOUND
     contact_name = factory.Sequence(lambda n: f"Contact {n}")
     contact_email = factory.Sequence(lambda n: f"contact{n}@prospect.example.test")
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # The services store a new prospect's fit to the persona; so does the factory.
+        prospect = super()._create(model_class, *args, **kwargs)
+        with scopes_disabled():
+            prospect_fit_scores_refresh(tenant=prospect.tenant, prospects=[prospect])
+        return prospect

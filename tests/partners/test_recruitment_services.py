@@ -15,6 +15,7 @@ from partners.models import (
     Partner,
     PartnerPersona,
     PartnerRep,
+    Prospect,
     ProspectStageChange,
 )
 from partners.selectors.recruitment import prospect_fit, prospect_stage_history
@@ -330,6 +331,38 @@ def test_persona_save_creates_then_updates_the_single_persona(tenant, actor, in_
 
     assert persona.ideal_industries == ["it"]
     assert persona.min_sales_headcount == 5
+
+
+def test_the_stored_fit_follows_the_persona_and_the_prospect(tenant, actor, in_tenant):
+    """The fit sort reads Prospect.fit_score: saving the persona rescores every prospect of the
+    tenant, editing or adding a prospect rescores that one, another tenant is untouched."""
+    other = ProspectFactory(industries=["it"])
+    with in_tenant(tenant):
+        fits, misses = (
+            ProspectFactory(tenant=tenant, industries=["it"]),
+            ProspectFactory(tenant=tenant, industries=["retail"]),
+        )
+        before = {p.pk: p.fit_score for p in Prospect.objects.filter(tenant=tenant)}
+        services.persona_save(tenant=tenant, actor=actor, fields={"ideal_industries": ["it"]})
+        after = {p.pk: p.fit_score for p in Prospect.objects.filter(tenant=tenant)}
+        services.prospect_update(
+            tenant=tenant, actor=actor, prospect=misses, fields={"industries": ["it"]}
+        )
+        misses.refresh_from_db()
+        added = services.prospect_create(
+            tenant=tenant,
+            actor=actor,
+            company_name="新規候補株式会社",
+            source="outbound",
+            industries=["retail"],
+        )
+
+    assert before == {fits.pk: None, misses.pk: None}
+    assert after == {fits.pk: 100.0, misses.pk: 0.0}
+    assert misses.fit_score == 100.0
+    assert added.fit_score == 0.0
+    other.refresh_from_db()
+    assert other.fit_score is None
 
 
 def test_persona_employee_range_must_be_ordered(tenant, actor, in_tenant):
