@@ -23,6 +23,7 @@ class ProgramsConfig(AppConfig):
     def _register_with_kernel() -> None:
         """Routes, navigation and tabs of the programs app (accounts/registry.py)."""
         from accounts.registry import NavEntry, SettingsTab, registry
+        from accounts.roles import Perm
         from programs.permissions import ProgramsPerm
 
         registry.register_urls("programs", "programs.urls", namespace="programs")
@@ -46,6 +47,18 @@ class ProgramsConfig(AppConfig):
                 order=10,
                 parent="programs",
                 **staff,
+            )
+        )
+        registry.register_nav(
+            NavEntry(
+                audience="portal",
+                key="programs",
+                label=_("Our programs"),
+                url_name="programs:portal_programs",
+                icon="bi-diagram-3",
+                order=20,
+                perm=Perm.PORTAL_VIEW,
+                description=_("Your programs, your tier and the terms to accept."),
             )
         )
         # After the partners app's tabs (10-14).

@@ -12,6 +12,8 @@ class ProgramsPerm(models.TextChoices):
     # Commission rules create money: finance may change them too, a partner manager may not
     # without a vendor admin (the rule-set editor is audited either way).
     COMMISSION_MANAGE = "programs.commission.manage", _("Create commission rule set versions")
+    # Accepting a program's terms binds the partner company: its partner admin does it.
+    TERMS_ACCEPT = "programs.terms.accept", _("Accept program terms for the partner company")
 
 
 GRANTS: dict[str, set[str]] = {
@@ -19,6 +21,7 @@ GRANTS: dict[str, set[str]] = {
     Role.PARTNER_MANAGER: {ProgramsPerm.VIEW, ProgramsPerm.MANAGE},
     Role.FINANCE: {ProgramsPerm.VIEW, ProgramsPerm.COMMISSION_MANAGE},
     Role.VIEWER: {ProgramsPerm.VIEW},
+    Role.PARTNER_ADMIN: {ProgramsPerm.TERMS_ACCEPT},
 }
 
 

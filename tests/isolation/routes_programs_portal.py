@@ -3,4 +3,13 @@ written-terms notice)."""
 
 from tests.isolation.registry import Route
 
-ROUTES: dict[str, Route] = {}
+CONTRACT = {"contract_id": "contract"}
+
+ROUTES: dict[str, Route] = {
+    "programs:portal_programs": Route("portal"),
+    # The side's partner user is its company's partner admin: accepting succeeds on its own
+    # contract, and another partner's contract answers 404 and stays unaccepted.
+    "programs:portal_contract_terms": Route(
+        "portal", ("GET", "POST"), objects=CONTRACT, post={"agree": "yes"}, partner_scoped=True
+    ),
+}

@@ -1,0 +1,77 @@
+"""Portal pages of the programs app: the partner's programs, tier progress and terms."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from accounts.access import request_has_perm, tenant_view
+from accounts.roles import Perm
+from accounts.urls_helpers import tenant_reverse
+from partners.access import portal_partner
+from programs.permissions import ProgramsPerm
+from programs.selectors.portal import (
+    portal_contract_get,
+    portal_contracts,
+    portal_tier_progress,
+)
+from programs.services.terms import contract_terms_accept
+
+
+@tenant_view(audience="portal", perm=Perm.PORTAL_VIEW)
+def portal_programs(request, tenant_slug):
+    partner = portal_partner(request)
+    contracts = list(portal_contracts(tenant=request.tenant, partner=partner))
+    progress = portal_tier_progress(
+        tenant=request.tenant, partner=partner, contracts=contracts, today=timezone.localdate()
+    )
+    return render(
+        request,
+        "programs/portal/programs.html",
+        {
+            "nav": "programs",
+            "partner": partner,
+            "contracts": contracts,
+            "progress": progress,
+            "measured": any(p.figures is not None and p.figures.is_measured for p in progress),
+            "may_accept": request_has_perm(request, ProgramsPerm.TERMS_ACCEPT),
+        },
+    )
+
+
+@tenant_view(audience="portal", perm=Perm.PORTAL_VIEW)
+@require_http_methods(["GET", "POST"])
+def portal_contract_terms(request, tenant_slug, contract_id):
+    partner = portal_partner(request)
+    contract = portal_contract_get(tenant=request.tenant, partner=partner, contract_id=contract_id)
+    may_accept = request_has_perm(request, ProgramsPerm.TERMS_ACCEPT)
+    error = ""
+    if request.method == "POST":
+        if not may_accept:
+            error = _("Only your company's partner admin can accept the terms.")
+        elif request.POST.get("agree") != "yes":
+            error = _("Tick the box to confirm that you have read and accept the terms.")
+        else:
+            try:
+                contract_terms_accept(
+                    tenant=request.tenant, actor=request.user, partner=partner, contract=contract
+                )
+            except ValidationError as failure:
+                error = " ".join(failure.messages)
+            else:
+                messages.success(request, _("Thank you: the terms are accepted."))
+                return redirect(tenant_reverse(request.tenant, "programs:portal_programs"))
+    return render(
+        request,
+        "programs/portal/terms.html",
+        {
+            "nav": "programs",
+            "partner": partner,
+            "contract": contract,
+            "may_accept": may_accept,
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
