@@ -83,6 +83,17 @@ class DashboardPanel:
 
 
 @dataclass(frozen=True)
+class PublicSection:
+    """A section of a public page (`page`: "apply", the "become a partner" page), loaded from
+    `url_name` as an htmx fragment, so the page's app never imports the section's."""
+
+    key: str
+    page: str
+    url_name: str
+    order: int = 100
+
+
+@dataclass(frozen=True)
 class AppUrls:
     """An app's routes inside a tenant, mounted under /<tenant_slug>/ by prm/urls.py.
 
@@ -102,6 +113,7 @@ class AppRegistry:
     partner_tabs: dict[str, PartnerTab] = field(default_factory=dict)
     settings_tabs: dict[str, SettingsTab] = field(default_factory=dict)
     dashboard_panels: dict[str, DashboardPanel] = field(default_factory=dict)
+    public_sections: dict[str, PublicSection] = field(default_factory=dict)
     # role -> permission codes an app grants it, on top of the kernel's ROLE_PERMISSIONS.
     grants: dict[str, set[str]] = field(default_factory=dict)
     perm_labels: dict[str, Any] = field(default_factory=dict)
@@ -124,6 +136,9 @@ class AppRegistry:
 
     def register_dashboard_panel(self, panel: DashboardPanel) -> None:
         self._put(self.dashboard_panels, panel.key, panel)
+
+    def register_public_section(self, section: PublicSection) -> None:
+        self._put(self.public_sections, section.key, section)
 
     def register_permissions(
         self, *, labels: dict[str, Any], grants: dict[str, Iterable[str]]
@@ -168,6 +183,10 @@ class AppRegistry:
 
     def panels(self) -> list[DashboardPanel]:
         return sorted(self.dashboard_panels.values(), key=lambda p: (p.order, p.key))
+
+    def sections_of(self, page: str) -> list[PublicSection]:
+        sections = [s for s in self.public_sections.values() if s.page == page]
+        return sorted(sections, key=lambda s: (s.order, s.key))
 
     def url_modules(self) -> list[AppUrls]:
         return list(self.urls.values())  # registration order = INSTALLED_APPS order

@@ -22,7 +22,7 @@ class ProgramsConfig(AppConfig):
     @staticmethod
     def _register_with_kernel() -> None:
         """Routes, navigation and tabs of the programs app (accounts/registry.py)."""
-        from accounts.registry import NavEntry, SettingsTab, registry
+        from accounts.registry import NavEntry, PublicSection, SettingsTab, registry
         from accounts.roles import Perm
         from programs.permissions import ProgramsPerm
 
@@ -60,6 +60,9 @@ class ProgramsConfig(AppConfig):
                 perm=Perm.PORTAL_VIEW,
                 description=_("Your programs, your tier and the terms to accept."),
             )
+        )
+        registry.register_public_section(
+            PublicSection(key="programs", page="apply", url_name="programs:public_programs")
         )
         # After the partners app's tabs (10-14).
         registry.register_settings_tab(

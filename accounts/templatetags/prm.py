@@ -70,6 +70,16 @@ def registered_dashboard_panels(context) -> list[dict]:
 
 
 @register.simple_tag(takes_context=True)
+def registered_public_sections(context, page: str) -> list[dict]:
+    """The apps' sections of a public page, each with its fragment URL (no login needed)."""
+    slug = context["tenant"].slug
+    return [
+        {"section": section, "url": reverse(section.url_name, kwargs={"tenant_slug": slug})}
+        for section in registry.sections_of(page)
+    ]
+
+
+@register.simple_tag(takes_context=True)
 def query_replace(context, **changes) -> str:
     """The current query string with some parameters replaced (pagination, sorting)."""
     query = context["request"].GET.copy()

@@ -37,12 +37,6 @@ def _count(key: str) -> None:
         cache.set(key, 1, APPLICATION_WINDOW_SECONDS)
 
 
-def _public_programs(request) -> list:
-    # Hook for the programs issue: the tenant's programs marked public ({name, summary}),
-    # listed above the form. Empty until the programs app exists; the form works without it.
-    return []
-
-
 @tenant_view(audience="public")
 @require_http_methods(["GET", "POST"])
 def partner_apply(request, tenant_slug):
@@ -63,7 +57,7 @@ def partner_apply(request, tenant_slug):
     return render(
         request,
         "partners/public/apply.html",
-        {"form": form, "public_programs": _public_programs(request)},
+        {"form": form},
     )
 
 

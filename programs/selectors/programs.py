@@ -171,3 +171,12 @@ def contract_type_choices(*, tenant: Tenant) -> QuerySet[ContractType]:
 
 def contract_type_get(*, tenant: Tenant, contract_type_id: int) -> ContractType:
     return get_object_or_404(ContractType.objects.filter(tenant=tenant), pk=contract_type_id)
+
+
+def public_program_list(*, tenant: Tenant) -> QuerySet[Program]:
+    """The programs offered on the "become a partner" page: public and not archived."""
+    return (
+        Program.objects.filter(tenant=tenant, is_public=True, is_archived=False)
+        .select_related("contract_type")
+        .order_by("name", "id")
+    )

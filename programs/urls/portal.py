@@ -11,4 +11,6 @@ urlpatterns = [
         portal.portal_contract_terms,
         name="portal_contract_terms",
     ),
+    # Public: the "become a partner" page's section listing the public programs.
+    path("apply/programs/", portal.public_programs, name="public_programs"),
 ]

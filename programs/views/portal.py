@@ -17,6 +17,7 @@ from programs.selectors.portal import (
     portal_contracts,
     portal_tier_progress,
 )
+from programs.selectors.programs import public_program_list
 from programs.services.terms import contract_terms_accept
 
 
@@ -75,3 +76,11 @@ def portal_contract_terms(request, tenant_slug, contract_id):
         },
         status=400 if error else 200,
     )
+
+
+@tenant_view(audience="public")
+def public_programs(request, tenant_slug):
+    """The fragment the "become a partner" page loads: the tenant's public programs (name,
+    contract type, description), or nothing at all when it offers none."""
+    programs = public_program_list(tenant=request.tenant)
+    return render(request, "programs/public/_programs.html", {"programs": programs})

@@ -12,4 +12,9 @@ ROUTES: dict[str, Route] = {
     "programs:portal_contract_terms": Route(
         "portal", ("GET", "POST"), objects=CONTRACT, post={"agree": "yes"}, partner_scoped=True
     ),
+    "programs:public_programs": Route(
+        "public",
+        anonymous={"GET": 200},
+        why='the "become a partner" page\'s list of the programs the tenant made public',
+    ),
 }

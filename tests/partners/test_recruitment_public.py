@@ -57,8 +57,9 @@ def test_page_renders_for_anonymous_visitors_with_the_tenant_brand(tenant):
     assert 'name="csrfmiddlewaretoken"' in html
     assert 'class="hp-field"' in html and 'name="homepage"' in html
     assert 'data-testid="language-switch"' in html
-    # No section for programs until the programs issue fills the hook.
+    # Other apps' sections (public programs) load as fragments, not inside this page.
     assert 'data-testid="public-programs"' not in html
+    assert 'data-section="programs"' in html
 
 
 def test_application_creates_an_inbound_sourced_prospect(tenant, unscoped):

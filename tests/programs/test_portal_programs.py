@@ -165,3 +165,29 @@ def test_an_empty_state_without_contracts(client, tenant):
     body = client.get(programs_url(tenant)).content.decode()
 
     assert 'data-testid="programs-empty"' in body
+
+
+def test_the_apply_page_loads_the_public_programs_only(client, tenant, other_tenant):
+    ProgramFactory(tenant=tenant, name="公開紹介プログラム", is_public=True)
+    ProgramFactory(tenant=tenant, name="社内代理店プログラム", is_public=False)
+    ProgramFactory(tenant=tenant, name="終了した公開プログラム", is_public=True, is_archived=True)
+    ProgramFactory(tenant=other_tenant, name="他社の公開プログラム", is_public=True)
+    fragment_url = reverse("programs:public_programs", kwargs={"tenant_slug": tenant.slug})
+
+    page = client.get(reverse("partner_apply", kwargs={"tenant_slug": tenant.slug}))
+    fragment = client.get(fragment_url).content.decode()
+
+    assert f'hx-get="{fragment_url}"' in page.content.decode()
+    assert "公開紹介プログラム" in fragment
+    assert "社内代理店プログラム" not in fragment
+    assert "終了した公開プログラム" not in fragment
+    assert "他社の公開プログラム" not in fragment
+
+
+def test_the_public_section_is_empty_without_public_programs(client, tenant):
+    ProgramFactory(tenant=tenant, is_public=False)
+
+    response = client.get(reverse("programs:public_programs", kwargs={"tenant_slug": tenant.slug}))
+
+    assert response.status_code == 200
+    assert response.content.decode().strip() == ""
