@@ -18,7 +18,9 @@ from django.db.models import (
     QuerySet,
     Value,
     When,
+    Window,
 )
+from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -225,11 +227,16 @@ def due_list_ranked(
     return DueList(ranked=ranked, total=len(ranked), overdue=overdue)
 
 
+# The due list shows a partner's first open actions and how many more there are.
+OPEN_ACTIONS_SHOWN = 3
+
+
 def due_rows_for(
     *, tenant: Tenant, partner_ids: list[int], today: date, rules: dict | None = None
 ) -> list[Partner]:
     """The due list's rows for these partners (one page of due_list_ranked), in its order and
-    completed (due_rows_complete): two queries."""
+    completed (due_rows_complete) with their first OPEN_ACTIONS_SHOWN open actions: two
+    queries."""
     rules = rules or cadence_rules(tenant=tenant)
     if not partner_ids:
         return []
@@ -238,7 +245,13 @@ def due_rows_for(
             pk__in=partner_ids
         )
     )
-    return due_rows_complete(tenant=tenant, partners=partners, today=today, rules=rules)
+    return due_rows_complete(
+        tenant=tenant,
+        partners=partners,
+        today=today,
+        rules=rules,
+        actions_per_partner=OPEN_ACTIONS_SHOWN,
+    )
 
 
 def due_summary(queryset: QuerySet[Partner], *, today: date) -> dict[str, int]:
@@ -250,15 +263,22 @@ def due_summary(queryset: QuerySet[Partner], *, today: date) -> dict[str, int]:
 
 
 def due_rows_complete(
-    *, tenant: Tenant, partners: list[Partner], today: date, rules: dict | None = None
+    *,
+    tenant: Tenant,
+    partners: list[Partner],
+    today: date,
+    rules: dict | None = None,
+    actions_per_partner: int | None = None,
 ) -> list[Partner]:
     """Give each partner of one page its `cadence`, `days_overdue` (negative: due in that many
     days; None: never contacted), `days_until`, `is_overdue` and `open_actions` (activities
-    whose next action is past its due date) with `open_action_count`: one query for the page."""
+    whose next action is past its due date, oldest first; the first `actions_per_partner`
+    when given) with `open_action_count` (all of them): one query for the page."""
     rules = rules or cadence_rules(tenant=tenant)
     open_actions: dict[int, list[Activity]] = {}
+    open_counts: dict[int, int] = {}
     if partners:
-        for activity in (
+        actions = (
             Activity.objects.filter(
                 tenant=tenant,
                 partner__in=[p.pk for p in partners],
@@ -268,15 +288,29 @@ def due_rows_complete(
             # Only what the list and the digest show of an open action (notes can be long).
             .only("id", "tenant_id", "partner_id", "next_action", "next_action_due")
             .order_by("next_action_due", "id")
-        ):
+        )
+        if actions_per_partner is not None:
+            # A busy partner has hundreds of open actions: rank and count them per partner in
+            # the database and load only the first few of each.
+            by_partner = {"partition_by": [F("partner_id")]}
+            actions = actions.annotate(
+                action_rank=Window(
+                    RowNumber(), order_by=[F("next_action_due"), F("id")], **by_partner
+                ),
+                action_total=Window(Count("id"), **by_partner),
+            ).filter(action_rank__lte=actions_per_partner)
+        for activity in actions:
             open_actions.setdefault(activity.partner_id, []).append(activity)
+            open_counts[activity.partner_id] = getattr(
+                activity, "action_total", open_counts.get(activity.partner_id, 0) + 1
+            )
     for partner in partners:
         partner.cadence = rules[partner.priority]
         partner.days_overdue = (today - partner.due_on).days if partner.due_on else None
         partner.days_until = -partner.days_overdue if partner.days_overdue is not None else None
         partner.is_overdue = partner.due_on is None or partner.due_on < today
         partner.open_actions = open_actions.get(partner.pk, [])
-        partner.open_action_count = len(partner.open_actions)
+        partner.open_action_count = open_counts.get(partner.pk, 0)
     return partners
 
 
