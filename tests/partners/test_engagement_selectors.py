@@ -189,6 +189,38 @@ def test_open_next_actions_are_past_due_ones_only(tenant, in_tenant):
     assert row.open_action_count == 1
 
 
+def test_a_page_row_loads_its_first_open_actions_and_counts_them_all(tenant, in_tenant):
+    """The due list loads OPEN_ACTIONS_SHOWN actions per partner (oldest first) and counts
+    the rest in the database; the digest (partners_due_for_contact) gets all of them."""
+    busy = partner(tenant, Priority.A, contacts=[days_ago(30)])
+    quiet = partner(tenant, Priority.A, contacts=[days_ago(30)])
+    actions = [
+        ActivityFactory(
+            partner=busy,
+            occurred_on=days_ago(30),
+            next_action=f"Follow up {n}",
+            next_action_due=days_ago(10 - n),
+        )
+        for n in range(5)
+    ]
+    only = ActivityFactory(
+        partner=quiet, occurred_on=days_ago(30), next_action="Call", next_action_due=days_ago(2)
+    )
+
+    with in_tenant(tenant):
+        rows = {
+            row.pk: row
+            for row in due_rows_for(tenant=tenant, partner_ids=[busy.pk, quiet.pk], today=TODAY)
+        }
+    digest = {row.pk: row for row in due(tenant, in_tenant)}
+
+    assert [a.pk for a in rows[busy.pk].open_actions] == [a.pk for a in actions[:3]]
+    assert rows[busy.pk].open_action_count == 5
+    assert [a.pk for a in rows[quiet.pk].open_actions] == [only.pk]
+    assert rows[quiet.pk].open_action_count == 1
+    assert len(digest[busy.pk].open_actions) == 5
+
+
 def test_other_tenants_partners_never_appear(tenant, other_tenant, in_tenant):
     partner(other_tenant, Priority.A)
 
