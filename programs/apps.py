@@ -48,6 +48,17 @@ class ProgramsConfig(AppConfig):
                 **staff,
             )
         )
+        registry.register_nav(
+            NavEntry(
+                key="tier_proposals",
+                label=_("Tier proposals"),
+                url_name="programs:tier_proposal_list",
+                icon="bi-arrow-down-up",
+                order=30,
+                parent="programs",
+                **staff,
+            )
+        )
         # After the partners app's tabs (10-14).
         registry.register_settings_tab(
             SettingsTab(
