@@ -14,7 +14,7 @@ STATUS_FILTERS = {
     "all": tuple(TierProposalStatus.values),
 }
 SORTS = {
-    "partner": ("contract__partner__name", "id"),
+    "partner": ("contract__partner__display_name", "contract__partner__legal_name", "id"),
     "program": ("contract__program__name", "id"),
     "created": ("created_at", "id"),
 }
