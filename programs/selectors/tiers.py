@@ -26,6 +26,7 @@ def tier_proposal_list(
     status: str = "pending",
     program_id: int | None = None,
     sort: str = "-created",
+    with_evaluation: bool = False,
 ) -> QuerySet[TierProposal]:
     statuses = STATUS_FILTERS.get(status, STATUS_FILTERS["pending"])
     queryset = TierProposal.objects.filter(tenant=tenant, status__in=statuses).select_related(
@@ -33,6 +34,8 @@ def tier_proposal_list(
     )
     if program_id:
         queryset = queryset.filter(contract__program_id=program_id)
+    if with_evaluation:
+        queryset = queryset.select_related("evaluation")
     descending = sort.startswith("-")
     fields = SORTS.get(sort.lstrip("-"), SORTS["created"])
     return queryset.order_by(*(f"-{name}" if descending else name for name in fields))

@@ -14,4 +14,6 @@ ROUTES: dict[str, Route] = {
     "programs:tier_proposal_reject": Route(
         "staff", ("POST",), objects={"proposal_id": "proposal"}, post={"reason": "No"}
     ),
+    "programs:api_tier_proposal_list": Route("api"),
+    "programs:api_tier_proposal_detail": Route("api", objects={"proposal_id": "proposal"}),
 }
