@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -169,6 +170,12 @@ CELERY_BEAT_SCHEDULE = {
     "email-outbox-retry": {"task": "accounts.tasks.email_outbox_fanout", "schedule": 900.0},
     # Export files are kept EXPIRES_AFTER (24 h); the sweep deletes them and their jobs.
     "export-expire": {"task": "accounts.tasks.export_expire_fanout", "schedule": 3600.0},
+    # Monthly, 1st at 03:00 UTC: each tenant's contracts against their tiers (programs.tasks);
+    # one evaluation per tenant and day, so a repeated run changes nothing twice.
+    "programs-tier-evaluation": {
+        "task": "programs.tasks.tier_evaluation_fanout",
+        "schedule": crontab(minute=0, hour=3, day_of_month=1),
+    },
 }
 
 # --- Auth (django-allauth) --------------------------------------------------------------------

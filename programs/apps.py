@@ -51,6 +51,17 @@ class ProgramsConfig(AppConfig):
         )
         registry.register_nav(
             NavEntry(
+                key="tier_proposals",
+                label=_("Tier proposals"),
+                url_name="programs:tier_proposal_list",
+                icon="bi-arrow-down-up",
+                order=30,
+                parent="programs",
+                **staff,
+            )
+        )
+        registry.register_nav(
+            NavEntry(
                 audience="portal",
                 key="programs",
                 label=_("Our programs"),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from programs.api import commission
+from programs.api import commission, tiers
 
 urlpatterns = [
     path("api/v1/rule-sets/", commission.RuleSetListView.as_view(), name="api_rule_set_list"),
@@ -25,5 +25,15 @@ urlpatterns = [
         "api/v1/commission/calculate/",
         commission.CalculatorView.as_view(),
         name="api_commission_calculate",
+    ),
+    path(
+        "api/v1/tier-proposals/",
+        tiers.TierProposalListView.as_view(),
+        name="api_tier_proposal_list",
+    ),
+    path(
+        "api/v1/tier-proposals/<int:proposal_id>/",
+        tiers.TierProposalDetailView.as_view(),
+        name="api_tier_proposal_detail",
     ),
 ]
