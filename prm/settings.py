@@ -169,6 +169,12 @@ CELERY_BEAT_SCHEDULE = {
     "email-outbox-retry": {"task": "accounts.tasks.email_outbox_fanout", "schedule": 900.0},
     # Export files are kept EXPIRES_AFTER (24 h); the sweep deletes them and their jobs.
     "export-expire": {"task": "accounts.tasks.export_expire_fanout", "schedule": 3600.0},
+    # Daily: contracts near their end are marked expiring, reminded at 60 and 30 days (once
+    # each), auto-renewed at 30 days, started and ended (programs.tasks.contracts).
+    "programs-contracts-daily": {
+        "task": "programs.tasks.contracts_daily_fanout",
+        "schedule": 86400.0,
+    },
 }
 
 # --- Auth (django-allauth) --------------------------------------------------------------------

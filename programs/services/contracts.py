@@ -12,10 +12,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts import services as account_services
 from accounts.audit import audit_record, register_action_labels
 from accounts.models import Tenant, User
 from accounts.transactions import service
@@ -350,3 +351,95 @@ def contract_upload_signed(
         changes={"signed_document": name},
     )
     return contract
+
+
+# --- The daily renewal run --------------------------------------------------------------------
+
+EXPIRING_DAYS = 60
+REMINDER_DAYS = (60, 30)
+AUTO_RENEW_DAYS = 30
+
+
+def _reminder_enqueue(tenant: Tenant, contract: PartnerContract, days: int) -> bool:
+    owner = contract.partner.owner
+    if owner is None or not owner.is_active or not owner.user.email:
+        return False
+    language = owner.user.language or tenant.default_language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        values = {
+            "tenant": tenant.name,
+            "partner": contract.partner.name,
+            "program": contract.program.name,
+            "days": days,
+            "ends_on": contract.ends_on.isoformat(),
+        }
+        subject = _("[%(tenant)s] Contract of %(partner)s ends in %(days)s days") % values
+        body = (
+            _("The contract of %(partner)s for the program %(program)s ends on %(ends_on)s.")
+            % values
+        )
+        body += "\n\n" + (
+            _("It renews automatically.")
+            if contract.auto_renew
+            else _("It does not renew automatically: renew or end it on its page.")
+        )
+    account_services.email_enqueue(
+        tenant=tenant,
+        to=owner.user.email,
+        subject=subject,
+        body_text=body,
+        purpose="contract_reminder",
+    )
+    return True
+
+
+@service
+def contracts_daily_run(*, tenant: Tenant, today: datetime.date) -> dict[str, int]:
+    """End contracts past their end, start renewals whose day has come, mark contracts within
+    60 days of their end as expiring, send the owner's 60- and 30-day reminders (once each)
+    and renew auto-renewing contracts at 30 days. Running it again the same day changes
+    nothing more. Returns what it did, by kind."""
+    done = {"ended": 0, "activated": 0, "expiring": 0, "reminded": 0, "renewed": 0}
+    current = (ContractStatus.ACTIVE, ContractStatus.EXPIRING)
+    contracts = PartnerContract.objects.filter(tenant=tenant).select_related(
+        "partner__owner__user", "program"
+    )
+    for contract in contracts.filter(status__in=current, ends_on__lt=today):
+        contract_end.nested(tenant=tenant, actor=None, contract=contract, on=contract.ends_on)
+        done["ended"] += 1
+    for contract in contracts.filter(
+        status=ContractStatus.DRAFT, renewed_from__isnull=False, starts_on__lte=today
+    ):
+        contract_activate.nested(tenant=tenant, actor=None, contract=contract)
+        done["activated"] += 1
+    horizon = today + datetime.timedelta(days=EXPIRING_DAYS)
+    done["expiring"] = contracts.filter(
+        status=ContractStatus.ACTIVE, ends_on__lte=horizon, ends_on__gte=today
+    ).update(status=ContractStatus.EXPIRING, updated_at=timezone.now())
+    for contract in contracts.filter(status=ContractStatus.EXPIRING).select_for_update(
+        of=("self",)
+    ):
+        left = (contract.ends_on - today).days
+        fields = []
+        if left <= 30 and contract.reminded_30_on is None:
+            if _reminder_enqueue(tenant, contract, 30):
+                done["reminded"] += 1
+            contract.reminded_30_on = today
+            # A contract first seen inside 30 days gets one reminder, not two.
+            contract.reminded_60_on = contract.reminded_60_on or today
+            fields = ["reminded_30_on", "reminded_60_on"]
+        elif left <= 60 and contract.reminded_60_on is None:
+            if _reminder_enqueue(tenant, contract, 60):
+                done["reminded"] += 1
+            contract.reminded_60_on = today
+            fields = ["reminded_60_on"]
+        if fields:
+            contract.save(update_fields=fields)
+        if (
+            contract.auto_renew
+            and left <= AUTO_RENEW_DAYS
+            and not PartnerContract.objects.filter(tenant=tenant, renewed_from=contract).exists()
+        ):
+            contract_renew.nested(tenant=tenant, actor=None, contract=contract)
+            done["renewed"] += 1
+    return done
