@@ -48,6 +48,17 @@ class ProgramsConfig(AppConfig):
                 **staff,
             )
         )
+        registry.register_nav(
+            NavEntry(
+                key="contracts",
+                label=_("Contracts"),
+                url_name="programs:contract_list",
+                icon="bi-file-earmark-text",
+                order=20,
+                parent="programs",
+                **staff,
+            )
+        )
         # After the partners app's tabs (10-14).
         registry.register_settings_tab(
             SettingsTab(
