@@ -9,7 +9,7 @@ from accounts.models import Tenant
 from programs.models import ContractStatus, PartnerContract, ProgramTerms
 
 SORTS = {
-    "partner": "partner__name",
+    "partner": "partner__display_name",
     "program": "program__name",
     "starts_on": "starts_on",
     "ends_on": "ends_on",
