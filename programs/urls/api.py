@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from programs.api import commission
+from programs.api import commission, contracts
 
 urlpatterns = [
     path("api/v1/rule-sets/", commission.RuleSetListView.as_view(), name="api_rule_set_list"),
@@ -25,5 +25,11 @@ urlpatterns = [
         "api/v1/commission/calculate/",
         commission.CalculatorView.as_view(),
         name="api_commission_calculate",
+    ),
+    path("api/v1/contracts/", contracts.ContractListView.as_view(), name="api_contract_list"),
+    path(
+        "api/v1/contracts/<int:contract_id>/",
+        contracts.ContractDetailView.as_view(),
+        name="api_contract_detail",
     ),
 ]

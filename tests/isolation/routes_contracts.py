@@ -13,4 +13,6 @@ ROUTES: dict[str, Route] = {
     "programs:contract_activate": Route("staff", objects={"contract_id": "contract"}),
     "programs:contract_renew": Route("staff", objects={"contract_id": "contract"}),
     "programs:contract_end": Route("staff", ("GET", "POST"), objects={"contract_id": "contract"}),
+    "programs:api_contract_list": Route("api"),
+    "programs:api_contract_detail": Route("api", objects={"contract_id": "contract"}),
 }
