@@ -176,6 +176,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "programs.tasks.tier_evaluation_fanout",
         "schedule": crontab(minute=0, hour=3, day_of_month=1),
     },
+    # Daily: contracts near their end are marked expiring, reminded at 60 and 30 days (once
+    # each), auto-renewed at 30 days, started and ended (programs.tasks.contracts).
+    "programs-contracts-daily": {
+        "task": "programs.tasks.contracts_daily_fanout",
+        "schedule": 86400.0,
+    },
 }
 
 # --- Auth (django-allauth) --------------------------------------------------------------------
@@ -264,6 +270,8 @@ STORAGES = {
 }
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("PRM_MEDIA_ROOT", BASE_DIR / "var" / "media"))
+# The largest signed contract PDF a person may upload (programs/services/contracts.py).
+PRM_CONTRACT_PDF_MAX_BYTES = int(os.environ.get("PRM_CONTRACT_PDF_MAX_BYTES", 10 * 1024 * 1024))
 
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -51,6 +51,17 @@ class ProgramsConfig(AppConfig):
         )
         registry.register_nav(
             NavEntry(
+                key="contracts",
+                label=_("Contracts"),
+                url_name="programs:contract_list",
+                icon="bi-file-earmark-text",
+                order=20,
+                parent="programs",
+                **staff,
+            )
+        )
+        registry.register_nav(
+            NavEntry(
                 key="tier_proposals",
                 label=_("Tier proposals"),
                 url_name="programs:tier_proposal_list",

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from programs.api import commission, tiers
+from programs.api import commission, contracts, tiers
 
 urlpatterns = [
     path("api/v1/rule-sets/", commission.RuleSetListView.as_view(), name="api_rule_set_list"),
@@ -25,6 +25,12 @@ urlpatterns = [
         "api/v1/commission/calculate/",
         commission.CalculatorView.as_view(),
         name="api_commission_calculate",
+    ),
+    path("api/v1/contracts/", contracts.ContractListView.as_view(), name="api_contract_list"),
+    path(
+        "api/v1/contracts/<int:contract_id>/",
+        contracts.ContractDetailView.as_view(),
+        name="api_contract_detail",
     ),
     path(
         "api/v1/tier-proposals/",

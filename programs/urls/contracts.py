@@ -1,3 +1,23 @@
 """Routes of the programs app: contracts."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from programs.views import contracts
+
+CONTRACT = "contracts/<int:contract_id>/"
+
+urlpatterns = [
+    path("contracts/", contracts.contract_list, name="contract_list"),
+    path(CONTRACT, contracts.contract_detail, name="contract_detail"),
+    path(CONTRACT + "signed/", contracts.contract_upload, name="contract_upload"),
+    path(CONTRACT + "signed.pdf", contracts.contract_document, name="contract_document"),
+    *(
+        path(
+            CONTRACT + f"{action}/",
+            contracts.contract_action,
+            {"action": action},
+            name=f"contract_{action}",
+        )
+        for action in ("activate", "renew", "end")
+    ),
+]

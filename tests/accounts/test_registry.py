@@ -33,6 +33,7 @@ def test_partners_registers_its_routes_navigation_tab_and_dashboard_panel():
         "recruitment",
         "programs",
         "commission",
+        "contracts",
         "tier_proposals",
     ]
     assert [e.key for e in registry.nav_entries("portal")] == ["company", "programs"]

@@ -2,4 +2,17 @@
 
 from tests.isolation.registry import Route
 
-ROUTES: dict[str, Route] = {}
+ROUTES: dict[str, Route] = {
+    "programs:contract_list": Route("staff"),
+    "programs:contract_detail": Route("staff", objects={"contract_id": "contract"}),
+    # GET here (it goes back to the detail page): a POST without a file changes nothing, which
+    # the control test cannot see; tests/programs/test_contracts_views.py proves a POST to
+    # another tenant's contract answers 404 and stores nothing.
+    "programs:contract_upload": Route("staff", objects={"contract_id": "contract"}),
+    "programs:contract_document": Route("staff", objects={"contract_id": "contract"}),
+    "programs:contract_activate": Route("staff", objects={"contract_id": "contract"}),
+    "programs:contract_renew": Route("staff", objects={"contract_id": "contract"}),
+    "programs:contract_end": Route("staff", ("GET", "POST"), objects={"contract_id": "contract"}),
+    "programs:api_contract_list": Route("api"),
+    "programs:api_contract_detail": Route("api", objects={"contract_id": "contract"}),
+}

@@ -1,0 +1,159 @@
+"""Staff pages of partner contracts: the list, a contract, its signed PDF and its actions."""
+
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from accounts.access import request_has_perm, tenant_view
+from accounts.pagination import paginate
+from accounts.urls_helpers import tenant_reverse
+from programs.forms.contracts import ContractFilterForm, SignedDocumentForm
+from programs.permissions import ProgramsPerm
+from programs.selectors import contracts as selectors
+from programs.services import contracts as services
+
+PAGE_SIZE = 25
+SORTABLE = ("partner", "program", "starts_on", "ends_on", "status")
+
+
+def _headers(request) -> dict[str, dict]:
+    current = request.GET.get("sort") or "-starts_on"
+    headers = {}
+    for key in SORTABLE:
+        query = request.GET.copy()
+        query.pop("page", None)
+        if current == key:
+            state, query["sort"] = "ascending", f"-{key}"
+        elif current == f"-{key}":
+            state, query["sort"] = "descending", key
+        else:
+            state, query["sort"] = "none", key
+        headers[key] = {"url": f"?{query.urlencode()}", "aria_sort": state}
+    return headers
+
+
+def _detail_url(tenant, contract) -> str:
+    return tenant_reverse(tenant, "programs:contract_detail", contract_id=contract.pk)
+
+
+@tenant_view(audience="staff", perm=ProgramsPerm.VIEW)
+def contract_list(request, tenant_slug):
+    tenant = request.tenant
+    form = ContractFilterForm(request.GET or None, tenant=tenant)
+    filters = {"sort": request.GET.get("sort") or "-starts_on"}
+    if form.is_valid():
+        data = form.cleaned_data
+        filters["status"] = data["status"] or ""
+        filters["program_id"] = data["program"].pk if data["program"] else None
+        if data["expiring"]:
+            filters["expiring_by"] = timezone.localdate() + datetime.timedelta(days=60)
+    page = paginate(request, selectors.contract_list(tenant=tenant, **filters), per_page=PAGE_SIZE)
+    return render(
+        request,
+        "programs/contracts/contract_list.html",
+        {
+            "nav": "contracts",
+            "filter_form": form,
+            "page": page,
+            "headers": _headers(request),
+            "has_any": page.paginator.count or selectors.contract_exists(tenant=tenant),
+        },
+    )
+
+
+@tenant_view(audience="staff", perm=ProgramsPerm.VIEW)
+def contract_detail(request, tenant_slug, contract_id):
+    tenant = request.tenant
+    contract = selectors.contract_get(tenant=tenant, contract_id=contract_id)
+    return render(
+        request,
+        "programs/contracts/contract_detail.html",
+        {
+            "nav": "contracts",
+            "contract": contract,
+            "chain": selectors.contract_chain(tenant=tenant, contract=contract),
+            "upload_form": SignedDocumentForm(),
+            "may_manage": request_has_perm(request, ProgramsPerm.MANAGE),
+        },
+    )
+
+
+@tenant_view(audience="staff", perm=ProgramsPerm.MANAGE)
+@require_http_methods(["GET", "POST"])
+def contract_upload(request, tenant_slug, contract_id):
+    """POST stores the signed PDF; GET (the form lives on the detail page) goes back there."""
+    tenant = request.tenant
+    contract = selectors.contract_get(tenant=tenant, contract_id=contract_id)
+    if request.method == "GET":
+        return redirect(_detail_url(tenant, contract))
+    form = SignedDocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.contract_upload_signed(
+                tenant=tenant,
+                actor=request.user,
+                contract=contract,
+                upload=form.cleaned_data["signed_document"],
+            )
+        except ValidationError as error:
+            for message in error.message_dict.get("signed_document", error.messages):
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Signed contract uploaded."))
+    else:
+        messages.error(request, _("Choose the signed PDF to upload."))
+    return redirect(_detail_url(tenant, contract))
+
+
+@tenant_view(audience="staff", perm=ProgramsPerm.VIEW)
+def contract_document(request, tenant_slug, contract_id):
+    tenant = request.tenant
+    contract = selectors.contract_get(tenant=tenant, contract_id=contract_id)
+    if not contract.signed_document:
+        messages.info(request, _("No signed contract uploaded yet."))
+        return redirect(_detail_url(tenant, contract))
+    return FileResponse(
+        contract.signed_document.open("rb"),
+        as_attachment=True,
+        filename=contract.signed_document_name or "contract.pdf",
+        content_type="application/pdf",
+    )
+
+
+ACTIONS = {
+    "activate": (services.contract_activate, gettext_lazy("Activate this contract?")),
+    "renew": (services.contract_renew, gettext_lazy("Create the renewal of this contract?")),
+    "end": (services.contract_end, gettext_lazy("End this contract today?")),
+}
+
+
+@tenant_view(audience="staff", perm=ProgramsPerm.MANAGE)
+@require_http_methods(["GET", "POST"])
+def contract_action(request, tenant_slug, contract_id, action):
+    tenant = request.tenant
+    contract = selectors.contract_get(tenant=tenant, contract_id=contract_id)
+    if action not in ACTIONS:
+        raise Http404
+    run, question = ACTIONS[action]
+    if request.method == "POST":
+        try:
+            result = run(tenant=tenant, actor=request.user, contract=contract)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Done."))
+            return redirect(_detail_url(tenant, result))
+        return redirect(_detail_url(tenant, contract))
+    return render(
+        request,
+        "programs/contracts/contract_confirm.html",
+        {"nav": "contracts", "contract": contract, "question": question, "action": action},
+    )
