@@ -307,7 +307,12 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "DEFAULT_GENERATOR_CLASS": "accounts.api_schema.TenantlessSchemaGenerator",
     # Choice sets named once, so the schema's enums keep stable names for generated clients.
-    "ENUM_NAME_OVERRIDES": {"ActivityKindEnum": "partners.choices.ActivityKind"},
+    "ENUM_NAME_OVERRIDES": {
+        "ActivityKindEnum": "partners.choices.ActivityKind",
+        "PartnerStatusEnum": "partners.choices.PartnerStatus",
+        "ContractStatusEnum": "programs.models.ContractStatus",
+        "TierProposalStatusEnum": "programs.models.TierProposalStatus",
+    },
 }
 
 # --- Security -------------------------------------------------------------------------------

@@ -339,12 +339,12 @@ class PartnerContract(TenantModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     # One renewal per contract (the unique constraint makes renewing twice harmless).
-    renewed_from = models.OneToOneField(
+    renewed_from = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        related_name="renewal",
+        related_name="renewals",
         verbose_name=_("renewal of"),
     )
     # The renewal job's reminders, each sent once (the date it went out).
@@ -368,6 +368,11 @@ class PartnerContract(TenantModel):
             ),
             models.UniqueConstraint(
                 fields=["tenant", "partner", "program", "starts_on"], name="contract_start"
+            ),
+            models.UniqueConstraint(
+                fields=["tenant", "renewed_from"],
+                condition=models.Q(renewed_from__isnull=False),
+                name="contract_one_renewal",
             ),
         ]
         indexes = [
@@ -399,10 +404,10 @@ class WrittenTermsNotice(TenantModel):
 
     One per contract; the partner acknowledges it in the portal (who and when)."""
 
-    contract = models.OneToOneField(
+    contract = models.ForeignKey(
         PartnerContract,
         on_delete=models.PROTECT,
-        related_name="written_notice",
+        related_name="written_notices",
         verbose_name=_("contract"),
     )
     # What the PDF says, kept as data so it can be shown again in either language.
@@ -417,6 +422,9 @@ class WrittenTermsNotice(TenantModel):
     class Meta:
         verbose_name = _("written-terms notice")
         verbose_name_plural = _("written-terms notices")
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "contract"], name="notice_per_contract"),
+        ]
 
     def __str__(self) -> str:
         return str(self.contract)

@@ -3,7 +3,8 @@
 Keyword-only, tenant explicit, every related object checked against the tenant, audited in the
 same transaction. Validation errors name the field they concern. A contract is created as a
 draft, activated (which sends `contract_started` on commit), renewed into the next contract
-(once: `renewed_from` is one-to-one) and ended; its signed PDF may be uploaded and replaced.
+(once: one renewal per contract, a unique key on `renewed_from`) and ended; its signed PDF
+may be uploaded and replaced.
 """
 
 import datetime

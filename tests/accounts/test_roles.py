@@ -31,6 +31,7 @@ partner_company.manage  . . . . x .
 programs.view           x x x x . .
 programs.manage         x x . . . .
 programs.commission.manage x . x . . .
+programs.terms.accept   . . . . x .
 """
 
 

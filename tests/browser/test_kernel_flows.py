@@ -20,6 +20,8 @@ STAFF_NAV = [
     "Recruitment",
     "Programs",
     "Commission",
+    "Contracts",
+    "Tier proposals",
     "Settings",
 ]
 

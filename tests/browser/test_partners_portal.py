@@ -1,5 +1,7 @@
 """A partner admin in the portal: their company, inviting a rep, editing the bank account."""
 
+import re
+
 import pytest
 from django.core import mail
 from playwright.sync_api import expect
@@ -152,6 +154,8 @@ def test_portal_home_fits_a_phone_and_its_menu_reaches_sign_out(
     page.get_by_test_id("portal-menu-toggle").click()
     company = page.locator("#portal-menu").get_by_role("link", name="自社情報")
     expect(company).to_be_visible()
+    # The menu slides open: the user menu is clicked once the slide has finished.
+    expect(page.locator("#portal-menu")).to_have_class(re.compile(r"(^|\s)show(\s|$)"))
     page.get_by_test_id("user-menu").click()
     expect(logout).to_be_visible()
     expect(logout).to_be_in_viewport()
