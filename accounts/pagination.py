@@ -6,3 +6,21 @@ PAGE_SIZE = 25
 def paginate(request, queryset, per_page: int = PAGE_SIZE):
     """A page of results; an out-of-range or malformed page number shows the nearest page."""
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def sort_headers(request, columns, *, default: str) -> dict[str, dict]:
+    """For each sortable column of a list: the link that sorts by it (or reverses it), back to
+    the first page, and its aria-sort state; `default` is the sort when none is asked for."""
+    current = request.GET.get("sort") or default
+    headers = {}
+    for key in columns:
+        query = request.GET.copy()
+        query.pop("page", None)
+        if current == key:
+            state, query["sort"] = "ascending", f"-{key}"
+        elif current == f"-{key}":
+            state, query["sort"] = "descending", key
+        else:
+            state, query["sort"] = "none", key
+        headers[key] = {"url": f"?{query.urlencode()}", "aria_sort": state}
+    return headers

@@ -23,5 +23,5 @@ import django.dispatch  # noqa: E402 - the receivers above need nothing of it
 
 # Sent on commit when a contract becomes active (first activation or a renewal's start):
 # `tenant`, `contract`. The written-terms notice for individuals and one-person companies
-# (programs/services/notices.py) listens; the deals and payouts apps may too.
+# (next in programs/) is to listen; the deals and payouts apps may too.
 contract_started = django.dispatch.Signal()

@@ -16,7 +16,7 @@ from accounts import imports as import_jobs
 from accounts.access import request_has_perm, tenant_view
 from accounts.forms import form_add_service_errors
 from accounts.models import ExportJob, ImportJob
-from accounts.pagination import paginate
+from accounts.pagination import paginate, sort_headers
 from accounts.roles import Perm
 from accounts.urls_helpers import tenant_reverse
 from partners.choices import CustomerSegment, Industry, PartnerStatus, Prefecture, Priority
@@ -68,23 +68,6 @@ SORTABLE_COLUMNS = (
     "rep_count",
     "created",
 )
-
-
-def _sort_headers(request) -> dict[str, dict]:
-    """For each sortable column: the link that sorts by it (or reverses it) and its aria-sort."""
-    current = request.GET.get("sort") or "name"
-    headers = {}
-    for key in SORTABLE_COLUMNS:
-        query = request.GET.copy()
-        query.pop("page", None)
-        if current == key:
-            state, query["sort"] = "ascending", f"-{key}"
-        elif current == f"-{key}":
-            state, query["sort"] = "descending", key
-        else:
-            state, query["sort"] = "none", key
-        headers[key] = {"url": f"?{query.urlencode()}", "aria_sort": state}
-    return headers
 
 
 def _with_row_labels(tenant, partners) -> None:
@@ -141,7 +124,7 @@ def partner_list(request, tenant_slug):
             "page": page,
             "page_size": page_size,
             "page_sizes": PAGE_SIZES,
-            "headers": _sort_headers(request),
+            "headers": sort_headers(request, SORTABLE_COLUMNS, default="name"),
             "active_filters": active_filters,
             "may_manage": may_manage,
             "bulk_form": PartnerBulkAssignForm(tenant=tenant) if may_manage else None,

@@ -6,7 +6,6 @@ nobody measured (no provider registered: programs/selectors/tier_figures.py) are
 zeros would demote every partner: such a run proposes no demotion.
 """
 
-import calendar
 import datetime
 from typing import Any
 
@@ -18,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from accounts.audit import audit_record, register_action_labels
 from accounts.models import Tenant, User
 from accounts.transactions import service
+from programs.commission.calculator import add_months
 from programs.models import (
     ContractStatus,
     PartnerContract,
@@ -46,20 +46,10 @@ REQUIREMENTS = (
 )
 
 
-def months_before(day: datetime.date, months: int) -> datetime.date:
-    """The same day `months` earlier, clamped to the month's last day (31 Mar - 1 = 28 Feb)."""
-    index = day.year * 12 + day.month - 1 - months
-    year, month = divmod(index, 12)
-    month += 1
-    return day.replace(
-        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
-    )
-
-
 def tier_window(tier: Tier, on: datetime.date) -> tuple[datetime.date, datetime.date]:
     """The `window_months` before `on`, `on` itself left out (a run on 1 Dec measures
     1 Dec last year .. 30 Nov)."""
-    return months_before(on, tier.window_months), on - datetime.timedelta(days=1)
+    return add_months(on, -tier.window_months), on - datetime.timedelta(days=1)
 
 
 def _measured(figures: TierFigures) -> dict[str, Any]:

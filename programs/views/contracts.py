@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from accounts.access import request_has_perm, tenant_view
-from accounts.pagination import paginate
+from accounts.pagination import paginate, sort_headers
 from accounts.urls_helpers import tenant_reverse
 from programs.forms.contracts import ContractFilterForm, SignedDocumentForm
 from programs.permissions import ProgramsPerm
@@ -21,22 +21,6 @@ from programs.services import contracts as services
 
 PAGE_SIZE = 25
 SORTABLE = ("partner", "program", "starts_on", "ends_on", "status")
-
-
-def _headers(request) -> dict[str, dict]:
-    current = request.GET.get("sort") or "-starts_on"
-    headers = {}
-    for key in SORTABLE:
-        query = request.GET.copy()
-        query.pop("page", None)
-        if current == key:
-            state, query["sort"] = "ascending", f"-{key}"
-        elif current == f"-{key}":
-            state, query["sort"] = "descending", key
-        else:
-            state, query["sort"] = "none", key
-        headers[key] = {"url": f"?{query.urlencode()}", "aria_sort": state}
-    return headers
 
 
 def _detail_url(tenant, contract) -> str:
@@ -62,7 +46,7 @@ def contract_list(request, tenant_slug):
             "nav": "contracts",
             "filter_form": form,
             "page": page,
-            "headers": _headers(request),
+            "headers": sort_headers(request, SORTABLE, default="-starts_on"),
             "has_any": page.paginator.count or selectors.contract_exists(tenant=tenant),
         },
     )

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import request_has_perm, tenant_view
 from accounts.forms import form_add_service_errors
-from accounts.pagination import paginate
+from accounts.pagination import paginate, sort_headers
 from accounts.urls_helpers import tenant_reverse
 from partners.views import label_lists
 from programs.forms.staff import (
@@ -25,23 +25,6 @@ from programs.services import contract_types as contract_type_services
 from programs.services import programs as services
 
 SORTABLE_COLUMNS = ("name", "contract_type", "tiers", "updated")
-
-
-def _sort_headers(request) -> dict[str, dict]:
-    """For each sortable column: the link that sorts by it (or reverses it) and its aria-sort."""
-    current = request.GET.get("sort") or "name"
-    headers = {}
-    for key in SORTABLE_COLUMNS:
-        query = request.GET.copy()
-        query.pop("page", None)
-        if current == key:
-            state, query["sort"] = "ascending", f"-{key}"
-        elif current == f"-{key}":
-            state, query["sort"] = "descending", key
-        else:
-            state, query["sort"] = "none", key
-        headers[key] = {"url": f"?{query.urlencode()}", "aria_sort": state}
-    return headers
 
 
 def _detail_url(tenant, program) -> str:
@@ -67,7 +50,7 @@ def program_list(request, tenant_slug):
             "nav": "programs",
             "filter_form": filter_form,
             "page": page,
-            "headers": _sort_headers(request),
+            "headers": sort_headers(request, SORTABLE_COLUMNS, default="name"),
             "active_filters": active_filters,
             "has_any_program": active_filters
             or page.paginator.count

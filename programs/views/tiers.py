@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.access import request_has_perm, tenant_view
-from accounts.pagination import paginate
+from accounts.pagination import paginate, sort_headers
 from accounts.urls_helpers import tenant_reverse
 from programs.models import TierProposalStatus
 from programs.permissions import ProgramsPerm
@@ -61,22 +61,6 @@ class TierProposalRejectForm(forms.Form):
     )
 
 
-def _sort_headers(request) -> dict[str, dict]:
-    current = request.GET.get("sort") or "-created"
-    headers = {}
-    for key in SORTABLE_COLUMNS:
-        query = request.GET.copy()
-        query.pop("page", None)
-        if current == key:
-            state, query["sort"] = "ascending", f"-{key}"
-        elif current == f"-{key}":
-            state, query["sort"] = "descending", key
-        else:
-            state, query["sort"] = "none", key
-        headers[key] = {"url": f"?{query.urlencode()}", "aria_sort": state}
-    return headers
-
-
 @tenant_view(audience="staff", perm=ProgramsPerm.VIEW)
 def tier_proposal_list(request, tenant_slug):
     tenant = request.tenant
@@ -93,7 +77,7 @@ def tier_proposal_list(request, tenant_slug):
             "nav": "tier_proposals",
             "filter_form": filter_form,
             "page": page,
-            "headers": _sort_headers(request),
+            "headers": sort_headers(request, SORTABLE_COLUMNS, default="-created"),
             "active_filters": filters["status"] != "pending" or bool(filters["program_id"]),
             "evaluation": selectors.tier_evaluation_latest(tenant=tenant),
             "may_manage": request_has_perm(request, ProgramsPerm.MANAGE),
