@@ -636,3 +636,35 @@ def test_unknown_tenant_answers_404_like_a_foreign_one(world, fresh_client_for):
 
     assert client.get("/no-such-tenant/").status_code == 404
     assert client.get("/no-such-tenant/settings/members/").status_code == 404
+
+
+def test_tenant_tasks_of_tenant_a_change_nothing_of_tenant_b(world):
+    """The programs tasks take a tenant id and work inside that tenant only: tenant B's
+    contracts near their end, run for tenant A, stay exactly as they were (and A's change)."""
+    from django.utils import timezone
+
+    from programs.tasks.contracts import contracts_daily_task
+    from programs.tasks.tiers import tier_evaluation_task
+
+    a, b = world
+    soon = timezone.localdate() + datetime.timedelta(days=20)
+    with scopes_disabled():
+        PartnerContract.objects.filter(pk__in=[a.contract.pk, b.contract.pk]).update(ends_on=soon)
+    rows = snapshot()
+
+    contracts_daily_task.delay(tenant_id=a.tenant.pk).get()
+    tier_evaluation_task.delay(tenant_id=a.tenant.pk, on=timezone.localdate().isoformat()).get()
+
+    after = snapshot()
+    changed = {key for key in after.keys() | rows.keys() if after.get(key) != rows.get(key)}
+    with scopes_disabled():
+        b_keys = {
+            (model._meta.label, obj.pk)
+            for model in apps.get_models()
+            if issubclass(model, TenantModel)
+            for obj in model.objects.filter(tenant=b.tenant)
+        }
+    assert changed, "control: the tasks changed tenant A's contracts"
+    assert not changed & b_keys, sorted(changed & b_keys)
+    assert ("programs.PartnerContract", a.contract.pk) in changed
+    assert ("programs.PartnerContract", b.contract.pk) in b_keys
