@@ -462,6 +462,13 @@ class Activity(TenantModel):
                 fields=["tenant", "partner", "-occurred_on"], name="activity_partner_date"
             ),
             models.Index(fields=["tenant", "-occurred_on", "-id"], name="activity_tenant_date"),
+            # The due list's and partner page's open next actions: a busy partner's few open
+            # ones, found without visiting its hundreds of done activities.
+            models.Index(
+                fields=["tenant", "partner", "next_action_due", "id"],
+                condition=~models.Q(next_action=""),
+                name="activity_open_action",
+            ),
         ]
 
     def __str__(self) -> str:

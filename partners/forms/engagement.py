@@ -146,10 +146,7 @@ class DueFilterForm(forms.Form):
     def __init__(self, *args, tenant: Tenant, **kwargs):
         super().__init__(*args, **kwargs)
         choices = [("mine", _("My partners")), ("all", _("Everybody's partners"))]
-        choices += [
-            (str(m.pk), m.user.full_name or m.user.email)
-            for m in partner_owner_choices(tenant=tenant)
-        ]
+        choices += [(str(pk), name) for pk, name in partner_owner_choices(tenant=tenant)]
         self.fields["owner"].choices = choices
         self.fields["owner"].widget.attrs["class"] = "form-select form-select-sm"
 

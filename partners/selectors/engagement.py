@@ -143,14 +143,17 @@ def rep_attendee_search(
     return rows[:REP_SEARCH_LIMIT], len(rows) > REP_SEARCH_LIMIT
 
 
-def partner_owner_choices(*, tenant: Tenant) -> QuerySet[Membership]:
-    """Staff who own at least one partner: the due list's owner filter."""
-    return (
-        Membership.objects.filter(tenant=tenant, owned_partners__isnull=False)
-        .distinct()
-        .select_related("user")
+def partner_owner_choices(*, tenant: Tenant) -> list[tuple[int, str]]:
+    """Staff who own at least one partner, as (membership id, name) pairs in name order: the due
+    list's owner filter. A semi-join on the owners' index and two columns, not a DISTINCT over
+    every partner joined to its owner's whole user row."""
+    owners = Partner.objects.filter(tenant=tenant, owner__isnull=False).values("owner_id")
+    return [
+        (pk, full_name or email)
+        for pk, full_name, email in Membership.objects.filter(tenant=tenant, pk__in=owners)
         .order_by("user__full_name", "user__email")
-    )
+        .values_list("pk", "user__full_name", "user__email")
+    ]
 
 
 # --- Due for contact --------------------------------------------------------------------------
@@ -231,20 +234,39 @@ def due_list_ranked(
 OPEN_ACTIONS_SHOWN = 3
 
 
+# What a due row shows of a partner and its owner (a partner row has some fifty columns).
+DUE_ROW_FIELDS = (
+    "tenant_id",
+    "legal_name",
+    "display_name",
+    "legal_name_kana",
+    "priority",
+    "suggested_priority",
+    "status",
+    "last_contact_on",
+    "owner__tenant_id",
+    "owner__user__full_name",
+    "owner__user__email",
+)
+
+
 def due_rows_for(
-    *, tenant: Tenant, partner_ids: list[int], today: date, rules: dict | None = None
+    *, tenant: Tenant, ranked: list[tuple[int, date | None]], today: date, rules: dict | None = None
 ) -> list[Partner]:
-    """The due list's rows for these partners (one page of due_list_ranked), in its order and
-    completed (due_rows_complete) with their first OPEN_ACTIONS_SHOWN open actions: two
-    queries."""
+    """The due list's rows for these (partner id, due date) pairs (one page of
+    due_list_ranked), in that order and completed (due_rows_complete) with their first
+    OPEN_ACTIONS_SHOWN open actions: two queries. The due dates come from the ranking, so the
+    page's partners are loaded by id alone."""
     rules = rules or cadence_rules(tenant=tenant)
-    if not partner_ids:
+    if not ranked:
         return []
-    partners = list(
-        _due_queryset(tenant=tenant, today=today, owner=None, rules=rules).filter(
-            pk__in=partner_ids
-        )
-    )
+    loaded = Partner.objects.filter(tenant=tenant, pk__in=[pk for pk, _due in ranked])
+    by_pk = {p.pk: p for p in loaded.select_related("owner__user").only(*DUE_ROW_FIELDS)}
+    partners = []
+    for pk, due_on in ranked:
+        if (partner := by_pk.get(pk)) is not None:
+            partner.last_contact, partner.due_on = partner.last_contact_on, due_on
+            partners.append(partner)
     return due_rows_complete(
         tenant=tenant,
         partners=partners,

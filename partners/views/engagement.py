@@ -237,7 +237,7 @@ def contact_due_list(request, tenant_slug):
     # Only the page's partners get their open actions and cadence: the list may hold hundreds.
     page.object_list = selectors.due_rows_for(
         tenant=tenant,
-        partner_ids=[pk for pk, _due in page.object_list],
+        ranked=list(page.object_list),
         today=today,
         rules=cadences,
     )

@@ -139,9 +139,7 @@ def test_ranked_due_list_counts_and_pages_in_the_list_order(tenant, in_tenant):
 
     with in_tenant(tenant):
         ranked = due_list_ranked(tenant=tenant, today=TODAY)
-        second_page = due_rows_for(
-            tenant=tenant, partner_ids=[pk for pk, _due in ranked.ranked[1:]], today=TODAY
-        )
+        second_page = due_rows_for(tenant=tenant, ranked=ranked.ranked[1:], today=TODAY)
 
     assert [pk for pk, _due in ranked.ranked] == [a_never.pk, a_very.pk, c_soon.pk]
     assert (ranked.total, ranked.overdue) == (3, 2)
@@ -210,7 +208,11 @@ def test_a_page_row_loads_its_first_open_actions_and_counts_them_all(tenant, in_
     with in_tenant(tenant):
         rows = {
             row.pk: row
-            for row in due_rows_for(tenant=tenant, partner_ids=[busy.pk, quiet.pk], today=TODAY)
+            for row in due_rows_for(
+                tenant=tenant,
+                ranked=due_list_ranked(tenant=tenant, today=TODAY).ranked,
+                today=TODAY,
+            )
         }
     digest = {row.pk: row for row in due(tenant, in_tenant)}
 
