@@ -3,9 +3,15 @@ from django.core.paginator import Paginator
 PAGE_SIZE = 25
 
 
-def paginate(request, queryset, per_page: int = PAGE_SIZE):
-    """A page of results; an out-of-range or malformed page number shows the nearest page."""
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+def paginate(request, queryset, per_page: int = PAGE_SIZE, *, count: int | None = None):
+    """A page of results; an out-of-range or malformed page number shows the nearest page.
+
+    `count`: the number of results when the page already knows it (from counts it shows
+    anyway), which spares the paginator its COUNT query over the same filter."""
+    paginator = Paginator(queryset, per_page)
+    if count is not None:
+        paginator.count = count  # overrides the cached_property before it ever runs
+    return paginator.get_page(request.GET.get("page"))
 
 
 def sort_headers(request, columns, *, default: str) -> dict[str, dict]:

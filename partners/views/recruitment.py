@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.timesince import timesince
@@ -11,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import request_has_perm, tenant_view
 from accounts.forms import form_add_service_errors
-from accounts.pagination import PAGE_SIZE
+from accounts.pagination import paginate
 from accounts.urls_helpers import tenant_reverse
 from partners.choices import CustomerSegment, Industry, Prefecture, ProspectSource, ProspectStage
 from partners.forms.recruitment import (
@@ -145,7 +144,9 @@ def recruitment_home(request, tenant_slug):
         "sign": _url_maker(tenant, "prospect_sign"),
     }
     if view == "table":
-        page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+        # The stage counts already hold the table's total: no second COUNT over the search.
+        shown = sum(row["count"] for row in counts if row["stage"] == options["stage"])
+        page = paginate(request, queryset, count=shown if options["stage"] else context["total"])
         page.object_list = _with_urls(_with_fit(page.object_list, persona, labels), urls)
         context["page"] = page
     else:

@@ -96,6 +96,33 @@ def test_pipeline_table_sorts_by_fit_and_paginates(tenant, manager, unscoped):
     assert "Fit 100" in top.content.decode()
 
 
+def test_pipeline_table_total_follows_the_stage_filter_and_search(tenant, manager):
+    """The table's total comes from the stage counts it shows anyway (no second COUNT): with
+    a stage chosen it is that stage's count, and the pages follow it."""
+    for index in range(27):
+        ProspectFactory(tenant=tenant, company_name=f"アルファ {index:02d}")
+    for index in range(3):
+        ProspectFactory(
+            tenant=tenant, company_name=f"アルファ C{index}", stage=ProspectStage.CONTACTED
+        )
+    ProspectFactory(tenant=tenant, company_name="Beta", stage=ProspectStage.CONTACTED)
+
+    def page(**params):
+        response = manager.get(url(tenant, "recruitment_home"), {"view": "table", **params})
+        assert response.status_code == 200
+        return response.context["page"]
+
+    assert page(q="アルファ").paginator.count == 30
+    assert len(page(q="アルファ", page=2)) == 5
+    contacted = page(q="アルファ", stage="contacted")
+    assert contacted.paginator.count == 3 and contacted.paginator.num_pages == 1
+    assert sorted(p.company_name for p in contacted) == [
+        "アルファ C0",
+        "アルファ C1",
+        "アルファ C2",
+    ]
+
+
 def test_pipeline_never_shows_another_tenants_prospects(tenant, other_tenant, manager):
     ProspectFactory(tenant=other_tenant, company_name="Foreign Prospect")
 
