@@ -8,6 +8,7 @@ tenant with `task_tenant()` and calls one service.
 
 import smtplib
 import socket
+import zoneinfo
 from datetime import timedelta
 
 from celery import Task, shared_task
@@ -81,7 +82,13 @@ class TenantTask(Task):
         tenant = Tenant.objects.get(pk=tenant_id)
         # SECURITY(tenant): the task's own scope and binding, cleared when it ends, exactly
         # as a request of this tenant would have (no person: the task acts for the system).
-        with rls_bound(tenant_id=tenant.pk, user_id=None), scope(tenant=tenant):
+        # On the tenant's clock too, as its requests are (the middleware activates its time
+        # zone): "today" in a daily job is the tenant's date, not the server's.
+        with (
+            rls_bound(tenant_id=tenant.pk, user_id=None),
+            scope(tenant=tenant),
+            timezone.override(zoneinfo.ZoneInfo(tenant.time_zone)),
+        ):
             return super().__call__(*args, **kwargs)
 
 

@@ -8,7 +8,7 @@ import re
 import socket
 import threading
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from celery.contrib.testing.worker import start_worker
@@ -43,6 +43,13 @@ def record_what_the_task_sees(*, tenant_id: int, heartbeat_name: str):
         name=heartbeat_name,
         worker=f"{tenant.slug}|{scoped_tenant.slug}|{rls_tenant}|{','.join(member_tenants)}|{role}",
     )
+
+
+@celery_app.task(base=TenantTask, name="tests.accounts.test_tasks.tenant_clock")
+def tenant_clock(*, tenant_id: int, at: str) -> str:
+    """The date and time zone a tenant task sees at the instant `at`."""
+    moment = datetime.fromisoformat(at)
+    return f"{timezone.localdate(moment).isoformat()} {timezone.get_current_timezone_name()}"
 
 
 class RealWorker:
@@ -162,6 +169,21 @@ def test_tenant_task_for_another_tenant_sees_that_tenant_only(real_worker, tenan
 
     recorded = Heartbeat.objects.get(name="probe-b").last_worker
     assert recorded == f"beta|beta|{other_tenant.pk}|beta|{real_worker.app_role}"
+
+
+def test_tenant_task_runs_on_the_tenants_clock(tenant, other_tenant, unscoped):
+    # 20:00 UTC on 1 December is already 2 December in Tokyo, still 1 December in Honolulu.
+    with unscoped():
+        tenant.time_zone, other_tenant.time_zone = "Asia/Tokyo", "Pacific/Honolulu"
+        tenant.save(update_fields=["time_zone"])
+        other_tenant.save(update_fields=["time_zone"])
+    at = "2026-12-01T20:00:00+00:00"
+
+    tokyo = tenant_clock.apply(kwargs={"tenant_id": tenant.pk, "at": at}).get()
+    honolulu = tenant_clock.apply(kwargs={"tenant_id": other_tenant.pk, "at": at}).get()
+
+    assert tokyo == "2026-12-02 Asia/Tokyo"
+    assert honolulu == "2026-12-01 Pacific/Honolulu"
 
 
 def test_tenant_task_without_tenant_id_is_refused_at_the_caller(real_worker):
