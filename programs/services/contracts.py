@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -21,6 +21,7 @@ from accounts import services as account_services
 from accounts.audit import audit_record, register_action_labels
 from accounts.models import Tenant, User
 from accounts.transactions import service
+from accounts.urls_helpers import tenant_reverse
 from partners.models import Partner
 from programs.commission.calculator import add_months
 from programs.models import ContractStatus, PartnerContract, Program, ProgramTerms, Tier
@@ -372,7 +373,7 @@ def _reminder_enqueue(tenant: Tenant, contract: PartnerContract, days: int) -> b
             "partner": contract.partner.name,
             "program": contract.program.name,
             "days": days,
-            "ends_on": contract.ends_on.isoformat(),
+            "ends_on": formats.date_format(contract.ends_on, "DATE_FORMAT"),
         }
         subject = _("[%(tenant)s] Contract of %(partner)s ends in %(days)s days") % values
         body = (
@@ -384,6 +385,8 @@ def _reminder_enqueue(tenant: Tenant, contract: PartnerContract, days: int) -> b
             if contract.auto_renew
             else _("It does not renew automatically: renew or end it on its page.")
         )
+        page = tenant_reverse(tenant, "programs:contract_detail", contract_id=contract.pk)
+        body += "\n\n" + _("The contract: %(url)s") % {"url": settings.PRM_SITE_URL + page}
     account_services.email_enqueue(
         tenant=tenant,
         to=owner.user.email,

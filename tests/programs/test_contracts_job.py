@@ -78,6 +78,24 @@ def test_60_and_30_day_reminders_go_once_each(tenant, in_tenant, contract):
     assert "30" in _emails(tenant)[1][1]
 
 
+def test_the_reminder_speaks_the_owners_language_and_links_the_contract(
+    tenant, in_tenant, contract, settings
+):
+    settings.PRM_SITE_URL = "https://prm.example"
+    user = contract.partner.owner.user
+    user.language = "ja"
+    user.save(update_fields=["language"])
+
+    _run(tenant, in_tenant, END - datetime.timedelta(days=60))
+
+    with scopes_disabled():
+        email = OutgoingEmail.objects.get(tenant=tenant, purpose="contract_reminder")
+    assert "あと 60 日" in email.subject
+    assert "2027年3月31日" in email.body_text
+    page = f"https://prm.example/{tenant.slug}/contracts/{contract.pk}/"
+    assert page in email.body_text
+
+
 def test_auto_renew_at_30_days_once_and_the_renewal_starts_then_old_ends(
     tenant, in_tenant, contract
 ):
