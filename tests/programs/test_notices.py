@@ -294,3 +294,37 @@ def test_acknowledging_another_partners_notice_is_refused(tenant, in_tenant):
 
     notice.refresh_from_db()
     assert notice.acknowledged_at is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_issues_make_one_notice(tenant):
+    """Two workers at once: each in its own connection and transaction; the unique key makes
+    the later insert wait for the first and then find its row."""
+    import threading
+
+    from django.db import connection
+    from django_scopes import scope
+
+    contract = make_contract(tenant)
+    start = threading.Barrier(2)
+    results, errors = [], []
+
+    def work():
+        try:
+            start.wait()
+            with scope(tenant=tenant):
+                results.append(written_notice_issue(tenant=tenant, contract=contract).pk)
+        except Exception as error:  # noqa: BLE001 - reported by the assertion below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert len(results) == 2 and results[0] == results[1]
+    assert [n.pk for n in notices(tenant)] == [results[0]]
