@@ -18,6 +18,12 @@ class ProgramsConfig(AppConfig):
             sender=Tenant,
             dispatch_uid="programs.seed_contract_types_for_new_tenant",
         )
+        from programs.tasks.notices import issue_notice_on_contract_start
+
+        signals.contract_started.connect(
+            issue_notice_on_contract_start,
+            dispatch_uid="programs.issue_notice_on_contract_start",
+        )
 
     @staticmethod
     def _register_with_kernel() -> None:

@@ -11,6 +11,8 @@ urlpatterns = [
     path(CONTRACT, contracts.contract_detail, name="contract_detail"),
     path(CONTRACT + "signed/", contracts.contract_upload, name="contract_upload"),
     path(CONTRACT + "signed.pdf", contracts.contract_document, name="contract_document"),
+    path(CONTRACT + "notice.pdf", contracts.contract_notice_pdf, name="contract_notice_pdf"),
+    path(CONTRACT + "notice/issue/", contracts.contract_notice_issue, name="contract_notice_issue"),
     *(
         path(
             CONTRACT + f"{action}/",

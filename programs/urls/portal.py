@@ -11,6 +11,16 @@ urlpatterns = [
         portal.portal_contract_terms,
         name="portal_contract_terms",
     ),
+    path(
+        "portal/programs/notices/<int:notice_id>/",
+        portal.portal_notice,
+        name="portal_notice",
+    ),
+    path(
+        "portal/programs/notices/<int:notice_id>/notice.pdf",
+        portal.portal_notice_pdf,
+        name="portal_notice_pdf",
+    ),
     # Public: the "become a partner" page's section listing the public programs.
     path("apply/programs/", portal.public_programs, name="public_programs"),
 ]

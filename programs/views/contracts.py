@@ -15,9 +15,14 @@ from accounts.access import request_has_perm, tenant_view
 from accounts.pagination import paginate, sort_headers
 from accounts.urls_helpers import tenant_reverse
 from programs.forms.contracts import ContractFilterForm, SignedDocumentForm
+from programs.models import ContractStatus
 from programs.permissions import ProgramsPerm
 from programs.selectors import contracts as selectors
+from programs.selectors.notices import contract_notice
 from programs.services import contracts as services
+from programs.services.notices import notice_required
+from programs.tasks.notices import written_notice_issue_task
+from programs.views.portal import notice_pdf_response
 
 PAGE_SIZE = 25
 SORTABLE = ("partner", "program", "starts_on", "ends_on", "status")
@@ -65,6 +70,8 @@ def contract_detail(request, tenant_slug, contract_id):
             "chain": selectors.contract_chain(tenant=tenant, contract=contract),
             "upload_form": SignedDocumentForm(),
             "may_manage": request_has_perm(request, ProgramsPerm.MANAGE),
+            "notice": contract_notice(tenant=tenant, contract=contract),
+            "notice_required": notice_required(contract.partner),
         },
     )
 
@@ -109,6 +116,44 @@ def contract_document(request, tenant_slug, contract_id):
         filename=contract.signed_document_name or "contract.pdf",
         content_type="application/pdf",
     )
+
+
+@tenant_view(audience="staff", perm=ProgramsPerm.VIEW)
+def contract_notice_pdf(request, tenant_slug, contract_id):
+    """The written-terms notice's PDF (staff who may see the contract may see its notice)."""
+    tenant = request.tenant
+    contract = selectors.contract_get(tenant=tenant, contract_id=contract_id)
+    notice = contract_notice(tenant=tenant, contract=contract)
+    if notice is None or not notice.pdf:
+        messages.info(request, _("No written-terms notice issued yet."))
+        return redirect(_detail_url(tenant, contract))
+    return notice_pdf_response(notice)
+
+
+@tenant_view(audience="staff", perm=ProgramsPerm.MANAGE)
+@require_http_methods(["GET", "POST"])
+def contract_notice_issue(request, tenant_slug, contract_id):
+    """POST queues the notice's issue (the PDF renders in a worker); GET goes back to the
+    contract. Issuing an issued notice changes nothing (the task is idempotent)."""
+    tenant = request.tenant
+    contract = selectors.contract_get(tenant=tenant, contract_id=contract_id)
+    if request.method == "POST":
+        if not notice_required(contract.partner):
+            messages.error(
+                request,
+                _("A written-terms notice is only for individuals and one-person companies."),
+            )
+        elif contract.status == ContractStatus.DRAFT:
+            messages.error(
+                request, _("Activate the contract first: the notice is issued when it starts.")
+            )
+        else:
+            written_notice_issue_task.delay(tenant_id=tenant.pk, contract_id=contract.pk)
+            messages.success(
+                request,
+                _("The written-terms notice is being issued: it appears here in a moment."),
+            )
+    return redirect(_detail_url(tenant, contract))
 
 
 ACTIONS = {

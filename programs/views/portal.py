@@ -1,7 +1,9 @@
-"""Portal pages of the programs app: the partner's programs, tier progress and terms."""
+"""Portal pages of the programs app: the partner's programs, tier progress, terms and
+written-terms notices."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,12 +14,14 @@ from accounts.roles import Perm
 from accounts.urls_helpers import tenant_reverse
 from partners.access import portal_partner
 from programs.permissions import ProgramsPerm
+from programs.selectors.notices import notice_display, notices_attach, portal_notice_get
 from programs.selectors.portal import (
     portal_contract_get,
     portal_contracts,
     portal_tier_progress,
 )
 from programs.selectors.programs import public_program_list
+from programs.services.notices import written_notice_acknowledge
 from programs.services.terms import contract_terms_accept
 
 
@@ -25,6 +29,7 @@ from programs.services.terms import contract_terms_accept
 def portal_programs(request, tenant_slug):
     partner = portal_partner(request)
     contracts = list(portal_contracts(tenant=request.tenant, partner=partner))
+    notices_attach(tenant=request.tenant, contracts=contracts)
     progress = portal_tier_progress(
         tenant=request.tenant, partner=partner, contracts=contracts, today=timezone.localdate()
     )
@@ -76,6 +81,65 @@ def portal_contract_terms(request, tenant_slug, contract_id):
         },
         status=400 if error else 200,
     )
+
+
+@tenant_view(audience="portal", perm=Perm.PORTAL_VIEW)
+@require_http_methods(["GET", "POST"])
+def portal_notice(request, tenant_slug, notice_id):
+    """The written-terms notice in the page (in the reader's language), its PDF and, for the
+    partner admin, the acknowledgement."""
+    partner = portal_partner(request)
+    notice = portal_notice_get(tenant=request.tenant, partner=partner, notice_id=notice_id)
+    may_acknowledge = request_has_perm(request, ProgramsPerm.TERMS_ACCEPT)
+    error = ""
+    if request.method == "POST":
+        if not may_acknowledge:
+            error = _("Only your company's partner admin can acknowledge the notice.")
+        elif request.POST.get("confirm") != "yes":
+            error = _("Tick the box to confirm that you have received and read the notice.")
+        else:
+            try:
+                written_notice_acknowledge(
+                    tenant=request.tenant, actor=request.user, partner=partner, notice=notice
+                )
+            except ValidationError as failure:
+                error = " ".join(failure.messages)
+            else:
+                messages.success(request, _("Thank you: the notice is acknowledged."))
+                return redirect(tenant_reverse(request.tenant, "programs:portal_programs"))
+    return render(
+        request,
+        "programs/portal/notice.html",
+        {
+            "nav": "programs",
+            "partner": partner,
+            "notice": notice,
+            "content": notice_display(notice.content),
+            "may_acknowledge": may_acknowledge,
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+def notice_pdf_response(notice) -> FileResponse:
+    """The notice's PDF as a download, served through the view (the file has no public URL)."""
+    if not notice.pdf:
+        raise Http404
+    day = notice.issued_at.date().isoformat()
+    return FileResponse(
+        notice.pdf.open("rb"),
+        as_attachment=True,
+        filename=f"written-terms-notice-{notice.contract_id}-{day}.pdf",
+        content_type="application/pdf",
+    )
+
+
+@tenant_view(audience="portal", perm=Perm.PORTAL_VIEW)
+def portal_notice_pdf(request, tenant_slug, notice_id):
+    partner = portal_partner(request)
+    notice = portal_notice_get(tenant=request.tenant, partner=partner, notice_id=notice_id)
+    return notice_pdf_response(notice)
 
 
 @tenant_view(audience="public")

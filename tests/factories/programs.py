@@ -112,6 +112,8 @@ class WrittenTermsNoticeFactory(TenantOwnedFactory):
     contract = factory.SubFactory(PartnerContractFactory)
     tenant = factory.SelfAttribute("contract.tenant")
     content = factory.LazyFunction(dict)
+    # A stand-in for the rendered PDF (tests/programs/test_notices.py renders real ones).
+    pdf = factory.django.FileField(filename="notice.pdf", data=b"%PDF-1.4\n%%EOF\n")
 
 
 class TierEvaluationFactory(TenantOwnedFactory):

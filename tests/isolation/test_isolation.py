@@ -77,6 +77,7 @@ from tests.isolation import (
     routes_commission,
     routes_contracts,
     routes_engagement,
+    routes_notices,
     routes_partners,
     routes_portal_api,
     routes_programs,
@@ -147,6 +148,7 @@ ROUTES: dict[str, Route] = {
     **routes_contracts.ROUTES,
     **routes_tiers.ROUTES,
     **routes_programs_portal.ROUTES,
+    **routes_notices.ROUTES,
 }
 assert len(ROUTES) == sum(
     len(part.ROUTES)
@@ -160,6 +162,7 @@ assert len(ROUTES) == sum(
         routes_contracts,
         routes_tiers,
         routes_programs_portal,
+        routes_notices,
     )
 ) + len(KERNEL_ROUTES), "a route name is registered twice"
 

@@ -1,0 +1,47 @@
+"""PDF documents rendered from templates with WeasyPrint: the one place the product makes PDFs.
+
+Documents extend templates/pdf/base.html, which sets A4, page numbers and the Japanese font
+(Noto Sans CJK JP from fonts-noto-cjk) for the body and for the page margin boxes, which do
+not inherit it. WeasyPrint embeds the subset of the font the text uses, so the file reads the
+same on a machine without the font.
+
+Rendering never touches the network: the fetcher refuses every scheme but `data:`, so a URL
+in the data (a partner's website, a logo link) cannot make the worker fetch anything.
+Rendering takes about half a second a page: call it from a task, never from a request.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.template.loader import render_to_string
+from django.utils import translation
+
+# WeasyPrint logs every rendering step at INFO (parsing its own stylesheets on import too): a
+# worker's log needs its warnings only. Set before the import.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
+from weasyprint import HTML, URLFetcher  # noqa: E402
+
+
+class OfflineURLFetcher(URLFetcher):
+    """Resources inline only (`data:` URIs): http(s), file and the rest are refused."""
+
+    def __init__(self, **kwargs):
+        super().__init__(allowed_protocols={"data"}, **kwargs)
+
+
+def render_html(template_name: str, context: dict, *, language: str) -> str:
+    """The document's HTML in `language` (the PDF's text, also handy in tests)."""
+    with translation.override(language):
+        return render_to_string(template_name, {**context, "language": language})
+
+
+def render_pdf(template_name: str, context: dict, *, language: str) -> bytes:
+    """Render `template_name` (a template extending pdf/base.html) with `context` in
+    `language` and return the PDF's bytes."""
+    html = render_html(template_name, context, language=language)
+    # base_url: a fixed, harmless base, so a relative URL never resolves to the working
+    # directory; the fetcher refuses it anyway.
+    document = HTML(string=html, base_url="data:,", url_fetcher=OfflineURLFetcher())
+    return document.write_pdf()
