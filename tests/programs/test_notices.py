@@ -217,7 +217,7 @@ def test_the_pdf_is_japanese_with_the_fee_formula_and_the_payment_rule(ja_tenant
         "受注金額の10%",  # the fee formula of v1 (受注金額の 10 %), in Japanese
         "月額の5%を12か月",
         "翌月末日までに支払います",
-        "60日以内",
+        "締め日（その月の末日、当日を含む）から60日以内",
         "振込手数料は株式会社ガンマが負担します",
         "1/1",  # the page number in the margin box
     ):
