@@ -10,8 +10,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from accounts.models import AuditEvent, Tenant
-from programs.commission import CommissionEvent
 from partners.models import Partner, PartnerRep
+from programs.commission import CommissionEvent
 from programs.models import (
     CommissionRuleSet,
     ContractStatus,
