@@ -147,7 +147,7 @@ class TermsForm(MarkInvalid, forms.ModelForm):
             "effective_from": forms.DateInput(attrs={"type": "date"}),
             "body": forms.Textarea(attrs={"rows": 14}),
         }
-        labels = {"body": gettext_lazy("Terms text")}
+        labels = {"title": gettext_lazy("Terms title"), "body": gettext_lazy("Terms text")}
         help_texts = {
             "effective_from": gettext_lazy(
                 "Today or later. Contracts starting on or after this day get this version; "

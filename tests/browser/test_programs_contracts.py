@@ -119,7 +119,7 @@ def test_manager_adds_a_terms_version_on_the_program_page(
     )
     expect(page.get_by_test_id("terms-empty")).to_be_visible()
     page.get_by_test_id("add-terms").click()
-    page.get_by_label("Title").fill("Referral terms 2027")
+    page.get_by_label("Terms title").fill("Referral terms 2027")
     page.get_by_label("Terms text").fill("Article 1. Purpose.\n\nArticle 2. Fees are paid monthly.")
     page.get_by_test_id("terms-save").click()
 
@@ -132,7 +132,7 @@ def test_manager_adds_a_terms_version_on_the_program_page(
     # The same date twice is refused under the date field.
     page.go_back()
     page.get_by_test_id("add-terms").click()
-    page.get_by_label("Title").fill("Again")
+    page.get_by_label("Terms title").fill("Again")
     page.get_by_label("Terms text").fill("Text")
     page.get_by_test_id("terms-save").click()
     expect(page.locator('[data-field="effective_from"]')).to_have_text(
