@@ -191,7 +191,7 @@ def test_placeholder_check_catches_a_dropped_name():
         ("Dashboard", "ダッシュボード"),
         ("Partner manager", "パートナーマネージャー"),
         ("Vendor admin", "ベンダー管理者"),
-        ("Deals", "案件"),
+        ("Commission", "手数料"),
         ("Audit log", "監査ログ"),
         ("Sign In", "ログイン"),
     ],
