@@ -214,6 +214,17 @@ EN_COMPANIES = [
 ]
 EN_TYPES = ["Reseller", "Consultancy", "System integrator", "Telecom carrier", "Accounting firm"]
 
+# A few partners are people, not companies (the Freelance Act and withholding apply to them):
+# by the position among the Japanese tenant's active partners, an individual (a person's
+# name, a trade name as display name, no corporate number, no registration number) or a
+# one-person company (合同会社). Fixed, so the demo stays the same run after run.
+JA_SOLE_PARTNERS = {
+    5: (EntityKind.INDIVIDUAL, ("山本 拓也", "ヤマモト タクヤ"), "山本営業企画"),
+    15: (EntityKind.ONE_PERSON_COMPANY, ("合同会社はやて企画", "ハヤテキカク"), "はやて企画"),
+    30: (EntityKind.INDIVIDUAL, ("中村 陽子", "ナカムラ ヨウコ"), "なかむら会計事務所"),
+    45: (EntityKind.ONE_PERSON_COMPANY, ("合同会社千早ラボ", "チハヤラボ"), "千早ラボ"),
+}
+
 PRIORITY_SHARES = [(Priority.A, 10), (Priority.B, 25), (Priority.C, 40), (Priority.D, 25)]
 ACTIVITIES_PER_YEAR = {
     Priority.A: (35, 50),
@@ -293,6 +304,26 @@ def _bank_kana(kana: str) -> str:
     return "ｶ)" + "".join(out)
 
 
+def _make_sole(partner: Partner, kind: str, names: tuple[str, str], trade_name: str) -> None:
+    """Turn a generated company into a person or a one-person company (no random draws, so
+    every other partner stays as it was)."""
+    partner.entity_kind = kind
+    partner.legal_name, partner.legal_name_kana = names
+    partner.display_name = trade_name
+    partner.employee_count = 1
+    partner.sales_headcount = 1
+    if kind == EntityKind.INDIVIDUAL:
+        # A sole trader has no corporate number; this one is not registered for invoices.
+        partner.corporate_number = ""
+        partner.registration_number = ""
+        family, _space, given = partner.legal_name_kana.partition(" ")
+        holder = _bank_kana(family)[2:] + " " + _bank_kana(given)[2:]
+    else:
+        holder = "ﾄﾞ)" + _bank_kana(partner.legal_name_kana)[2:]
+    if partner.account_number:
+        partner.account_holder_kana = holder
+
+
 def load_partner_demo(tenant: Tenant, *, seed: int = 3, stdout=None) -> int:
     """Fill one demo tenant; returns how many partners it created (0 when it had some)."""
     japanese = tenant.default_language == "ja"
@@ -323,6 +354,7 @@ def _load(tenant: Tenant, rng: random.Random, japanese: bool) -> int:
     priorities = _priorities(rng, count)
     partners: list[Partner] = []
     used_names: set[str] = set()
+    active_seen = 0
     for index in range(count):
         if japanese:
             type_name = _weighted(rng, JA_TYPE_WEIGHTS)
@@ -378,8 +410,16 @@ def _load(tenant: Tenant, rng: random.Random, japanese: bool) -> int:
             account_number=f"{rng.randint(0, 9999999):07d}" if has_bank else "",
             account_holder_kana=(_bank_kana(kana) if japanese else "ﾃﾞﾓ") if has_bank else "",
         )
+        if japanese and status == PartnerStatus.ACTIVE:
+            sole = JA_SOLE_PARTNERS.get(active_seen)
+            active_seen += 1
+            if sole is not None:
+                _make_sole(partner, *sole)
         partner.search_text = search_key(
-            partner.legal_name, partner.legal_name_kana, partner.display_name, number
+            partner.legal_name,
+            partner.legal_name_kana,
+            partner.display_name,
+            partner.corporate_number,
         )
         partners.append(partner)
     partners = Partner.objects.bulk_create(partners)

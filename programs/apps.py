@@ -28,7 +28,7 @@ class ProgramsConfig(AppConfig):
     @staticmethod
     def _register_with_kernel() -> None:
         """Routes, navigation and tabs of the programs app (accounts/registry.py)."""
-        from accounts.registry import NavEntry, PublicSection, SettingsTab, registry
+        from accounts.registry import NavEntry, PartnerTab, PublicSection, SettingsTab, registry
         from accounts.roles import Perm
         from programs.permissions import ProgramsPerm
 
@@ -87,6 +87,16 @@ class ProgramsConfig(AppConfig):
                 order=20,
                 perm=Perm.PORTAL_VIEW,
                 description=_("Your programs, your tier and the terms to accept."),
+            )
+        )
+        # The partner page's "Contracts" tab: the partner's contracts and a "New contract" link.
+        registry.register_partner_tab(
+            PartnerTab(
+                key="contracts",
+                label=_("Contracts"),
+                url_name="programs:partner_contracts",
+                order=20,
+                perm=ProgramsPerm.VIEW,
             )
         )
         registry.register_public_section(

@@ -2,20 +2,46 @@
 ProgramsConfig.load_demo_data). Written through the services, so the demo has the audit rows
 a real tenant would. Run once: a tenant that already has programs is left alone. Each program
 gets realistic commission rule sets (one version from the fiscal year's start) and its tiers
-name the one that applies."""
+name the one that applies. Then each program gets its written terms (version 1) and the
+partners their contracts: most active partners one (some two), a handful ending within 30 and
+60 days, a couple of drafts, one ended and renewed; the demo partner admin has accepted the
+terms of one contract and not yet of the other."""
 
 import datetime
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 
 from accounts.models import Tenant
+from accounts.roles import Role
 from accounts.tenancy import tenant_context
-from programs.models import ContractKind, ContractType, PartnerRole, Program, ProgramKpi
+from partners.choices import PartnerStatus
+from partners.models import Partner, PartnerRep
+from programs.commission.calculator import add_months
+from programs.models import (
+    ContractKind,
+    ContractStatus,
+    ContractType,
+    PartnerContract,
+    PartnerRole,
+    Program,
+    ProgramKpi,
+    ProgramTerms,
+    Tier,
+)
 from programs.services.commission import rule_set_create, rule_set_version_create
 from programs.services.contract_types import contract_types_ensure_defaults
+from programs.services.contracts import (
+    EXPIRING_DAYS,
+    contract_activate,
+    contract_create,
+    contract_end,
+    contract_renew,
+    terms_create,
+)
 from programs.services.programs import program_create, tier_create
+from programs.services.terms import contract_terms_accept
 
 # (name, built-in type, role, KPI, public, description, tiers); a tier is (name, window months,
 # meetings held, won deals, revenue, certified reps, discount %, other benefits).
@@ -140,6 +166,159 @@ JA_RULE_SETS = [
 ]
 
 
+ONE_DAY = datetime.timedelta(days=1)
+
+# Per program (in JA_PROGRAMS' order): the title and the articles of its written terms
+# (取引条件), version 1. The articles common to every program follow the program's own.
+JA_TERMS = [
+    (
+        "紹介パートナー取引条件",
+        [
+            "第1条（目的）\n本取引条件は、パートナーが見込み顧客を当社に紹介し、当社が紹介料を支払う取引の条件を定めるものです。",
+            "第2条（紹介の方法）\nパートナーは、パートナーポータルから紹介先の企業名、担当者、検討状況を登録します。当社が同一の見込み顧客について既に商談中である場合、その紹介は紹介料の対象外とします。",
+            "第3条（紹介料）\n紹介先との初回商談が実施されたときに商談1件あたりの固定額を、紹介先との契約が成立したときに初年度契約金額の所定の割合を、紹介料としてお支払いします。金額はパートナーのティアに適用される手数料ルールに従います。",
+        ],
+    ),
+    (
+        "取次パートナー取引条件",
+        [
+            "第1条（目的）\n本取引条件は、パートナーが見込み顧客と当社との初回商談を設定し、当社が取次手数料を支払う取引の条件を定めるものです。",
+            "第2条（取次の範囲）\nパートナーは、見込み顧客の課題と検討時期を確認したうえで初回商談を設定し、必要に応じて商談に同席します。提案、見積、契約締結は当社が行います。",
+            "第3条（取次手数料）\n指名依頼の承諾時、初回商談の実施時および受注時に、パートナーのティアに適用される手数料ルールに従って取次手数料をお支払いします。販売代理店と共同で受注した案件は、定められた割合で按分します。",
+        ],
+    ),
+    (
+        "販売代理店取引条件",
+        [
+            "第1条（目的）\n本取引条件は、販売代理店が当社製品を自らの名義で顧客に販売し、当社が販売手数料を支払う取引の条件を定めるものです。",
+            "第2条（販売と導入支援）\n販売代理店は、顧客への提案、見積、契約締結および導入後の一次サポートを行います。当社は販売代理店に対し、デモ環境、販売トレーニングおよび技術支援を提供します。",
+            "第3条（仕入値引と販売手数料）\n仕入値引率はティアにより定まります。販売手数料は受注金額の区分に応じた割合とし、継続課金の契約については所定の月数にわたり月額料金の一定割合をお支払いします。",
+        ],
+    ),
+]
+JA_TERMS_COMMON = [
+    "第4条（支払条件）\n手数料は月末締め翌月末払いとし、当社が発行する支払通知書の内容に基づき、パートナーの指定する銀行口座へ振り込みます。振込手数料は当社の負担とします。支払通知書の発行後10日以内に異議の申し出がない場合、その内容は確認されたものとみなします。",
+    "第5条（秘密保持）\n両当事者は、本取引を通じて知り得た相手方および顧客の秘密情報を、相手方の事前の書面による承諾なく第三者に開示せず、本取引の目的以外に使用しないものとします。",
+    "第6条（契約期間）\n契約期間は契約開始日から1年間とし、期間満了の30日前までにいずれの当事者からも申し出がない場合、同一の条件でさらに1年間更新されるものとします。取引条件を改定する場合、当社は新しい版を事前に通知し、更新後の契約に適用します。",
+]
+
+# The contracts of the Japanese tenant's partners, by the partner's position among its active
+# partners (they are created in a fixed order, so the demo is the same every time).
+PROGRAM_BY_POSITION = (0, 0, 0, 1, 0, 2, 0, 1, 2, 0)  # most in the public referral program
+TIER_BY_PRIORITY = {"A": 2, "B": 1, "C": 0, "D": 0}  # A partners earned ゴールド, B シルバー
+ENDS_IN_DAYS = {2: 12, 9: 24, 4: 40, 11: 48, 16: 55}  # a handful within 30 and 60 days
+RENEWED_POSITION = 12  # its first year ended last month; the renewal is running
+
+
+def _load_terms(tenant: Tenant, programs: list[Program], since: datetime.date) -> None:
+    """Version 1 of each program's terms, through the service (which allows no past date),
+    then dated back to `since`: the demo pretends the programs have been running a while."""
+    today = timezone.localdate()
+    for program, (title, articles) in zip(programs, JA_TERMS, strict=True):
+        terms = terms_create.nested(
+            tenant=tenant,
+            actor=None,
+            program=program,
+            effective_from=today,
+            title=title,
+            body="\n\n".join([*articles, *JA_TERMS_COMMON]),
+        )
+        ProgramTerms.objects.filter(tenant=tenant, pk=terms.pk).update(effective_from=since)
+
+
+def _contract(tenant, partner, program, tier, *, starts_on, ends_on=None, activate=True):
+    contract = contract_create.nested(
+        tenant=tenant,
+        actor=None,
+        partner=partner,
+        program=program,
+        tier=tier,
+        starts_on=starts_on,
+        ends_on=ends_on,
+    )
+    if activate:
+        contract = contract_activate.nested(tenant=tenant, actor=None, contract=contract)
+    return contract
+
+
+def _load_contracts(tenant: Tenant, programs: list[Program]) -> int:
+    today = timezone.localdate()
+    tiers = {
+        program.pk: list(Tier.objects.filter(tenant=tenant, program=program).order_by("position"))
+        for program in programs
+    }
+    partners = list(Partner.objects.filter(tenant=tenant).order_by("pk"))
+    active = [p for p in partners if p.status == PartnerStatus.ACTIVE]
+    for position, partner in enumerate(active):
+        if position % 7 == 6:
+            continue  # about one active partner in seven has no contract yet
+        program = programs[PROGRAM_BY_POSITION[position % len(PROGRAM_BY_POSITION)]]
+        tier = tiers[program.pk][TIER_BY_PRIORITY.get(partner.priority, 0)]
+        if position == RENEWED_POSITION:
+            first = _contract(
+                tenant, partner, program, tier, starts_on=add_months(today, -13) + ONE_DAY
+            )
+            renewal = contract_renew.nested(tenant=tenant, actor=None, contract=first)
+            contract_end.nested(tenant=tenant, actor=None, contract=first, on=first.ends_on)
+            contract_activate.nested(tenant=tenant, actor=None, contract=renewal)
+            continue
+        if position in ENDS_IN_DAYS:
+            ends_on = today + datetime.timedelta(days=ENDS_IN_DAYS[position])
+            starts_on = add_months(ends_on + ONE_DAY, -12)
+        else:
+            ends_on = None
+            starts_on = today - datetime.timedelta(days=20 + (position * 53) % 270)
+        _contract(tenant, partner, program, tier, starts_on=starts_on, ends_on=ends_on)
+        if position % 9 == 0:
+            # Some partners work in two programs: the second one started recently.
+            second = programs[(programs.index(program) + 1) % len(programs)]
+            _contract(
+                tenant,
+                partner,
+                second,
+                tiers[second.pk][0],
+                starts_on=today - datetime.timedelta(days=10 + position % 30),
+            )
+    # Two partners still onboarding have a draft, to be activated once signed.
+    for partner in [p for p in partners if p.status == PartnerStatus.ONBOARDING][:2]:
+        _contract(
+            tenant,
+            partner,
+            programs[0],
+            tiers[programs[0].pk][0],
+            starts_on=today + datetime.timedelta(days=14),
+            activate=False,
+        )
+    # What the daily renewal run would mark on its first run (without sending its reminders).
+    PartnerContract.objects.filter(
+        tenant=tenant,
+        status=ContractStatus.ACTIVE,
+        ends_on__gte=today,
+        ends_on__lte=today + datetime.timedelta(days=EXPIRING_DAYS),
+    ).update(status=ContractStatus.EXPIRING)
+    _accept_some_terms(tenant)
+    return PartnerContract.objects.filter(tenant=tenant).count()
+
+
+def _accept_some_terms(tenant: Tenant) -> None:
+    """The demo partner admin accepted the terms of its company's first contract; the second
+    one still waits in the portal."""
+    rep = (
+        PartnerRep.objects.filter(tenant=tenant, membership__role=Role.PARTNER_ADMIN)
+        .select_related("membership__user", "partner")
+        .first()
+    )
+    if rep is None:
+        return
+    contracts = PartnerContract.objects.filter(tenant=tenant, partner=rep.partner).order_by(
+        "program__name", "pk"
+    )
+    for contract in list(contracts)[:1]:
+        contract_terms_accept.nested(
+            tenant=tenant, actor=rep.membership.user, partner=rep.partner, contract=contract
+        )
+
+
 def _fiscal_year_start(tenant: Tenant, today: datetime.date) -> datetime.date:
     month = tenant.fiscal_year_start_month
     year = today.year if today.month >= month else today.year - 1
@@ -157,6 +336,7 @@ def load_program_demo(tenant: Tenant, *, stdout=None) -> int:
             return 0
         types = {t.code: t for t in ContractType.objects.filter(tenant=tenant).exclude(code="")}
         effective_from = _fiscal_year_start(tenant, datetime.date.today())
+        created: list[Program] = []
         with transaction.atomic():
             for (name, kind, role, kpi, public, description, tiers), rule_sets in zip(
                 JA_PROGRAMS, JA_RULE_SETS, strict=True
@@ -214,6 +394,11 @@ def load_program_demo(tenant: Tenant, *, stdout=None) -> int:
                         other_benefits=other,
                         rule_set=tier_rule_sets.get(index),
                     )
+                created.append(program)
+            _load_terms(tenant, created, since=add_months(timezone.localdate(), -24))
+            contract_count = _load_contracts(tenant, created)
     if stdout is not None:
-        stdout.write(f"  /{tenant.slug}/  {len(JA_PROGRAMS)} demo programs")
+        stdout.write(
+            f"  /{tenant.slug}/  {len(JA_PROGRAMS)} demo programs, {contract_count} contracts"
+        )
     return len(JA_PROGRAMS)

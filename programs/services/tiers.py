@@ -224,6 +224,14 @@ def tier_proposal_approve(
     contract = PartnerContract.objects.select_for_update().get(
         tenant=tenant, pk=proposal.contract_id
     )
+    if contract.status not in CURRENT_CONTRACT_STATUSES:
+        raise ValidationError(
+            _(
+                "The contract is not current (%(status)s): only a current contract changes "
+                "tier. Reject this proposal instead."
+            )
+            % {"status": contract.get_status_display()}
+        )
     if contract.tier_id != proposal.current_tier_id:
         raise ValidationError(
             _("The contract's tier changed since this proposal was made: nothing was changed.")

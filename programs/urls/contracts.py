@@ -8,6 +8,18 @@ CONTRACT = "contracts/<int:contract_id>/"
 
 urlpatterns = [
     path("contracts/", contracts.contract_list, name="contract_list"),
+    path("contracts/new/", contracts.contract_create, name="contract_create"),
+    path(
+        "contracts/new/partners/",
+        contracts.contract_partner_search,
+        name="contract_partner_search",
+    ),
+    path("contracts/new/tiers/", contracts.contract_tier_options, name="contract_tier_options"),
+    path(
+        "partners/<int:partner_id>/contracts/",
+        contracts.partner_contracts,
+        name="partner_contracts",
+    ),
     path(CONTRACT, contracts.contract_detail, name="contract_detail"),
     path(CONTRACT + "signed/", contracts.contract_upload, name="contract_upload"),
     path(CONTRACT + "signed.pdf", contracts.contract_document, name="contract_document"),

@@ -17,6 +17,8 @@ urlpatterns = [
     path(TIER + "edit/", staff.tier_edit, name="tier_edit"),
     path(TIER + "move/", staff.tier_move, name="tier_move"),
     path(TIER + "delete/", staff.tier_delete, name="tier_delete"),
+    path(PROGRAM + "terms/new/", staff.terms_create, name="terms_create"),
+    path(PROGRAM + "terms/<int:terms_id>/", staff.terms_detail, name="terms_detail"),
     path("settings/contract-types/", staff.contract_type_list, name="contract_type_list"),
     path(
         "settings/contract-types/<int:contract_type_id>/rename/",

@@ -9,12 +9,18 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.access import request_has_perm, tenant_view
+from accounts.forms import form_add_service_errors
 from accounts.pagination import paginate, sort_headers
 from accounts.urls_helpers import tenant_reverse
-from programs.forms.contracts import ContractFilterForm, SignedDocumentForm
+from partners.selectors.directory import partner_get
+from programs.forms.contracts import (
+    ContractCreateForm,
+    ContractFilterForm,
+    SignedDocumentForm,
+)
 from programs.models import ContractStatus
 from programs.permissions import ProgramsPerm
 from programs.selectors import contracts as selectors
@@ -53,8 +59,108 @@ def contract_list(request, tenant_slug):
             "page": page,
             "headers": sort_headers(request, SORTABLE, default="-starts_on"),
             "has_any": page.paginator.count or selectors.contract_exists(tenant=tenant),
+            "may_manage": request_has_perm(request, ProgramsPerm.MANAGE),
         },
     )
+
+
+# --- Creating a contract (the form, its partner picker and tier list, the partner-page tab) --
+
+
+def _create_form_context(request, form) -> dict:
+    chosen = form.chosen_partner()
+    partners, has_more = selectors.partner_picker_choices(tenant=request.tenant, chosen=chosen)
+    return {
+        "nav": "contracts",
+        "form": form,
+        "chosen_partner": chosen,
+        "partners": partners,
+        "has_more": has_more,
+        "partner_count": selectors.partner_count(tenant=request.tenant),
+    }
+
+
+@tenant_view(audience="staff", perm=ProgramsPerm.MANAGE)
+@require_http_methods(["GET", "POST"])
+def contract_create(request, tenant_slug):
+    """A new draft contract; ?partner= and ?program= prefill the form (the partner page and
+    the program page link here). The service serialises creations per partner and refuses an
+    overlapping term, so a double submit creates one contract."""
+    tenant = request.tenant
+    if request.method == "POST":
+        form = ContractCreateForm(request.POST, tenant=tenant)
+        if form.is_valid():
+            try:
+                contract = services.contract_create(
+                    tenant=tenant, actor=request.user, **form.values()
+                )
+            except ValidationError as error:
+                form_add_service_errors(form, error)
+            else:
+                messages.success(
+                    request, _("Contract created as a draft: activate it once it is agreed.")
+                )
+                return redirect(_detail_url(tenant, contract))
+    else:
+        form = ContractCreateForm(
+            initial={
+                "partner": request.GET.get("partner"),
+                "program": request.GET.get("program"),
+            },
+            tenant=tenant,
+        )
+    return render(
+        request,
+        "programs/contracts/contract_form.html",
+        _create_form_context(request, form),
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@tenant_view(audience="staff", perm=ProgramsPerm.MANAGE)
+@require_GET
+def contract_partner_search(request, tenant_slug):
+    """The form's partner picker: this tenant's partners matching ?partner_q=, the chosen one
+    (?partner=) kept first; an htmx fragment."""
+    tenant = request.tenant
+    query = request.GET.get("partner_q", "").strip()[:100]
+    form = ContractCreateForm(initial={"partner": request.GET.get("partner")}, tenant=tenant)
+    chosen = form.chosen_partner()
+    partners, has_more = selectors.partner_picker_choices(tenant=tenant, query=query, chosen=chosen)
+    return render(
+        request,
+        "programs/contracts/_partner_options.html",
+        {"partners": partners, "chosen_partner": chosen, "has_more": has_more, "query": query},
+    )
+
+
+@tenant_view(audience="staff", perm=ProgramsPerm.MANAGE)
+@require_GET
+def contract_tier_options(request, tenant_slug):
+    """The form's tier field for the program in ?program=; an htmx fragment swapped in when
+    the program changes."""
+    form = ContractCreateForm(
+        initial={"program": request.GET.get("program")}, tenant=request.tenant
+    )
+    return render(request, "programs/contracts/_tier_field.html", {"form": form})
+
+
+@tenant_view(audience="staff", perm=ProgramsPerm.VIEW)
+@require_GET
+def partner_contracts(request, tenant_slug, partner_id):
+    """The partner page's "Contracts" tab (registered in apps.py): the partner's contracts
+    and a "New contract" link for it. Visited directly, a page around it."""
+    tenant = request.tenant
+    partner = partner_get(tenant=tenant, partner_id=partner_id)
+    context = {
+        "partner": partner,
+        "contracts": selectors.partner_contracts(tenant=tenant, partner=partner),
+        "may_manage": request_has_perm(request, ProgramsPerm.MANAGE),
+    }
+    if request.htmx:
+        return render(request, "programs/contracts/_partner_contracts.html", context)
+    context["nav"] = "partners"
+    return render(request, "programs/contracts/partner_contracts.html", context)
 
 
 @tenant_view(audience="staff", perm=ProgramsPerm.VIEW)

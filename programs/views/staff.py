@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -12,6 +13,7 @@ from accounts.forms import form_add_service_errors
 from accounts.pagination import paginate, sort_headers
 from accounts.urls_helpers import tenant_reverse
 from partners.views import label_lists
+from programs.forms.contracts import TermsForm
 from programs.forms.staff import (
     PAGE_SIZE,
     ContractTypeForm,
@@ -20,8 +22,10 @@ from programs.forms.staff import (
     TierForm,
 )
 from programs.permissions import ProgramsPerm
+from programs.selectors import contracts as contract_selectors
 from programs.selectors import programs as selectors
 from programs.services import contract_types as contract_type_services
+from programs.services import contracts as contract_services
 from programs.services import programs as services
 
 SORTABLE_COLUMNS = ("name", "contract_type", "tiers", "updated")
@@ -94,6 +98,9 @@ def program_detail(request, tenant_slug, program_id):
             "program": program,
             "tiers": tiers,
             "last_tier_index": len(tiers) - 1,
+            "terms_versions": contract_selectors.program_terms_summaries(
+                tenant=tenant, program=program
+            ),
             "rule_sets": selectors.program_rule_sets(
                 tenant=tenant, program=program, today=timezone.localdate()
             ),
@@ -247,6 +254,52 @@ def tier_delete(request, tenant_slug, program_id, tier_id):
         request,
         "programs/staff/tier_delete.html",
         {"nav": "programs", "program": program, "tier": tier},
+    )
+
+
+# --- Terms versions ---------------------------------------------------------------------------
+
+
+@tenant_view(audience="staff", perm=ProgramsPerm.MANAGE)
+@require_http_methods(["GET", "POST"])
+def terms_create(request, tenant_slug, program_id):
+    tenant = request.tenant
+    program = selectors.program_get(tenant=tenant, program_id=program_id)
+    if program.is_archived:
+        messages.error(request, services.archived_message(program))
+        return redirect(_detail_url(tenant, program))
+    form = TermsForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            terms = contract_services.terms_create(
+                tenant=tenant, actor=request.user, program=program, **form.values()
+            )
+        except ValidationError as error:
+            form_add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Terms version %(number)s added, effective from %(date)s.")
+                % {"number": terms.number, "date": date_format(terms.effective_from)},
+            )
+            return redirect(_detail_url(tenant, program) + "#terms")
+    return render(
+        request,
+        "programs/staff/terms_form.html",
+        {"nav": "programs", "form": form, "program": program},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@tenant_view(audience="staff", perm=ProgramsPerm.VIEW)
+def terms_detail(request, tenant_slug, program_id, terms_id):
+    tenant = request.tenant
+    program = selectors.program_get(tenant=tenant, program_id=program_id)
+    terms = contract_selectors.terms_get(tenant=tenant, program=program, terms_id=terms_id)
+    return render(
+        request,
+        "programs/staff/terms_detail.html",
+        {"nav": "programs", "program": program, "terms": terms},
     )
 
 

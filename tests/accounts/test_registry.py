@@ -37,7 +37,7 @@ def test_partners_registers_its_routes_navigation_tab_and_dashboard_panel():
         "tier_proposals",
     ]
     assert [e.key for e in registry.nav_entries("portal")] == ["company", "programs"]
-    assert [t.key for t in registry.tabs()] == ["activity"]
+    assert [t.key for t in registry.tabs()] == ["activity", "contracts"]
     # The root URL conf mounts what was registered: the partners routes resolve under a tenant.
     assert reverse("partner_list", kwargs={"tenant_slug": "alpha"}) == "/alpha/partners/"
 

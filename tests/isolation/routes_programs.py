@@ -39,6 +39,11 @@ ROUTES: dict[str, Route] = {
     "programs:tier_edit": Route("staff", ("GET", "POST"), objects=TIER, post=TIER_BODY),
     "programs:tier_move": Route("staff", ("POST",), objects=TIER, post={"direction": "up"}),
     "programs:tier_delete": Route("staff", ("GET", "POST"), objects=TIER),
+    # GET only: a new terms version changes no existing row, which the control test cannot
+    # see; tests/programs/test_contract_create_views.py proves a POST to another tenant's
+    # program answers 404 and adds nothing.
+    "programs:terms_create": Route("staff", objects=PROGRAM),
+    "programs:terms_detail": Route("staff", objects={"program_id": "program", "terms_id": "terms"}),
     "programs:contract_type_list": Route(
         "staff", ("GET", "POST"), post={"name": "Intruder contract type"}
     ),

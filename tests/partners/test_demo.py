@@ -41,7 +41,8 @@ def test_japanese_tenant_gets_about_a_hundred_valid_partners(demo):
     assert len(partners) == 100
     assert 8 <= Partner.objects.filter(tenant=northwind).count() <= 15
     assert "demo partners" in out.getvalue()
-    assert all(corporate_number.is_valid(p.corporate_number) for p in partners)
+    companies = [p for p in partners if p.entity_kind != "individual"]
+    assert all(corporate_number.is_valid(p.corporate_number) for p in companies)
     with_t = [p for p in partners if p.registration_number]
     assert len(with_t) > 70
     for partner in with_t:
@@ -50,13 +51,33 @@ def test_japanese_tenant_gets_about_a_hundred_valid_partners(demo):
     for partner in partners:
         if partner.account_holder_kana:
             validate_account_holder_kana(partner.account_holder_kana)
-    assert all("株式会社" in p.legal_name and p.legal_name_kana for p in partners)
+    assert all(p.legal_name_kana for p in partners)
+    assert all("株式会社" in p.legal_name for p in partners if p.entity_kind == "company")
     priorities = Counter(p.priority for p in partners)
     assert priorities == {"A": 10, "B": 25, "C": 40, "D": 25}
     statuses = Counter(p.status for p in partners)
     assert statuses["active"] > 60
     assert len({p.partner_type_id for p in partners}) >= 6
     assert all(p.owner_id for p in partners)
+
+
+def test_a_few_japanese_partners_are_individuals_or_one_person_companies(demo):
+    sakura, _northwind, _out = demo
+    sole = list(Partner.objects.filter(tenant=sakura).exclude(entity_kind="company"))
+
+    kinds = Counter(p.entity_kind for p in sole)
+    assert kinds == {"individual": 2, "one_person_company": 2}
+    for partner in sole:
+        assert partner.status == "active"
+        assert partner.display_name != partner.legal_name  # the trade name (屋号)
+        if partner.entity_kind == "individual":
+            assert " " in partner.legal_name  # a person's family and given name
+            assert (partner.corporate_number, partner.registration_number) == ("", "")
+        else:
+            assert partner.legal_name.startswith("合同会社")
+            assert corporate_number.is_valid(partner.corporate_number)
+        if partner.account_holder_kana:
+            validate_account_holder_kana(partner.account_holder_kana)
 
 
 def test_reps_activities_and_logins(demo):

@@ -2,17 +2,30 @@
 
 import datetime
 import io
+from collections import Counter
 from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from accounts.models import AuditEvent, Tenant
+from partners.models import Partner, PartnerRep
 from programs.commission import CommissionEvent
-from programs.models import CommissionRuleSet, ContractType, Program, Tier
+from programs.models import (
+    CommissionRuleSet,
+    ContractStatus,
+    ContractType,
+    PartnerContract,
+    Program,
+    ProgramTerms,
+    Tier,
+)
 from programs.selectors.commission import commission_preview
 
 pytestmark = pytest.mark.django_db
+
+DAYS_60 = datetime.timedelta(days=60)
 
 
 def test_the_japanese_tenant_gets_one_public_and_two_internal_programs_once(unscoped):
@@ -78,3 +91,57 @@ def test_every_demo_tier_names_a_rule_set_of_its_program_that_pays(unscoped):
     assert all(t.rule_set is not None and t.rule_set.program_id == t.program_id for t in tiers)
     # 10 % of ¥3,000,000, under the ¥500,000 cap; the meeting fee is not a won deal's.
     assert [line.amount for line in result.lines] == [Decimal("300000")]
+
+
+def test_the_japanese_partners_get_contracts_through_the_services(unscoped):
+    out = io.StringIO()
+    call_command("demo_data", stdout=out)
+    call_command("demo_data", stdout=io.StringIO())
+    today = timezone.localdate()
+
+    with unscoped():
+        sakura = Tenant.objects.get(slug="sakura")
+        contracts = list(
+            PartnerContract.objects.filter(tenant=sakura).select_related("partner", "terms")
+        )
+        terms = list(ProgramTerms.objects.filter(tenant=sakura))
+        active_partners = Partner.objects.filter(tenant=sakura, status="active").count()
+        activated = AuditEvent.objects.filter(tenant=sakura, action="contract.activated").count()
+        accepted = AuditEvent.objects.filter(
+            tenant=sakura, action="contract.terms_accepted"
+        ).count()
+        portal_partner = PartnerRep.objects.get(
+            tenant=sakura, membership__user__email="partner-admin@sakura.example"
+        ).partner
+        northwind_contracts = PartnerContract.objects.filter(tenant__slug="northwind").count()
+
+    # Every program has version 1 of its written terms, in Japanese, a few articles long.
+    assert sorted(t.number for t in terms) == [1, 1, 1]
+    assert all("第4条（支払条件）" in t.body and "月末締め翌月末払い" in t.body for t in terms)
+    assert all(c.terms is not None for c in contracts)
+    current = [c for c in contracts if c.status in (ContractStatus.ACTIVE, ContractStatus.EXPIRING)]
+    with_current = {c.partner_id for c in current}
+    assert len(with_current) > active_partners * 0.7  # most active partners
+    by_partner = Counter(c.partner_id for c in current)
+    assert sum(1 for n in by_partner.values() if n >= 2) >= 3  # some in two programs
+    ending = sorted((c.ends_on - today).days for c in current if c.ends_on <= today + DAYS_60)
+    assert len([d for d in ending if d <= 30]) >= 2
+    assert len([d for d in ending if 30 < d <= 60]) >= 2
+    assert all(c.status == ContractStatus.EXPIRING for c in current if c.ends_on <= today + DAYS_60)
+    assert len([c for c in contracts if c.status == ContractStatus.DRAFT]) == 2
+    [ended] = [c for c in contracts if c.status == ContractStatus.ENDED]
+    [renewal] = [c for c in contracts if c.renewed_from_id == ended.pk]
+    assert ended.ended_on == ended.ends_on < today
+    assert renewal.status == ContractStatus.ACTIVE
+    assert renewal.starts_on == ended.ends_on + datetime.timedelta(days=1)
+    # Activated through the service (audited), every current one and the ended one.
+    assert activated == len(current) + 1
+    # People as partners hold contracts too (the Freelance Act's written terms apply to them).
+    sole_kinds = {c.partner.entity_kind for c in current} - {"company"}
+    assert sole_kinds == {"individual", "one_person_company"}
+    # The demo partner admin accepted one contract's terms; the other still waits.
+    own = [c for c in current if c.partner_id == portal_partner.pk]
+    assert sorted(c.terms_accepted for c in own) == [False, True]
+    assert accepted == 1
+    assert northwind_contracts == 0
+    assert "contracts" in out.getvalue()

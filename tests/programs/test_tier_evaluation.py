@@ -16,6 +16,7 @@ from programs.selectors.tier_figures import (
     register_tier_figures_provider,
     unregister_tier_figures_provider,
 )
+from programs.services import contracts as services_contracts
 from programs.services import tiers as services
 from programs.tasks.tiers import tier_evaluation_fanout_task
 from tests.factories.programs import PartnerContractFactory, ProgramFactory, TierFactory
@@ -218,6 +219,28 @@ def test_approving_twice_is_refused_and_changes_nothing(tenant, ladder, figures,
     assert "already decided" in error.value.messages[0]
     with scopes_disabled():
         assert AuditEvent.objects.filter(action="tier_proposal.approved").count() == 1
+
+
+def test_approving_is_refused_once_the_contract_has_ended(
+    tenant, ladder, figures, actor, in_tenant
+):
+    contract = PartnerContractFactory(tier=ladder[0])
+    figures[contract.partner_id] = 4
+    _run(tenant, in_tenant)
+    with scopes_disabled():
+        proposal = TierProposal.objects.get(contract=contract)
+    with in_tenant(tenant):
+        services_contracts.contract_end(tenant=tenant, actor=actor, contract=contract)
+
+    with in_tenant(tenant), pytest.raises(ValidationError) as error:
+        services.tier_proposal_approve(tenant=tenant, actor=actor, proposal=proposal)
+
+    assert "only a current contract changes tier" in error.value.messages[0]
+    with scopes_disabled():
+        assert PartnerContract.objects.get(pk=contract.pk).tier_id == ladder[0].pk
+        proposal.refresh_from_db()
+        assert not AuditEvent.objects.filter(action="tier_proposal.approved").exists()
+    assert proposal.status == TierProposalStatus.PENDING
 
 
 def test_rejecting_keeps_the_tier_and_records_the_reason(tenant, ladder, figures, actor, in_tenant):
