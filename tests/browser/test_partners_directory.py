@@ -88,8 +88,11 @@ def test_partner_page_tabs_and_reps(page, server, login, tenant, manager, screen
         "2 reps, 1 reachable, 0 with portal login"
     )
     screenshot(page, "directory-partner-reps", share=True)
-    # Tabs of later apps appear only when their app registers them (accounts/registry.py).
-    expect(page.get_by_role("tab")).to_have_text(["Profile", re.compile(r"^Reps"), "Activity"])
+    # Tabs of later apps appear only when their app registers them (accounts/registry.py):
+    # programs registers Contracts.
+    expect(page.get_by_role("tab")).to_have_text(
+        ["Profile", re.compile(r"^Reps"), "Activity", "Contracts"]
+    )
     page.get_by_role("tab", name="Activity").click()
     expect(page.get_by_test_id("activity-panel")).to_be_visible()
 
