@@ -40,6 +40,7 @@ from programs.services.contracts import (
     contract_renew,
     terms_create,
 )
+from programs.services.notices import NOTICE_ENTITY_KINDS, written_notice_issue
 from programs.services.programs import program_create, tier_create
 from programs.services.terms import contract_terms_accept
 
@@ -319,6 +320,20 @@ def _accept_some_terms(tenant: Tenant) -> None:
         )
 
 
+def _issue_notices(tenant: Tenant) -> int:
+    """The written-terms notices of the individuals' and one-person companies' current
+    contracts, issued here after the contracts commit: activation queued them for the worker
+    too, and issuing is idempotent, so the demo has them whether or not a worker runs yet."""
+    contracts = PartnerContract.objects.filter(
+        tenant=tenant,
+        status__in=(ContractStatus.ACTIVE, ContractStatus.EXPIRING),
+        partner__entity_kind__in=NOTICE_ENTITY_KINDS,
+    ).order_by("pk")
+    return sum(
+        written_notice_issue(tenant=tenant, contract=contract) is not None for contract in contracts
+    )
+
+
 def _fiscal_year_start(tenant: Tenant, today: datetime.date) -> datetime.date:
     month = tenant.fiscal_year_start_month
     year = today.year if today.month >= month else today.year - 1
@@ -397,8 +412,10 @@ def load_program_demo(tenant: Tenant, *, stdout=None) -> int:
                 created.append(program)
             _load_terms(tenant, created, since=add_months(timezone.localdate(), -24))
             contract_count = _load_contracts(tenant, created)
+        notice_count = _issue_notices(tenant)
     if stdout is not None:
         stdout.write(
-            f"  /{tenant.slug}/  {len(JA_PROGRAMS)} demo programs, {contract_count} contracts"
+            f"  /{tenant.slug}/  {len(JA_PROGRAMS)} demo programs, {contract_count} contracts,"
+            f" {notice_count} written-terms notices"
         )
     return len(JA_PROGRAMS)

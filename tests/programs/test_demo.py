@@ -20,6 +20,7 @@ from programs.models import (
     Program,
     ProgramTerms,
     Tier,
+    WrittenTermsNotice,
 )
 from programs.selectors.commission import commission_preview
 
@@ -114,6 +115,9 @@ def test_the_japanese_partners_get_contracts_through_the_services(unscoped):
             tenant=sakura, membership__user__email="partner-admin@sakura.example"
         ).partner
         northwind_contracts = PartnerContract.objects.filter(tenant__slug="northwind").count()
+        notices = {
+            n.contract_id: bool(n.pdf) for n in WrittenTermsNotice.objects.filter(tenant=sakura)
+        }
 
     # Every program has version 1 of its written terms, in Japanese, a few articles long.
     assert sorted(t.number for t in terms) == [1, 1, 1]
@@ -139,6 +143,10 @@ def test_the_japanese_partners_get_contracts_through_the_services(unscoped):
     # People as partners hold contracts too (the Freelance Act's written terms apply to them).
     sole_kinds = {c.partner.entity_kind for c in current} - {"company"}
     assert sole_kinds == {"individual", "one_person_company"}
+    # ...and each of their current contracts has its notice, with its PDF.
+    sole = {c.pk for c in current if c.partner.entity_kind != "company"}
+    assert set(notices) == sole
+    assert all(notices.values())
     # The demo partner admin accepted one contract's terms; the other still waits.
     own = [c for c in current if c.partner_id == portal_partner.pk]
     assert sorted(c.terms_accepted for c in own) == [False, True]
