@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 
+from django.http import FileResponse
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -45,3 +46,11 @@ def render_pdf(template_name: str, context: dict, *, language: str) -> bytes:
     # directory; the fetcher refuses it anyway.
     document = HTML(string=html, base_url="data:,", url_fetcher=OfflineURLFetcher())
     return document.write_pdf()
+
+
+def pdf_download(file, *, filename: str) -> FileResponse:
+    """A stored PDF (a FileField's file) as a download, served by the view that checked who
+    may see it: stored PDFs have no public URL."""
+    return FileResponse(
+        file.open("rb"), as_attachment=True, filename=filename, content_type="application/pdf"
+    )

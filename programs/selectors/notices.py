@@ -22,6 +22,10 @@ def portal_notice_get(*, tenant: Tenant, partner: Partner, notice_id: int) -> Wr
     )
 
 
+def notice_pdf_filename(notice: WrittenTermsNotice) -> str:
+    return f"written-terms-notice-{notice.contract_id}-{notice.issued_at.date().isoformat()}.pdf"
+
+
 def contract_notice(*, tenant: Tenant, contract: PartnerContract) -> WrittenTermsNotice | None:
     return (
         WrittenTermsNotice.objects.filter(tenant=tenant, contract=contract)

@@ -4,7 +4,7 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.access import request_has_perm, tenant_view
 from accounts.forms import form_add_service_errors
 from accounts.pagination import paginate, sort_headers
+from accounts.pdf import pdf_download
 from accounts.urls_helpers import tenant_reverse
 from partners.selectors.directory import partner_get
 from programs.forms.contracts import (
@@ -24,11 +25,10 @@ from programs.forms.contracts import (
 from programs.models import ContractStatus
 from programs.permissions import ProgramsPerm
 from programs.selectors import contracts as selectors
-from programs.selectors.notices import contract_notice
+from programs.selectors.notices import contract_notice, notice_pdf_filename
 from programs.services import contracts as services
 from programs.services.notices import notice_required
 from programs.tasks.notices import written_notice_issue_task
-from programs.views.portal import notice_pdf_response
 
 PAGE_SIZE = 25
 SORTABLE = ("partner", "program", "starts_on", "ends_on", "status")
@@ -216,11 +216,8 @@ def contract_document(request, tenant_slug, contract_id):
     if not contract.signed_document:
         messages.info(request, _("No signed contract uploaded yet."))
         return redirect(_detail_url(tenant, contract))
-    return FileResponse(
-        contract.signed_document.open("rb"),
-        as_attachment=True,
-        filename=contract.signed_document_name or "contract.pdf",
-        content_type="application/pdf",
+    return pdf_download(
+        contract.signed_document, filename=contract.signed_document_name or "contract.pdf"
     )
 
 
@@ -233,7 +230,7 @@ def contract_notice_pdf(request, tenant_slug, contract_id):
     if notice is None or not notice.pdf:
         messages.info(request, _("No written-terms notice issued yet."))
         return redirect(_detail_url(tenant, contract))
-    return notice_pdf_response(notice)
+    return pdf_download(notice.pdf, filename=notice_pdf_filename(notice))
 
 
 @tenant_view(audience="staff", perm=ProgramsPerm.MANAGE)

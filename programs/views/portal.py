@@ -3,18 +3,24 @@ written-terms notices."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.access import request_has_perm, tenant_view
+from accounts.pdf import pdf_download
 from accounts.roles import Perm
 from accounts.urls_helpers import tenant_reverse
 from partners.access import portal_partner
 from programs.permissions import ProgramsPerm
-from programs.selectors.notices import notice_display, notices_attach, portal_notice_get
+from programs.selectors.notices import (
+    notice_display,
+    notice_pdf_filename,
+    notices_attach,
+    portal_notice_get,
+)
 from programs.selectors.portal import (
     portal_contract_get,
     portal_contracts,
@@ -47,6 +53,22 @@ def portal_programs(request, tenant_slug):
     )
 
 
+def _partner_admin_confirms(
+    request, *, may: bool, ticked: str, refused: str, unticked: str, confirm
+) -> str:
+    """A partner admin's confirm-by-ticking POST (accept terms, acknowledge a notice): the
+    error to show, or "" once `confirm()` (the service call) has run."""
+    if not may:
+        return refused
+    if request.POST.get(ticked) != "yes":
+        return unticked
+    try:
+        confirm()
+    except ValidationError as failure:
+        return " ".join(failure.messages)
+    return ""
+
+
 @tenant_view(audience="portal", perm=Perm.PORTAL_VIEW)
 @require_http_methods(["GET", "POST"])
 def portal_contract_terms(request, tenant_slug, contract_id):
@@ -55,20 +77,19 @@ def portal_contract_terms(request, tenant_slug, contract_id):
     may_accept = request_has_perm(request, ProgramsPerm.TERMS_ACCEPT)
     error = ""
     if request.method == "POST":
-        if not may_accept:
-            error = _("Only your company's partner admin can accept the terms.")
-        elif request.POST.get("agree") != "yes":
-            error = _("Tick the box to confirm that you have read and accept the terms.")
-        else:
-            try:
-                contract_terms_accept(
-                    tenant=request.tenant, actor=request.user, partner=partner, contract=contract
-                )
-            except ValidationError as failure:
-                error = " ".join(failure.messages)
-            else:
-                messages.success(request, _("Thank you: the terms are accepted."))
-                return redirect(tenant_reverse(request.tenant, "programs:portal_programs"))
+        error = _partner_admin_confirms(
+            request,
+            may=may_accept,
+            ticked="agree",
+            refused=_("Only your company's partner admin can accept the terms."),
+            unticked=_("Tick the box to confirm that you have read and accept the terms."),
+            confirm=lambda: contract_terms_accept(
+                tenant=request.tenant, actor=request.user, partner=partner, contract=contract
+            ),
+        )
+        if not error:
+            messages.success(request, _("Thank you: the terms are accepted."))
+            return redirect(tenant_reverse(request.tenant, "programs:portal_programs"))
     return render(
         request,
         "programs/portal/terms.html",
@@ -93,20 +114,19 @@ def portal_notice(request, tenant_slug, notice_id):
     may_acknowledge = request_has_perm(request, ProgramsPerm.TERMS_ACCEPT)
     error = ""
     if request.method == "POST":
-        if not may_acknowledge:
-            error = _("Only your company's partner admin can acknowledge the notice.")
-        elif request.POST.get("confirm") != "yes":
-            error = _("Tick the box to confirm that you have received and read the notice.")
-        else:
-            try:
-                written_notice_acknowledge(
-                    tenant=request.tenant, actor=request.user, partner=partner, notice=notice
-                )
-            except ValidationError as failure:
-                error = " ".join(failure.messages)
-            else:
-                messages.success(request, _("Thank you: the notice is acknowledged."))
-                return redirect(tenant_reverse(request.tenant, "programs:portal_programs"))
+        error = _partner_admin_confirms(
+            request,
+            may=may_acknowledge,
+            ticked="confirm",
+            refused=_("Only your company's partner admin can acknowledge the notice."),
+            unticked=_("Tick the box to confirm that you have received and read the notice."),
+            confirm=lambda: written_notice_acknowledge(
+                tenant=request.tenant, actor=request.user, partner=partner, notice=notice
+            ),
+        )
+        if not error:
+            messages.success(request, _("Thank you: the notice is acknowledged."))
+            return redirect(tenant_reverse(request.tenant, "programs:portal_programs"))
     return render(
         request,
         "programs/portal/notice.html",
@@ -122,24 +142,13 @@ def portal_notice(request, tenant_slug, notice_id):
     )
 
 
-def notice_pdf_response(notice) -> FileResponse:
-    """The notice's PDF as a download, served through the view (the file has no public URL)."""
-    if not notice.pdf:
-        raise Http404
-    day = notice.issued_at.date().isoformat()
-    return FileResponse(
-        notice.pdf.open("rb"),
-        as_attachment=True,
-        filename=f"written-terms-notice-{notice.contract_id}-{day}.pdf",
-        content_type="application/pdf",
-    )
-
-
 @tenant_view(audience="portal", perm=Perm.PORTAL_VIEW)
 def portal_notice_pdf(request, tenant_slug, notice_id):
     partner = portal_partner(request)
     notice = portal_notice_get(tenant=request.tenant, partner=partner, notice_id=notice_id)
-    return notice_pdf_response(notice)
+    if not notice.pdf:
+        raise Http404
+    return pdf_download(notice.pdf, filename=notice_pdf_filename(notice))
 
 
 @tenant_view(audience="public")
