@@ -671,3 +671,30 @@ def test_tenant_tasks_of_tenant_a_change_nothing_of_tenant_b(world):
     assert not changed & b_keys, sorted(changed & b_keys)
     assert ("programs.PartnerContract", a.contract.pk) in changed
     assert ("programs.PartnerContract", b.contract.pk) in b_keys
+
+
+def test_notice_task_of_tenant_a_never_issues_tenant_bs_notice(world):
+    """The notice task looks the contract up inside its own tenant: tenant B's contract id,
+    run for tenant A, issues nothing; run for tenant B, the same id issues B's notice."""
+    from programs.tasks.notices import written_notice_issue_task
+
+    a, b = world
+    with scopes_disabled():
+        individual = PartnerFactory(tenant=b.tenant, entity_kind="individual")
+        contract = PartnerContractFactory(
+            tenant=b.tenant,
+            partner=individual,
+            tier=b.tier,
+            starts_on=datetime.date(2030, 1, 1),
+        )
+
+    foreign = written_notice_issue_task.delay(tenant_id=a.tenant.pk, contract_id=contract.pk)
+    with scopes_disabled():
+        issued_for_a = WrittenTermsNotice.objects.filter(contract=contract).exists()
+    own = written_notice_issue_task.delay(tenant_id=b.tenant.pk, contract_id=contract.pk)
+
+    assert foreign.get() is None
+    assert not issued_for_a
+    with scopes_disabled():
+        notice = WrittenTermsNotice.objects.get(contract=contract)
+    assert own.get() == notice.pk and notice.tenant_id == b.tenant.pk
