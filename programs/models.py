@@ -93,6 +93,13 @@ class Program(TenantModel):
         default=12,
         validators=[MinValueValidator(1), MaxValueValidator(120)],
     )
+    # How long an approved deal registration holds the customer for the partner.
+    protection_days = models.PositiveSmallIntegerField(
+        _("deal protection (days)"),
+        default=90,
+        validators=[MinValueValidator(1), MaxValueValidator(730)],
+        help_text=_("How long an approved deal registration holds the customer for the partner."),
+    )
     quota_text = models.TextField(_("quota"), max_length=2000, blank=True)
     penalty_text = models.TextField(_("penalty"), max_length=2000, blank=True)
     # Public programs are offered on the "become a partner" page and to new partners; internal

@@ -42,6 +42,7 @@ PROGRAM_FIELDS = (
     "partner_role",
     "kpi",
     "default_term_months",
+    "protection_days",
     "quota_text",
     "penalty_text",
     "is_public",

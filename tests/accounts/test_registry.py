@@ -78,12 +78,12 @@ def test_registered_app_urls_are_mounted_with_their_namespace():
 
 def test_registered_permissions_are_granted_to_their_roles(scratch_registry):
     scratch_registry.register_permissions(
-        labels={"deals.register": "Register deals"},
-        grants={Role.PARTNER_REP: {"deals.register"}},
+        labels={"insights.example": "An example"},
+        grants={Role.PARTNER_REP: {"insights.example"}},
     )
 
-    assert role_has_perm(Role.PARTNER_REP, "deals.register")
-    assert not role_has_perm(Role.VIEWER, "deals.register")
+    assert role_has_perm(Role.PARTNER_REP, "insights.example")
+    assert not role_has_perm(Role.VIEWER, "insights.example")
     with pytest.raises(ImproperlyConfigured):
         scratch_registry.register_permissions(labels={}, grants={Role.VIEWER: {"unknown.perm"}})
 

@@ -32,6 +32,11 @@ programs.view           x x x x . .
 programs.manage         x x . . . .
 programs.commission.manage x . x . . .
 programs.terms.accept   . . . . x .
+deals.view              x x x x . .
+deals.manage            x x . . . .
+deals.review            x x . . . .
+deals.stages.manage     x . . . . .
+deals.register          . . . . x x
 """
 
 
@@ -46,7 +51,7 @@ def _expected_table() -> dict[tuple[str, str], bool]:
 
 
 EXPECTED_TABLE = _expected_table()
-# The kernel's permissions and those the apps registered (partners/ and programs/permissions.py).
+# The kernel's permissions and those the apps registered (each app's permissions.py).
 ALL_PERMS = [*Perm.values, *registry.perm_labels]
 CASES = [(role, perm) for role in Role.values for perm in ALL_PERMS]
 

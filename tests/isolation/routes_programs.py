@@ -22,7 +22,7 @@ ROUTES: dict[str, Route] = {
     "programs:program_create": Route(
         "staff",
         ("GET", "POST"),
-        post={**PROGRAM_BODY, "default_term_months": "12"},
+        post={**PROGRAM_BODY, "default_term_months": "12", "protection_days": "90"},
         post_objects=PROGRAM_BODY_OBJECTS,
     ),
     "programs:program_detail": Route("staff", objects=PROGRAM),
@@ -30,7 +30,7 @@ ROUTES: dict[str, Route] = {
         "staff",
         ("GET", "POST"),
         objects=PROGRAM,
-        post={**PROGRAM_BODY, "default_term_months": "24"},
+        post={**PROGRAM_BODY, "default_term_months": "24", "protection_days": "90"},
         post_objects=PROGRAM_BODY_OBJECTS,
     ),
     "programs:program_archive": Route("staff", ("GET", "POST"), objects=PROGRAM),

@@ -25,6 +25,14 @@ from accounts.models import (
     TenantModel,
 )
 from accounts.roles import Role
+from deals.models import (
+    Deal,
+    DealStage,
+    ProtectionExtension,
+    RegistrationStatus,
+    StageCode,
+    TargetAccount,
+)
 from partners.models import (
     Activity,
     LostReason,
@@ -51,6 +59,12 @@ from tests.factories.accounts import (
     ImportJobFactory,
     InvitationFactory,
     MembershipFactory,
+)
+from tests.factories.deals import (
+    DealFactory,
+    ProtectionExtensionFactory,
+    TargetAccountFactory,
+    stage_of,
 )
 from tests.factories.partners import (
     ActivityFactory,
@@ -288,6 +302,17 @@ class Side:
     evaluation: TierEvaluation
     # A pending promotion of `contract` from gold to platinum.
     proposal: TierProposal
+    # Deals: the partner's listed target account and its registration awaiting review (the
+    # partner has accepted `contract`'s terms only where a route needs it), the same for the
+    # other partner, a direct deal, a pending extension request and a stage of the tenant's.
+    target_account: TargetAccount
+    target_account_of_other_partner: TargetAccount
+    deal: Deal
+    deal_of_other_partner: Deal
+    direct_deal: Deal
+    extension: ProtectionExtension
+    extension_of_other_partner: ProtectionExtension
+    deal_stage: DealStage
 
     def url(self, name: str, values_from: "Side | None" = None, suffix: str = "") -> str:
         """The route's URL under this tenant, naming objects of `values_from` (default: self);
@@ -322,6 +347,8 @@ def _side(tenant: Tenant) -> Side:
     contract = PartnerContractFactory(partner=partner, tier=tier_gold, terms=terms)
     other_contract = PartnerContractFactory(partner=other_partner, tier=tier_gold, terms=terms)
     evaluation = TierEvaluationFactory(tenant=tenant)
+    deal = DealFactory(partner=partner, program=program)
+    other_deal = DealFactory(partner=other_partner, program=program)
     return Side(
         tenant=tenant,
         admin=admin,
@@ -364,6 +391,19 @@ def _side(tenant: Tenant) -> Side:
         proposal=TierProposalFactory(
             contract=contract, evaluation=evaluation, proposed_tier=tier_platinum
         ),
+        target_account=TargetAccountFactory(partner=partner),
+        target_account_of_other_partner=TargetAccountFactory(partner=other_partner),
+        deal=deal,
+        deal_of_other_partner=other_deal,
+        direct_deal=DealFactory(
+            tenant=tenant,
+            partner=None,
+            registration_status=RegistrationStatus.DIRECT,
+            stage=stage_of(tenant, StageCode.APPROVED),
+        ),
+        extension=ProtectionExtensionFactory(deal=deal),
+        extension_of_other_partner=ProtectionExtensionFactory(deal=other_deal),
+        deal_stage=stage_of(tenant, StageCode.PROPOSAL),
     )
 
 

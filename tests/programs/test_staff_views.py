@@ -38,6 +38,7 @@ def program_body(tenant, **overrides):
         "partner_role": "introduces",
         "kpi": "meetings",
         "default_term_months": "12",
+        "protection_days": "90",
         **overrides,
     }
 
