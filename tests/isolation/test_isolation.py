@@ -90,6 +90,9 @@ from tests.factories.programs import (
 from tests.isolation import (
     routes_commission,
     routes_contracts,
+    routes_deals_pipeline,
+    routes_deals_registrations,
+    routes_deals_targets,
     routes_engagement,
     routes_notices,
     routes_partners,
@@ -163,6 +166,9 @@ ROUTES: dict[str, Route] = {
     **routes_tiers.ROUTES,
     **routes_programs_portal.ROUTES,
     **routes_notices.ROUTES,
+    **routes_deals_targets.ROUTES,
+    **routes_deals_registrations.ROUTES,
+    **routes_deals_pipeline.ROUTES,
 }
 assert len(ROUTES) == sum(
     len(part.ROUTES)
@@ -177,6 +183,9 @@ assert len(ROUTES) == sum(
         routes_tiers,
         routes_programs_portal,
         routes_notices,
+        routes_deals_targets,
+        routes_deals_registrations,
+        routes_deals_pipeline,
     )
 ) + len(KERNEL_ROUTES), "a route name is registered twice"
 

@@ -1,0 +1,5 @@
+"""Isolation registry entries for the deals app's targets area (staff pages, portal pages, API)."""
+
+from tests.isolation.registry import Route  # noqa: F401 - entries are added as routes land
+
+ROUTES: dict[str, Route] = {}
