@@ -1,4 +1,4 @@
-"""Isolation registry entries for the deals app's pipeline area (staff pages, portal pages, API)."""
+"""Isolation registry entries for the deals app's pipeline area (pages and API)."""
 
 from tests.isolation.registry import Route  # noqa: F401 - entries are added as routes land
 
