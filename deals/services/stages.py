@@ -6,11 +6,17 @@ is known by its code, so the pipeline can find "won" or "registered" whatever th
 calls it.
 """
 
-from django.utils import translation
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Tenant
-from deals.models import DealStage, StageCode, StageKind
+from accounts.models import Tenant, User
+from deals import signals
+from deals.models import Deal, DealStage, DealStageChange, StageCode, StageKind
 
 # code -> (kind, exit criteria), in pipeline order.
 BUILT_IN_STAGES = {
@@ -77,3 +83,82 @@ def stage_by_code(*, tenant: Tenant, code: str) -> DealStage:
         deal_stages_seed(tenant=tenant)
         stage = DealStage.objects.get(tenant=tenant, code=code)
     return stage
+
+
+def deal_stage_set(
+    *,
+    tenant: Tenant,
+    actor: User | None,
+    deal: Deal,
+    stage: DealStage,
+    note: str = "",
+    lost_reason: str = "",
+    at: datetime.datetime | None = None,
+) -> DealStageChange:
+    """Put a (locked) deal into `stage` and record the move; the one writer of a deal's stage.
+
+    It keeps the won and lost dates in step and tells subscribers after commit (won, lost,
+    meeting held). Who may move a deal and which moves make sense are the callers' rules (the
+    pipeline's and review's services); this only refuses what is never right: another tenant's
+    stage, the stage the deal is already in, a lost stage without a reason. Call inside a
+    transaction with the deal locked (select_for_update)."""
+    if stage.tenant_id != tenant.pk or deal.tenant_id != tenant.pk:
+        # SECURITY(tenant): a deal moves only between its own tenant's stages.
+        raise ValidationError(gettext("This stage belongs to another tenant."))
+    if deal.stage_id == stage.pk:
+        raise ValidationError(
+            {"stage": gettext("The deal is already at “%(stage)s”.") % {"stage": stage.name}}
+        )
+    lost_reason = lost_reason.strip()
+    if stage.kind == StageKind.LOST and not lost_reason:
+        raise ValidationError({"lost_reason": gettext("Say why the deal was lost.")})
+    moved_at = at or timezone.now()
+    moved_on = timezone.localtime(moved_at).date()
+    from_stage_id = deal.stage_id
+    was_won = deal.won_on is not None
+    change = DealStageChange.objects.create(
+        tenant=tenant,
+        deal=deal,
+        from_stage_id=from_stage_id,
+        to_stage=stage,
+        changed_at=moved_at,
+        changed_by=actor if actor is not None and actor.is_authenticated else None,
+        note=note[:500],
+    )
+    deal.stage = stage
+    deal.stage_changed_at = moved_at
+    fields = ["stage", "stage_changed_at", "updated_at"]
+    if stage.kind == StageKind.WON:
+        deal.won_on, deal.lost_on, deal.lost_reason = moved_on, None, ""
+        fields += ["won_on", "lost_on", "lost_reason"]
+    elif stage.kind == StageKind.LOST:
+        deal.lost_on, deal.lost_reason = moved_on, lost_reason[:300]
+        fields += ["lost_on", "lost_reason"]
+    elif deal.won_on is not None or deal.lost_on is not None:
+        # Reopened: back in an open stage, neither won nor lost any more.
+        deal.won_on = deal.lost_on = None
+        deal.lost_reason = ""
+        fields += ["won_on", "lost_on", "lost_reason"]
+    deal.updated_at = timezone.now()
+    deal.save(update_fields=fields)
+
+    deal_id = deal.pk
+    if stage.kind == StageKind.WON and not was_won:
+        transaction.on_commit(
+            lambda: signals.deal_won.send(
+                sender=Deal, tenant=tenant, deal_id=deal_id, won_on=moved_on
+            )
+        )
+    elif stage.kind == StageKind.LOST:
+        transaction.on_commit(
+            lambda: signals.deal_lost.send(
+                sender=Deal, tenant=tenant, deal_id=deal_id, lost_on=moved_on, was_won=was_won
+            )
+        )
+    elif stage.code == StageCode.MEETING_HELD:
+        transaction.on_commit(
+            lambda: signals.deal_meeting_held.send(
+                sender=Deal, tenant=tenant, deal_id=deal_id, held_on=moved_on
+            )
+        )
+    return change
