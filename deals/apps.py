@@ -23,6 +23,12 @@ class DealsConfig(AppConfig):
         self._register_registrations()
         self._register_pipeline()
 
+    def load_demo_data(self, *, tenant, stdout=None) -> None:
+        """Hook of `manage.py demo_data`: 18 months of target accounts and deals."""
+        from deals.demo import load_deal_demo
+
+        load_deal_demo(tenant, stdout=stdout)
+
     # Each area registers its own navigation, tabs and hooks (accounts/registry.py), in its
     # own method: the areas grew side by side.
 
