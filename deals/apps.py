@@ -44,3 +44,52 @@ class DealsConfig(AppConfig):
     @staticmethod
     def _register_pipeline() -> None:
         """The pipeline: stages, list and board, direct deals, the tier figures provider."""
+        from django.utils.translation import gettext_lazy as _
+
+        from accounts.registry import NavEntry, PartnerTab, SettingsTab, registry
+        from deals.permissions import DealsPerm
+        from deals.selectors.tier_figures import deal_tier_figures
+        from programs.selectors.tier_figures import register_tier_figures_provider
+
+        staff = {"audience": "staff", "perm": DealsPerm.VIEW}
+        registry.register_nav(
+            NavEntry(
+                key="deals",
+                label=_("Deals"),
+                url_name="deals:pipeline_list",
+                icon="bi-briefcase",
+                order=25,
+                **staff,
+            )
+        )
+        registry.register_nav(
+            NavEntry(
+                key="pipeline_board",
+                label=_("Pipeline board"),
+                url_name="deals:pipeline_board",
+                icon="bi-kanban",
+                order=20,
+                parent="deals",
+                **staff,
+            )
+        )
+        registry.register_partner_tab(
+            PartnerTab(
+                key="deals",
+                label=_("Deals"),
+                url_name="deals:partner_deals",
+                order=25,
+                perm=DealsPerm.VIEW,
+            )
+        )
+        registry.register_settings_tab(
+            SettingsTab(
+                key="pipeline_stages",
+                label=_("Pipeline stages"),
+                url_name="deals:stage_list",
+                order=40,
+                perm=DealsPerm.STAGES_MANAGE,
+            )
+        )
+        # Tier proposals measure meetings held, won deals and revenue from now on.
+        register_tier_figures_provider("deals", deal_tier_figures)
