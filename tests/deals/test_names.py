@@ -125,7 +125,9 @@ def test_email_domain_key_ignores_free_mail(email, key):
 
 def test_deal_keys_are_what_every_writer_stores():
     keys = deal_keys(
-        customer_name="株式会社アクメ", web_domain="https://www.acme.co.jp/", contact_email="a@gmail.com"
+        customer_name="株式会社アクメ",
+        web_domain="https://www.acme.co.jp/",
+        contact_email="a@gmail.com",
     )
     assert keys == {
         "customer_name_key": company_name_key("アクメ"),
