@@ -55,6 +55,7 @@ def deal_detail(request, tenant_slug, deal_id):
             "extensions": list(selectors.deal_extensions(tenant=tenant, deal=deal)),
             "may_review": request_has_perm(request, DealsPerm.REVIEW),
             "is_pending": deal.registration_status == RegistrationStatus.PENDING,
+            "protection_days": deal.program.protection_days if deal.program else 90,
         },
     )
 

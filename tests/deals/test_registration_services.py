@@ -148,9 +148,7 @@ def test_conflicts_are_found_with_their_reasons_and_stored_both_ways(
     )
 
     with in_tenant(tenant):
-        rows = {
-            (row.deal_id, row.other_id): row.reasons for row in DealConflict.objects.all()
-        }
+        rows = {(row.deal_id, row.other_id): row.reasons for row in DealConflict.objects.all()}
     reasons = [ConflictReason.EMAIL_DOMAIN, ConflictReason.COMPANY_NAME]
     assert rows == {(second.pk, first.pk): reasons, (first.pk, second.pk): reasons}
 
@@ -161,7 +159,9 @@ def test_corporate_number_and_web_domain_match(tenant, in_tenant, seller, rival)
             partner=rival.partner, corporate_number="1234567890123", web_domain_typed="acme.jp"
         )
         keys = keys_of(
-            customer_name="Something else", corporate_number="1234567890123", web_domain="www.acme.jp"
+            customer_name="Something else",
+            corporate_number="1234567890123",
+            web_domain="www.acme.jp",
         )
         matches = matches_for_keys(tenant=tenant, keys=keys)
     assert [(m.deal.pk, m.reasons) for m in matches] == [
@@ -212,7 +212,9 @@ def test_the_recheck_refreshes_stale_rows(tenant, in_tenant, seller, rival):
 # --- Review -----------------------------------------------------------------------------------
 
 
-def test_approve_protects_moves_the_stage_and_tells_the_rep(tenant, in_tenant, seller, admin_member):
+def test_approve_protects_moves_the_stage_and_tells_the_rep(
+    tenant, in_tenant, seller, admin_member
+):
     deal = register(tenant, in_tenant, seller)
     with in_tenant(tenant):
         services.deal_approve(tenant=tenant, actor=admin_member.user, deal=deal)
@@ -331,9 +333,7 @@ def test_extension_request_and_approval(tenant, in_tenant, seller, admin_member)
     assert extension.status == ExtensionStatus.APPROVED
 
 
-def test_extension_refusal_needs_a_note_and_keeps_the_date(
-    tenant, in_tenant, seller, admin_member
-):
+def test_extension_refusal_needs_a_note_and_keeps_the_date(tenant, in_tenant, seller, admin_member):
     deal = approved(tenant, in_tenant, seller, admin_member)
     until = deal.protected_until
     with in_tenant(tenant):
@@ -382,7 +382,9 @@ def test_expiry_is_idempotent_and_releases_the_customer(tenant, in_tenant, selle
         assert services.protections_expire(tenant=tenant, today=day_after) == 0
         deal.refresh_from_db()
         assert deal.registration_status == RegistrationStatus.EXPIRED
-        assert DealEvent.objects.filter(deal=deal, kind=DealEventKind.PROTECTION_EXPIRED).count() == 1
+        assert (
+            DealEvent.objects.filter(deal=deal, kind=DealEventKind.PROTECTION_EXPIRED).count() == 1
+        )
         assert OutgoingEmail.objects.filter(purpose="deal_expired").count() == 1
         keys = keys_of(customer_name=deal.customer_name)
         assert matches_for_keys(tenant=tenant, keys=keys) == []
