@@ -13,7 +13,6 @@ urlpatterns = [
     path("deals/<int:deal_id>/approve/", staff.deal_approve, name="deal_approve"),
     path("deals/<int:deal_id>/reject/", staff.deal_reject, name="deal_reject"),
     path("deals/<int:deal_id>/duplicate/", staff.deal_duplicate, name="deal_duplicate"),
-    path("deals/<int:deal_id>/recheck/", staff.deal_recheck, name="deal_recheck"),
     path(
         "deals/extensions/<int:extension_id>/decide/",
         staff.extension_decide,

@@ -1,10 +1,10 @@
 """Staff pages of deal registration: the review queue, a deal's page and the review actions."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import request_has_perm, tenant_view
 from accounts.pagination import paginate
@@ -41,9 +41,20 @@ def review_queue(request, tenant_slug):
 
 
 @tenant_view(audience="staff", perm=DealsPerm.VIEW)
+@require_http_methods(["GET", "POST"])
 def deal_detail(request, tenant_slug, deal_id):
+    """The deal's page; POST (a reviewer's "check again") refreshes its stored matches."""
     tenant = request.tenant
     deal = selectors.staff_deal_get(tenant=tenant, deal_id=deal_id)
+    if request.method == "POST":
+        if not request_has_perm(request, DealsPerm.REVIEW):
+            raise PermissionDenied
+        return _after(
+            request,
+            deal.pk,
+            lambda: services.deal_recheck(tenant=tenant, deal=deal),
+            _("The matches are checked again."),
+        )
     return render(
         request,
         "deals/registrations/deal_detail.html",
@@ -116,18 +127,6 @@ def deal_duplicate(request, tenant_slug, deal_id):
             reason=request.POST.get("reason", ""),
         ),
         _("The registration is marked as a duplicate."),
-    )
-
-
-@tenant_view(audience="staff", perm=DealsPerm.REVIEW)
-@require_POST
-def deal_recheck(request, tenant_slug, deal_id):
-    deal = selectors.staff_deal_get(tenant=request.tenant, deal_id=deal_id)
-    return _after(
-        request,
-        deal.pk,
-        lambda: services.deal_recheck(tenant=request.tenant, deal=deal),
-        _("The matches are checked again."),
     )
 
 

@@ -244,3 +244,27 @@ def test_a_viewer_sees_the_page_but_cannot_review(tenant, seller, viewer_member,
     assert page.status_code == 200
     assert 'data-testid="review-actions"' not in page.content.decode()
     assert client.post(url(tenant, "deal_approve", deal_id=deal.pk)).status_code == 403
+
+
+def test_check_again_refreshes_the_stored_matches(
+    tenant, other_tenant, seller, rival, admin_member, client_for
+):
+    with scopes_disabled():
+        deal = DealFactory(partner=seller.partner, customer_name="株式会社アゲイン")
+        old = DealFactory(partner=rival.partner, customer_name="アゲイン")
+    client = client_for(admin_member)
+    page = url(tenant, "deal_detail", deal_id=deal.pk)
+    assert 'data-testid="no-matches"' in client.get(page).content.decode()
+
+    assert client.post(page).status_code == 302
+
+    html = client.get(page).content.decode()
+    assert f'data-testid="match" data-deal="{old.pk}"' in html
+    foreign = DealFactory(partner=make_seller(other_tenant, _member_factory()).partner)
+    assert client.post(url(tenant, "deal_detail", deal_id=foreign.pk)).status_code == 404
+
+
+def _member_factory():
+    from tests.factories.accounts import MembershipFactory
+
+    return lambda tenant, role: MembershipFactory(tenant=tenant, role=role)
