@@ -76,7 +76,7 @@ class DealRegisterForm(MarkInvalid, forms.Form):
             self.fields[name].widget.attrs.update(
                 {
                     "hx-post": check_url,
-                    "hx-trigger": "keyup changed delay:400ms, change",
+                    "hx-trigger": "input changed delay:400ms, change",
                     "hx-target": "#duplicate-warning",
                     "hx-include": "#deal-register-form",
                     "hx-swap": "innerHTML",

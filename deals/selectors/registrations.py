@@ -4,6 +4,7 @@ SECURITY(tenant): every read filters by the tenant; portal reads by the requesti
 partner too (partners.access.portal_partner), never by a partner id from the request.
 """
 
+import datetime
 from dataclasses import dataclass
 from typing import Any
 
@@ -136,13 +137,18 @@ def deal_history(*, tenant: Tenant, deal: Deal, staff: bool) -> list[HistoryLine
             )
         )
     for event in DealEvent.objects.filter(tenant=tenant, deal=deal).select_related("by"):
+        data = dict(event.data)
+        for name in ("protected_until", "requested_until", "previous_until"):
+            if data.get(name):
+                # Stored as ISO text; shown as a date in the reader's format.
+                data[name] = datetime.date.fromisoformat(data[name])
         lines.append(
             HistoryLine(
                 at=event.at,
                 by=event.by,
                 kind=event.kind,
                 label=event.get_kind_display(),
-                data=event.data,
+                data=data,
             )
         )
     lines.sort(key=lambda line: (line.at, 0 if line.kind == "stage" else 1))

@@ -35,7 +35,7 @@ def test_a_rep_registers_a_deal_in_the_portal(tenant, seller, client_for):
     client = client_for(seller.rep_member)
     page = client.get(url(tenant, "portal_deal_register"))
     assert page.status_code == 200
-    assert 'hx-trigger="keyup changed delay:400ms, change"' in page.content.decode()
+    assert 'hx-trigger="input changed delay:400ms, change"' in page.content.decode()
 
     response = client.post(
         url(tenant, "portal_deal_register"), {**FORM, "program": seller.program.pk}
@@ -268,3 +268,21 @@ def _member_factory():
     from tests.factories.accounts import MembershipFactory
 
     return lambda tenant, role: MembershipFactory(tenant=tenant, role=role)
+
+
+def test_portal_deals_query_count_is_the_same_with_5_and_50_rows(tenant, seller, client_for):
+    client = client_for(seller.rep_member)
+    with scopes_disabled():
+        for _ in range(5):
+            DealFactory(partner=seller.partner, program=seller.program)
+    client.get(url(tenant, "portal_deals"))
+    with CaptureQueriesContext(connection) as small:
+        response = client.get(url(tenant, "portal_deals"))
+    assert response.content.decode().count('data-testid="portal-deal"') == 5
+    with scopes_disabled():
+        for _ in range(45):
+            DealFactory(partner=seller.partner, program=seller.program)
+    with CaptureQueriesContext(connection) as large:
+        response = client.get(url(tenant, "portal_deals"))
+    assert response.content.decode().count('data-testid="portal-deal"') == 25
+    assert len(large) == len(small)
