@@ -40,6 +40,39 @@ class DealsConfig(AppConfig):
     @staticmethod
     def _register_registrations() -> None:
         """Deal registration and review: the staff review queue, the portal's deals."""
+        from django.utils.translation import gettext_lazy as _
+
+        from accounts.registry import NavEntry, registry
+        from deals.permissions import DealsPerm
+
+        # The lead re-parents this under the pipeline's "deals" entry at merge.
+        registry.register_nav(
+            NavEntry(
+                audience="staff",
+                key="review",
+                label=_("Deal review"),
+                url_name="deals:review_queue",
+                icon="bi-clipboard-check",
+                order=45,
+                perm=DealsPerm.VIEW,
+                parent=None,
+            )
+        )
+        registry.register_nav(
+            NavEntry(
+                audience="portal",
+                key="deals",
+                label=_("Deals"),
+                url_name="deals:portal_deals",
+                icon="bi-briefcase",
+                order=25,
+                perm=DealsPerm.REGISTER,
+                description=_(
+                    "Register your deals, see whether they are approved and protected, and "
+                    "ask for more time."
+                ),
+            )
+        )
 
     @staticmethod
     def _register_pipeline() -> None:

@@ -34,10 +34,11 @@ _JAPANESE_FORMS = (
     "(一社)",
     "(一財)",
 )
-# English forms are whole words ("Corp" in "Corporate Solutions" stays), optionally dotted.
+# English forms are whole words ("Corp" in "Corporate Solutions" stays), optionally dotted, and
+# only at the end of the name ("Acme Co., Ltd."; "Company Works" keeps its first word).
 _ENGLISH_FORMS = re.compile(
-    r"\b(?:incorporated|inc|corporation|corp|company|co|limited|ltd|llc|l\.l\.c|plc|gmbh|"
-    r"k\.k|kk|g\.k|gk|y\.k)\b\.?",
+    r"(?:[\s,.]*\b(?:incorporated|inc|corporation|corp|company|co|limited|ltd|llc|l\.l\.c|plc|"
+    r"gmbh|k\.k|kk|g\.k|gk|y\.k)\b\.?)+[\s,.]*$",
 )
 # Whatever is neither a letter nor a digit: punctuation, spaces, symbols, the long vowel
 # mark's look-alikes after folding. Katakana's ー is kept: it is part of the word.

@@ -182,6 +182,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "programs.tasks.contracts_daily_fanout",
         "schedule": 86400.0,
     },
+    # Daily: approved deals whose protection ended before the tenant's today expire, their
+    # reps are told and the customer is free to register again (deals.tasks.registrations).
+    "deals-protections-expire": {
+        "task": "deals.tasks.protections_expire_fanout",
+        "schedule": 86400.0,
+    },
 }
 
 # --- Auth (django-allauth) --------------------------------------------------------------------
