@@ -3,9 +3,9 @@ program lets the partner move deals (reseller and agency programs)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from accounts.access import tenant_view
 from accounts.urls_helpers import tenant_reverse
@@ -17,13 +17,21 @@ from partners.access import portal_partner
 
 
 @tenant_view(audience="portal", perm=DealsPerm.REGISTER)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def portal_deal_stage_move(request, tenant_slug, deal_id):
+    """GET: the deal's stage and the move form on a page of its own (a phone's way in);
+    POST: the move."""
     tenant = request.tenant
     partner = portal_partner(request)
     # SECURITY(tenant): another partner's deal answers 404, like a missing one.
     deal = pipeline_deal_get(tenant=tenant, deal_id=deal_id, partner_id=partner.pk)
     back = tenant_reverse(tenant, "deals:portal_deal_detail", deal_id=deal.pk)
+    if request.method == "GET":
+        return render(
+            request,
+            "deals/pipeline/portal_stage_move.html",
+            {"nav": "deals", "deal": deal, **portal_stage_panel_context(request, deal)},
+        )
     form = StageMoveForm(request.POST, tenant=tenant, deal=deal)
     if not form.is_valid():
         for errors in form.errors.values():

@@ -20,6 +20,7 @@ from deals.permissions import DealsPerm
 from deals.selectors import registrations as selectors
 from deals.services import registrations as services
 from deals.services.conflicts import keys_of, matches_for_keys
+from deals.views.portal_pipeline import portal_stage_panel_context
 from partners.access import portal_partner
 
 
@@ -107,6 +108,7 @@ def portal_deal_detail(request, tenant_slug, deal_id):
             "partner": partner,
             "deal": deal,
             "history": selectors.deal_history(tenant=tenant, deal=deal, staff=False),
+            **portal_stage_panel_context(request, deal),
             "extensions": extensions,
             "may_extend": deal.registration_status == RegistrationStatus.APPROVED
             and not any(e.status == "pending" for e in extensions),

@@ -370,4 +370,5 @@ def stage_panel_context(request, deal) -> dict:
         "stage_form": StageMoveForm(tenant=tenant, deal=deal) if may else None,
         "move_url": tenant_reverse(tenant, "deals:deal_stage_move", deal_id=deal.pk),
         "movers_note": note,
+        "corrections": request_has_perm(request, DealsPerm.MANAGE),
     }

@@ -14,6 +14,7 @@ from deals.permissions import DealsPerm
 from deals.selectors import registrations as selectors
 from deals.services import registrations as services
 from deals.services.conflicts import stored_matches
+from deals.views.staff_pipeline import stage_panel_context
 
 REASON_LABELS = dict(ConflictReason.choices)
 
@@ -59,8 +60,9 @@ def deal_detail(request, tenant_slug, deal_id):
         request,
         "deals/registrations/deal_detail.html",
         {
-            "nav": "review",
+            "nav": "review" if deal.registration_status == RegistrationStatus.PENDING else "deals",
             "deal": deal,
+            **stage_panel_context(request, deal),
             "matches": stored_matches(tenant=tenant, deal=deal),
             "history": selectors.deal_history(tenant=tenant, deal=deal, staff=True),
             "extensions": list(selectors.deal_extensions(tenant=tenant, deal=deal)),

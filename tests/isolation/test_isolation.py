@@ -43,6 +43,7 @@ from partners.models import (
 )
 from programs.models import (
     CommissionRuleSet,
+    ContractKind,
     CommissionRuleSetVersion,
     ContractType,
     PartnerContract,
@@ -86,6 +87,7 @@ from tests.factories.programs import (
     TierFactory,
     TierProposalFactory,
     WrittenTermsNoticeFactory,
+    built_in_contract_type,
 )
 from tests.isolation import (
     routes_commission,
@@ -322,6 +324,9 @@ class Side:
     extension: ProtectionExtension
     extension_of_other_partner: ProtectionExtension
     deal_stage: DealStage
+    # Approved deals in an agency program (staff and the partner may both move them).
+    moving_deal: Deal
+    moving_deal_of_other_partner: Deal
 
     def url(self, name: str, values_from: "Side | None" = None, suffix: str = "") -> str:
         """The route's URL under this tenant, naming objects of `values_from` (default: self);
@@ -358,6 +363,13 @@ def _side(tenant: Tenant) -> Side:
     evaluation = TierEvaluationFactory(tenant=tenant)
     deal = DealFactory(partner=partner, program=program)
     other_deal = DealFactory(partner=other_partner, program=program)
+    agency = ProgramFactory(
+        tenant=tenant, contract_type=built_in_contract_type(tenant, ContractKind.AGENCY)
+    )
+    approved = {
+        "registration_status": RegistrationStatus.APPROVED,
+        "stage": stage_of(tenant, StageCode.APPROVED),
+    }
     return Side(
         tenant=tenant,
         admin=admin,
@@ -413,6 +425,8 @@ def _side(tenant: Tenant) -> Side:
         extension=ProtectionExtensionFactory(deal=deal),
         extension_of_other_partner=ProtectionExtensionFactory(deal=other_deal),
         deal_stage=stage_of(tenant, StageCode.PROPOSAL),
+        moving_deal=DealFactory(partner=partner, program=agency, **approved),
+        moving_deal_of_other_partner=DealFactory(partner=other_partner, program=agency, **approved),
     )
 
 
