@@ -43,8 +43,8 @@ from partners.models import (
 )
 from programs.models import (
     CommissionRuleSet,
-    ContractKind,
     CommissionRuleSetVersion,
+    ContractKind,
     ContractType,
     PartnerContract,
     Program,
