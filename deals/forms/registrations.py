@@ -76,6 +76,8 @@ class DealRegisterForm(MarkInvalid, forms.Form):
         self.fields["target_account"].queryset = open_target_accounts(
             tenant=tenant, partner=partner
         )
+        self.fields["currency"].initial = tenant.base_currency
+        self.fields["submission"].initial = secrets.token_urlsafe(24)
         style(self)
         check_url = tenant_reverse(tenant, "deals:portal_deal_check")
         for name in LIVE_FIELDS:

@@ -36,7 +36,9 @@ def test_a_rep_registers_a_deal_in_the_portal(tenant, seller, client_for):
     client = client_for(seller.rep_member)
     page = client.get(url(tenant, "portal_deal_register"))
     assert page.status_code == 200
-    assert 'hx-trigger="input changed delay:400ms, change"' in page.content.decode()
+    html = page.content.decode()
+    assert 'hx-trigger="input changed delay:400ms, change"' in html
+    assert 'name="submission"' in html and '<option value="JPY" selected>' in html
 
     response = client.post(
         url(tenant, "portal_deal_register"), {**FORM, "program": seller.program.pk}
