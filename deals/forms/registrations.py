@@ -1,9 +1,11 @@
 """Forms of the registration pages: the portal's register and extension forms, staff review."""
 
+import secrets
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Tenant
+from accounts.models import CURRENCY_CHOICES, Tenant
 from accounts.urls_helpers import tenant_reverse
 from deals.services.registrations import open_target_accounts, registration_programs
 from partners.forms.directory import MarkInvalid, style
@@ -52,6 +54,7 @@ class DealRegisterForm(MarkInvalid, forms.Form):
         decimal_places=3,
         required=False,
     )
+    currency = forms.ChoiceField(label=_("Currency"), choices=CURRENCY_CHOICES)
     expected_close_on = forms.DateField(
         label=_("Expected close date"),
         required=False,
@@ -60,6 +63,9 @@ class DealRegisterForm(MarkInvalid, forms.Form):
     notes = forms.CharField(
         label=_("Notes"), max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+    # A token drawn when the form is shown: sending the same form twice (a double click, a
+    # reload) registers once (deal_register_once keys on it).
+    submission = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
 
     def __init__(self, *args, tenant: Tenant, partner: Partner, **kwargs):
         super().__init__(*args, **kwargs)
@@ -70,6 +76,8 @@ class DealRegisterForm(MarkInvalid, forms.Form):
         self.fields["target_account"].queryset = open_target_accounts(
             tenant=tenant, partner=partner
         )
+        self.fields["currency"].initial = tenant.base_currency
+        self.fields["submission"].initial = secrets.token_urlsafe(24)
         style(self)
         check_url = tenant_reverse(tenant, "deals:portal_deal_check")
         for name in LIVE_FIELDS:

@@ -66,19 +66,24 @@ def matches_for_keys(
 
     One query: an OR of indexed equalities (PostgreSQL combines the partial indexes with a
     bitmap OR)."""
-    condition = Q()
+    # Each arm names the tenant, so each is an equality on one (tenant, key) index and the
+    # planner combines them (BitmapOr) instead of reading the tenant's deals.
+    arms = []
     if keys["corporate_number"]:
-        condition |= Q(corporate_number=keys["corporate_number"])
-    for domain in {keys["web_domain"], keys["contact_email_domain"]} - {""}:
-        condition |= Q(web_domain=domain) | Q(contact_email_domain=domain)
+        arms.append(Q(tenant=tenant, corporate_number=keys["corporate_number"]))
+    for domain in sorted({keys["web_domain"], keys["contact_email_domain"]} - {""}):
+        arms.append(Q(tenant=tenant, web_domain=domain))
+        arms.append(Q(tenant=tenant, contact_email_domain=domain))
     if keys["customer_name_key"]:
-        condition |= Q(customer_name_key=keys["customer_name_key"])
-    if not condition:
+        arms.append(Q(tenant=tenant, customer_name_key=keys["customer_name_key"]))
+    if not arms:
         return []
+    condition = arms[0]
+    for arm in arms[1:]:
+        condition |= arm
     deals = (
-        Deal.objects.filter(tenant=tenant, registration_status__in=HOLDING_STATUSES)
-        .filter(lost_on__isnull=True)
-        .filter(condition)
+        Deal.objects.filter(condition)
+        .filter(tenant=tenant, registration_status__in=HOLDING_STATUSES, lost_on__isnull=True)
         .select_related("partner", "stage")
         .order_by("registered_at", "id")
     )

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 
 from accounts import services as account_services
 from accounts.audit import audit_record, register_action_labels
-from accounts.models import Tenant, User
+from accounts.models import CURRENCY_CHOICES, Tenant, User
 from accounts.money import quantize
 from accounts.transactions import service
 from accounts.urls_helpers import tenant_reverse
@@ -154,7 +154,10 @@ def _validated(*, tenant: Tenant, partner: Partner, fields: dict) -> dict:
             validate_corporate_number(corporate_number)
         except ValidationError as error:
             errors["corporate_number"] = " ".join(error.messages)
-    currency = (fields.get("currency") or tenant.base_currency or "JPY").upper()
+    currency = (fields.get("currency") or tenant.base_currency or "JPY").strip().upper()
+    if currency not in dict(CURRENCY_CHOICES):
+        errors["currency"] = _("Choose one of the currencies offered.")
+        currency = tenant.base_currency or "JPY"
     amounts = {}
     for field_name in ("amount_one_time", "amount_monthly"):
         try:

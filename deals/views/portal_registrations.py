@@ -50,12 +50,31 @@ def portal_deal_register(request, tenant_slug):
     partner = portal_partner(request)
     form = DealRegisterForm(request.POST or None, tenant=tenant, partner=partner)
     if request.method == "POST" and form.is_valid():
+        fields = dict(form.cleaned_data)
+        token = fields.pop("submission")
         try:
-            deal = services.deal_register(
-                tenant=tenant, actor=request.user, partner=partner, **form.cleaned_data
-            )
+            if token:
+                deal, _created = services.deal_register_once(
+                    tenant=tenant,
+                    actor=request.user,
+                    partner=partner,
+                    key=f"form:{token}",
+                    **fields,
+                )
+            else:
+                deal = services.deal_register(
+                    tenant=tenant, actor=request.user, partner=partner, **fields
+                )
         except ValidationError as failure:
             _form_error(form, failure)
+        except services.IdempotencyMismatch:
+            form.add_error(
+                None,
+                _(
+                    "This form was already sent with other values. Open a new form to register "
+                    "another deal."
+                ),
+            )
         else:
             messages.success(
                 request, _("Thank you: the registration is sent. The vendor will review it.")

@@ -35,8 +35,9 @@ def test_partners_registers_its_routes_navigation_tab_and_dashboard_panel():
         "commission",
         "contracts",
         "tier_proposals",
+        "review",  # the deals app's review queue (re-parented under "deals" at merge)
     ]
-    assert [e.key for e in registry.nav_entries("portal")] == ["company", "programs"]
+    assert [e.key for e in registry.nav_entries("portal")] == ["company", "programs", "deals"]
     assert [t.key for t in registry.tabs()] == ["activity", "contracts"]
     # The root URL conf mounts what was registered: the partners routes resolve under a tenant.
     assert reverse("partner_list", kwargs={"tenant_slug": "alpha"}) == "/alpha/partners/"
@@ -113,8 +114,9 @@ def test_staff_navigation_shows_registered_entries_the_role_may_use(
     assert f'href="/{tenant.slug}/partners/" data-nav="partners"' in html
     assert f'href="/{tenant.slug}/programs/" data-nav="programs"' in html
     # No "coming" sections: an app that is not there has no entry and no page.
-    assert "/deals/" not in html
-    assert client_for(viewer_member).get(f"/{tenant.slug}/deals/").status_code == 404
+    assert f'href="/{tenant.slug}/deals/review/" data-nav="review"' in html
+    assert "/payouts/" not in html
+    assert client_for(viewer_member).get(f"/{tenant.slug}/payouts/").status_code == 404
 
 
 def test_dashboard_loads_registered_panels_as_fragments(

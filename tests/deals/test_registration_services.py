@@ -10,10 +10,7 @@ from django_scopes import scopes_disabled
 
 from accounts.models import AuditEvent, OutgoingEmail
 from deals.models import (
-    HOLDING_STATUSES,
-    ConflictReason,
     Deal,
-    DealConflict,
     DealEvent,
     DealEventKind,
     DealStageChange,
@@ -129,84 +126,6 @@ def test_another_partners_target_account_is_refused(tenant, in_tenant, seller, r
     assert "target_account" in failure.value.message_dict
     account.refresh_from_db()
     assert account.milestone == Milestone.LISTED
-
-
-# --- Conflicts --------------------------------------------------------------------------------
-
-
-def test_conflicts_are_found_with_their_reasons_and_stored_both_ways(
-    tenant, in_tenant, seller, rival
-):
-    first = register(tenant, in_tenant, rival, corporate_number="")
-    second = register(
-        tenant,
-        in_tenant,
-        seller,
-        customer_name="アクメ(株)",
-        web_domain="",
-        contact_email="sato@acme.co.jp",
-    )
-
-    with in_tenant(tenant):
-        rows = {(row.deal_id, row.other_id): row.reasons for row in DealConflict.objects.all()}
-    reasons = [ConflictReason.EMAIL_DOMAIN, ConflictReason.COMPANY_NAME]
-    assert rows == {(second.pk, first.pk): reasons, (first.pk, second.pk): reasons}
-
-
-def test_corporate_number_and_web_domain_match(tenant, in_tenant, seller, rival):
-    with in_tenant(tenant):
-        other = DealFactory(
-            partner=rival.partner, corporate_number="1234567890123", web_domain_typed="acme.jp"
-        )
-        keys = keys_of(
-            customer_name="Something else",
-            corporate_number="1234567890123",
-            web_domain="www.acme.jp",
-        )
-        matches = matches_for_keys(tenant=tenant, keys=keys)
-    assert [(m.deal.pk, m.reasons) for m in matches] == [
-        (other.pk, [ConflictReason.CORPORATE_NUMBER, ConflictReason.WEB_DOMAIN])
-    ]
-
-
-def test_free_mail_and_released_deals_do_not_match(tenant, in_tenant, seller, rival):
-    with in_tenant(tenant):
-        DealFactory(partner=rival.partner, customer_name="Foo", contact_email="a@gmail.com")
-        DealFactory(
-            partner=rival.partner,
-            customer_name="株式会社アクメ",
-            registration_status=RegistrationStatus.EXPIRED,
-        )
-        DealFactory(
-            partner=rival.partner,
-            customer_name="株式会社アクメ",
-            lost_on=datetime.date(2026, 1, 1),
-            lost_reason="no budget",
-        )
-        keys = keys_of(customer_name="アクメ", contact_email="b@gmail.com")
-        assert matches_for_keys(tenant=tenant, keys=keys) == []
-        assert RegistrationStatus.EXPIRED not in HOLDING_STATUSES
-
-
-def test_direct_deals_and_approved_deals_hold_the_customer(tenant, in_tenant, seller, rival):
-    with in_tenant(tenant):
-        direct = DealFactory(
-            partner=None,
-            tenant=tenant,
-            customer_name="ACME Inc.",
-            registration_status=RegistrationStatus.DIRECT,
-        )
-        matches = matches_for_keys(tenant=tenant, keys=keys_of(customer_name="acme"))
-    assert [m.deal.pk for m in matches] == [direct.pk]
-
-
-def test_the_recheck_refreshes_stale_rows(tenant, in_tenant, seller, rival):
-    first = register(tenant, in_tenant, rival)
-    second = register(tenant, in_tenant, seller)
-    with in_tenant(tenant):
-        Deal.objects.filter(pk=first.pk).update(registration_status=RegistrationStatus.REJECTED)
-        services.deal_recheck(tenant=tenant, deal=second)
-        assert not DealConflict.objects.filter(deal__in=[first, second]).exists()
 
 
 # --- Review -----------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ FORM = {
     "amount_monthly": "",
     "expected_close_on": "2027-01-31",
     "notes": "",
+    "currency": "JPY",
 }
 
 
@@ -35,7 +36,9 @@ def test_a_rep_registers_a_deal_in_the_portal(tenant, seller, client_for):
     client = client_for(seller.rep_member)
     page = client.get(url(tenant, "portal_deal_register"))
     assert page.status_code == 200
-    assert 'hx-trigger="input changed delay:400ms, change"' in page.content.decode()
+    html = page.content.decode()
+    assert 'hx-trigger="input changed delay:400ms, change"' in html
+    assert 'name="submission"' in html and '<option value="JPY" selected>' in html
 
     response = client.post(
         url(tenant, "portal_deal_register"), {**FORM, "program": seller.program.pk}
@@ -48,6 +51,30 @@ def test_a_rep_registers_a_deal_in_the_portal(tenant, seller, client_for):
     detail = client.get(response["Location"])
     assert detail.status_code == 200
     assert 'data-status="pending"' in detail.content.decode()
+
+
+def test_sending_the_same_form_twice_registers_once(tenant, seller, client_for):
+    client = client_for(seller.rep_member)
+    body = {**FORM, "program": seller.program.pk, "submission": "token-1"}
+
+    first = client.post(url(tenant, "portal_deal_register"), body)
+    second = client.post(url(tenant, "portal_deal_register"), body)
+    changed = client.post(url(tenant, "portal_deal_register"), {**body, "product": "Plan B"})
+
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"]
+    assert changed.status_code == 200 and "already sent" in changed.content.decode()
+    with scopes_disabled():
+        assert Deal.objects.filter(partner=seller.partner).count() == 1
+
+
+def test_an_unknown_currency_is_named(tenant, seller, client_for):
+    response = client_for(seller.rep_member).post(
+        url(tenant, "portal_deal_register"),
+        {**FORM, "program": seller.program.pk, "currency": "XYZ"},
+    )
+    assert response.status_code == 200
+    assert 'data-field="currency"' in response.content.decode()
 
 
 def test_the_program_is_preselected_when_there_is_only_one(tenant, seller, client_for):
