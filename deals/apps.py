@@ -53,9 +53,9 @@ class DealsConfig(AppConfig):
                 label=_("Deal review"),
                 url_name="deals:review_queue",
                 icon="bi-clipboard-check",
-                order=45,
+                order=10,
                 perm=DealsPerm.VIEW,
-                parent=None,
+                parent="deals",
             )
         )
         registry.register_nav(

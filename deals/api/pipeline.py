@@ -14,9 +14,7 @@ from rest_framework.views import APIView
 
 from accounts.api_filters import IdFilter
 from accounts.api_schema import TenantQuerysetMixin
-from accounts.models import Membership
-from accounts.roles import STAFF_ROLES
-from deals.models import Deal, DealStage, RegistrationStatus, StageKind
+from deals.models import Deal, DealStage, RegistrationStatus
 from deals.permissions import DealsPerm
 from deals.selectors import pipeline as selectors
 from deals.services import pipeline as services
@@ -142,7 +140,7 @@ class DealStageMoveView(TenantQuerysetMixin, APIView):
         serializer = StageMoveInSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        stage = DealStage.objects.filter(tenant=tenant, pk=data["stage"]).first()
+        stage = selectors.stage_of_tenant(tenant=tenant, stage_id=data["stage"])
         if stage is None:
             raise serializers.ValidationError(
                 {"stage": [_("Choose one of this organization's own stages.")]}
@@ -202,19 +200,13 @@ class DirectDealCreateView(APIView):
         stage_id, owner_id = data.pop("stage", None), data.pop("owner", None)
         stage = owner = None
         if stage_id is not None:
-            stage = (
-                DealStage.objects.filter(tenant=tenant, pk=stage_id)
-                .exclude(kind=StageKind.LOST)
-                .first()
-            )
+            stage = selectors.stage_of_tenant(tenant=tenant, stage_id=stage_id, allow_lost=False)
             if stage is None:
                 raise serializers.ValidationError(
                     {"stage": [_("Choose one of this organization's own stages.")]}
                 )
         if owner_id is not None:
-            owner = Membership.objects.filter(
-                tenant=tenant, pk=owner_id, role__in=STAFF_ROLES, is_active=True
-            ).first()
+            owner = selectors.staff_owner_get(tenant=tenant, membership_id=owner_id)
             if owner is None:
                 raise serializers.ValidationError(
                     {"owner": [_("Choose one of this organization's own staff.")]}

@@ -8,9 +8,10 @@ from django.db.models import Count, F, Q, QuerySet, Sum, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
 
-from accounts.models import Tenant
+from accounts.models import Membership, Tenant
 from accounts.money import Money
-from deals.models import Deal, DealStage, RegistrationStatus
+from accounts.roles import STAFF_ROLES
+from deals.models import Deal, DealStage, RegistrationStatus, StageKind
 
 # Rejected and duplicate registrations never entered the pipeline: hidden unless asked for.
 OUT_OF_PIPELINE = (RegistrationStatus.REJECTED, RegistrationStatus.DUPLICATE)
@@ -165,3 +166,19 @@ def pipeline_deal_get(*, tenant: Tenant, deal_id: int, partner_id: int | None = 
     if deal is None:
         raise Http404
     return deal
+
+
+def stage_of_tenant(*, tenant: Tenant, stage_id: int, allow_lost: bool = True) -> DealStage | None:
+    """The tenant's stage `stage_id` (None for another tenant's or a missing one; a lost stage
+    is None too when `allow_lost` is false: a direct deal is not entered as lost)."""
+    stages = DealStage.objects.filter(tenant=tenant, pk=stage_id)
+    if not allow_lost:
+        stages = stages.exclude(kind=StageKind.LOST)
+    return stages.first()
+
+
+def staff_owner_get(*, tenant: Tenant, membership_id: int) -> Membership | None:
+    """An active staff member of the tenant, as a deal's owner (None otherwise)."""
+    return Membership.objects.filter(
+        tenant=tenant, pk=membership_id, role__in=STAFF_ROLES, is_active=True
+    ).first()

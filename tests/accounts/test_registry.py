@@ -26,19 +26,22 @@ def test_partners_registers_its_routes_navigation_tab_and_dashboard_panel():
         "persona",
         "lost_reasons",
         "contract_types",  # the programs app's tab, after the partners app's
+        "pipeline_stages",  # the deals app's
     ]
     assert [e.key for e in registry.nav_entries("staff")] == [
         "partners",
         "due",
         "recruitment",
+        "deals",
+        "review",
+        "pipeline_board",
         "programs",
         "commission",
         "contracts",
         "tier_proposals",
-        "review",  # the deals app's review queue (re-parented under "deals" at merge)
     ]
     assert [e.key for e in registry.nav_entries("portal")] == ["company", "programs", "deals"]
-    assert [t.key for t in registry.tabs()] == ["activity", "contracts"]
+    assert [t.key for t in registry.tabs()] == ["activity", "contracts", "deals"]
     # The root URL conf mounts what was registered: the partners routes resolve under a tenant.
     assert reverse("partner_list", kwargs={"tenant_slug": "alpha"}) == "/alpha/partners/"
 
@@ -155,7 +158,7 @@ def test_partner_page_shows_registered_tabs_as_fragments(
     assert html.index('id="tab-activity"') < html.index('id="tab-zz-later"')
     activities = f"/{tenant.slug}/partners/{partner.pk}/activities/"
     assert f'hx-get="{activities}" hx-trigger="load" id="zz-later-panel"' in html
-    assert 'id="tab-deals"' not in html  # no placeholder tabs for apps that are not there
+    assert 'id="tab-payouts"' not in html  # no placeholder tabs for apps that are not there
 
 
 def test_portal_home_offers_only_registered_entries(tenant, partner_rep_member, client_for):

@@ -18,11 +18,13 @@ STAFF_NAV = [
     "Partners",
     "Due for contact",
     "Recruitment",
+    "Deals",
+    "Deal review",
+    "Pipeline board",
     "Programs",
     "Commission",
     "Contracts",
     "Tier proposals",
-    "Deal review",
     "Settings",
 ]
 
