@@ -39,6 +39,7 @@ from deals.models import (
     TargetAccountChange,
 )
 from deals.names import company_name_key, deal_keys
+from deals.services.conflicts import conflicts_refresh
 from deals.services.stages import deal_stages_seed
 from partners.choices import CustomerSegment, Industry
 from partners.models import PartnerRep
@@ -565,6 +566,10 @@ def load_deal_demo(tenant: Tenant, *, seed: int = 9, stdout=None) -> int:
             loader.conflicting_registrations(demo_first, reps)
             loader.recent_pending(demo_first, reps, count=4)
             loader.write()
+            # The review queue's matches, as registration would have stored them.
+            for deal in loader.deals:
+                if deal.registration_status == RegistrationStatus.PENDING:
+                    conflicts_refresh(tenant=tenant, deal=deal)
     if stdout is not None:
         stdout.write(f"  /{tenant.slug}/  {len(loader.deals)} demo deals")
     return len(loader.deals)

@@ -14,6 +14,7 @@ from deals.demo import demo_deal_counts
 from deals.models import (
     MILESTONE_ORDER,
     Deal,
+    DealConflict,
     DealStageChange,
     Milestone,
     RegistrationStatus,
@@ -40,6 +41,11 @@ def test_demo_loads_once_with_accounts_deals_and_direct_deals(unscoped):
     assert first["direct_deals"] > 20
     assert first["expired"] >= 1
     assert first["pending"] >= 5
+    with unscoped():
+        # The conflicting new registrations are matched, as registration matches them.
+        assert DealConflict.objects.filter(
+            tenant=sakura, deal__registration_status=RegistrationStatus.PENDING
+        ).count() >= 5
 
 
 def test_demo_funnel_narrows_step_by_step(unscoped):
