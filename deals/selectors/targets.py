@@ -85,6 +85,12 @@ def board_columns(
     for card in cards:
         card.days_in_milestone = (now - card.milestone_at).days
         card.is_stuck = card.days_in_milestone >= STUCK_DAYS
+        index = MILESTONE_ORDER.index(card.milestone) if card.milestone in MILESTONE_ORDER else -1
+        # The step a card's button records (a listed account moves by the bulk request).
+        card.next_milestone = (
+            MILESTONE_ORDER[index + 1] if 0 < index < len(MILESTONE_ORDER) - 1 else ""
+        )
+        card.next_label = Milestone(card.next_milestone).label if card.next_milestone else ""
         by_milestone.setdefault(card.milestone, []).append(card)
     return [
         BoardColumn(milestone=m, label=Milestone(m).label, count=counts[m], cards=by_milestone[m])

@@ -1,0 +1,194 @@
+"""The target-accounts API: list, create, read, and move through the funnel.
+
+Staff read with DealsPerm.VIEW (all partners, filter by partner and milestone) and write with
+DealsPerm.MANAGE (creating for the partner named in the body). Partner users (DealsPerm.REGISTER)
+only ever see and write their own partner's accounts: the partner comes from their login.
+"""
+
+import django_filters
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.api_filters import IdFilter
+from accounts.api_schema import TenantQuerysetMixin
+from deals.models import Milestone, TargetAccount
+from deals.permissions import DealsPerm
+from deals.selectors import targets as selectors
+from deals.services import targets as services
+from deals.services.targets import TARGET_FIELDS
+from partners.api.common import SAFE_METHODS, is_portal, portal_partner, raise_drf, request_actor
+from partners.models import Partner, PartnerRep
+
+# What a partner user may record on its own accounts; the by-name request and the agreement
+# are the vendor's steps.
+PORTAL_MOVES = (Milestone.ACTION_DONE, Milestone.MEETING_HELD, Milestone.DROPPED, Milestone.LISTED)
+
+
+class TargetAccountOutSerializer(serializers.ModelSerializer):
+    partner_name = serializers.CharField(source="partner.name", read_only=True)
+    rep_name = serializers.CharField(source="rep.full_name", read_only=True, default="")
+
+    class Meta:
+        model = TargetAccount
+        fields = [
+            "id",
+            "partner",
+            "partner_name",
+            "rep",
+            "rep_name",
+            *TARGET_FIELDS,
+            "milestone",
+            "milestone_at",
+            "drop_reason",
+            "created_at",
+        ]
+
+
+class TargetAccountInSerializer(serializers.ModelSerializer):
+    """The typed fields; the service validates them (full_clean) and the name's uniqueness."""
+
+    partner = serializers.PrimaryKeyRelatedField(
+        queryset=Partner.objects.none(),
+        required=False,
+        help_text=_("Staff only: the partner the account is listed for."),
+    )
+
+    class Meta:
+        model = TargetAccount
+        fields = ["partner", *TARGET_FIELDS]
+
+    def __init__(self, *args, tenant=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if tenant is not None:
+            # SECURITY(tenant): a partner id in the body resolves inside this tenant only.
+            self.fields["partner"].queryset = Partner.objects.filter(tenant=tenant)
+
+    def get_validators(self):
+        return []
+
+
+class MoveInSerializer(serializers.Serializer):
+    to = serializers.ChoiceField(choices=Milestone.choices)
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    drop_reason = serializers.CharField(
+        max_length=300, required=False, allow_blank=True, default=""
+    )
+
+
+class TargetAccountFilter(django_filters.FilterSet):
+    partner = IdFilter(field_name="partner_id")
+    milestone = django_filters.ChoiceFilter(choices=Milestone.choices)
+
+    class Meta:
+        model = TargetAccount
+        fields: list[str] = []
+
+
+class _TargetAccess:
+    """Permission by audience and method, and the queryset of what the caller may see."""
+
+    model = TargetAccount
+
+    @property
+    def required_perm(self):
+        if is_portal(self.request):
+            return DealsPerm.REGISTER
+        if self.request.method in SAFE_METHODS:
+            return DealsPerm.VIEW
+        return DealsPerm.MANAGE
+
+    def own_partner(self) -> Partner | None:
+        """The portal user's own partner (404 when the login is linked to none)."""
+        if not is_portal(self.request):
+            return None
+        partner = portal_partner(self.request)
+        if partner is None:
+            raise Http404
+        return partner
+
+    def tenant_queryset(self, tenant):
+        # SECURITY(tenant): partner users see their own partner's accounts only.
+        return selectors.target_accounts(tenant=tenant, partner=self.own_partner()).order_by(
+            "-created_at", "-pk"
+        )
+
+
+class TargetAccountListView(_TargetAccess, TenantQuerysetMixin, generics.ListCreateAPIView):
+    serializer_class = TargetAccountOutSerializer
+    filterset_class = TargetAccountFilter
+    ordering_fields = ["created_at", "milestone_at"]
+
+    @extend_schema(request=TargetAccountInSerializer, responses={201: TargetAccountOutSerializer})
+    def post(self, request, *args, **kwargs):
+        tenant = request._request.tenant
+        serializer = TargetAccountInSerializer(data=request.data, tenant=tenant)
+        serializer.is_valid(raise_exception=True)
+        fields = dict(serializer.validated_data)
+        chosen = fields.pop("partner", None)
+        partner = self.own_partner()
+        rep = None
+        if partner is not None:
+            rep = PartnerRep.objects.filter(
+                tenant=tenant,
+                partner=partner,
+                membership=getattr(request._request, "membership", None),
+                is_active=True,
+            ).first()
+        elif chosen is None:
+            raise ValidationError({"partner": [_("Choose the partner the account is for.")]})
+        else:
+            partner = chosen
+        try:
+            account = services.target_account_create(
+                tenant=tenant, actor=request_actor(request), partner=partner, rep=rep, **fields
+            )
+        except DjangoValidationError as error:
+            raise_drf(error)
+        return Response(TargetAccountOutSerializer(account).data, status=status.HTTP_201_CREATED)
+
+
+class TargetAccountDetailView(_TargetAccess, TenantQuerysetMixin, generics.RetrieveAPIView):
+    serializer_class = TargetAccountOutSerializer
+    lookup_url_kwarg = "target_account_id"
+
+
+class TargetAccountMoveView(_TargetAccess, TenantQuerysetMixin, APIView):
+    """POST {to, note, drop_reason}: one milestone move; an illegal one answers 400 saying
+    where the account stands and where it cannot go."""
+
+    serializer_class = TargetAccountOutSerializer
+
+    @extend_schema(request=MoveInSerializer, responses={200: TargetAccountOutSerializer})
+    def post(self, request, target_account_id: int):
+        tenant = request._request.tenant
+        account = generics.get_object_or_404(self.get_queryset(), pk=target_account_id)
+        body = MoveInSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        to = body.validated_data["to"]
+        partner = self.own_partner()
+        if partner is not None and to not in PORTAL_MOVES:
+            raise ValidationError(
+                {"to": [_("The vendor records this step; you cannot set it here.")]}
+            )
+        try:
+            services.target_accounts_move(
+                tenant=tenant,
+                actor=request_actor(request),
+                account_ids=[account.pk],
+                to_milestone=to,
+                note=body.validated_data["note"],
+                drop_reason=body.validated_data["drop_reason"],
+                partner=partner,
+            )
+        except DjangoValidationError as error:
+            if hasattr(error, "error_dict"):
+                raise_drf(error)
+            raise ValidationError({"to": error.messages}) from error
+        account.refresh_from_db()
+        return Response(TargetAccountOutSerializer(account).data)
