@@ -13,7 +13,6 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from accounts.api_filters import IdFilter
 from accounts.api_schema import TenantQuerysetMixin
@@ -21,6 +20,7 @@ from deals.models import Milestone, TargetAccount
 from deals.permissions import DealsPerm
 from deals.selectors import targets as selectors
 from deals.services import targets as services
+from deals.services.milestones import allowed_moves
 from deals.services.targets import TARGET_FIELDS
 from partners.api.common import SAFE_METHODS, is_portal, portal_partner, raise_drf, request_actor
 from partners.models import Partner, PartnerRep
@@ -158,14 +158,30 @@ class TargetAccountDetailView(_TargetAccess, TenantQuerysetMixin, generics.Retri
     lookup_url_kwarg = "target_account_id"
 
 
-class TargetAccountMoveView(_TargetAccess, TenantQuerysetMixin, APIView):
-    """POST {to, note, drop_reason}: one milestone move; an illegal one answers 400 saying
-    where the account stands and where it cannot go."""
+class AllowedMovesSerializer(serializers.Serializer):
+    milestone = serializers.CharField(help_text=_("Where the account stands now."))
+    allowed = serializers.ListField(
+        child=serializers.CharField(), help_text=_("The milestones it may move to.")
+    )
+
+
+class TargetAccountMoveView(_TargetAccess, TenantQuerysetMixin, generics.GenericAPIView):
+    """GET: where the account may move (for this caller). POST {to, note, drop_reason}: one
+    milestone move; an illegal one answers 400 saying where the account stands and where it
+    cannot go."""
 
     serializer_class = TargetAccountOutSerializer
 
+    @extend_schema(responses={200: AllowedMovesSerializer})
+    def get(self, request, *args, target_account_id: int, **kwargs):
+        account = generics.get_object_or_404(self.get_queryset(), pk=target_account_id)
+        allowed = allowed_moves(account.milestone)
+        if is_portal(request):
+            allowed = tuple(m for m in allowed if m in PORTAL_MOVES)
+        return Response({"milestone": account.milestone, "allowed": list(allowed)})
+
     @extend_schema(request=MoveInSerializer, responses={200: TargetAccountOutSerializer})
-    def post(self, request, target_account_id: int):
+    def post(self, request, *args, target_account_id: int, **kwargs):
         tenant = request._request.tenant
         account = generics.get_object_or_404(self.get_queryset(), pk=target_account_id)
         body = MoveInSerializer(data=request.data)

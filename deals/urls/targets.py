@@ -21,20 +21,10 @@ urlpatterns = [
     path(PARTNER, staff.partner_targets, name="partner_targets"),
     path(PARTNER + "willingness/", staff.partner_willingness, name="partner_willingness"),
     path(PARTNER + "import/", staff.staff_target_import, name="staff_target_import"),
-    path(
-        PARTNER + "import/<int:import_id>/",
-        staff.staff_target_import_job,
-        name="staff_target_import_job",
-    ),
     # Portal
     path("portal/target-accounts/", portal.portal_targets, name="portal_targets"),
     path(
         "portal/target-accounts/import/", portal.portal_target_import, name="portal_target_import"
-    ),
-    path(
-        "portal/target-accounts/import/<int:import_id>/",
-        portal.portal_target_import_job,
-        name="portal_target_import_job",
     ),
     # API
     path("api/v1/target-accounts/", api.TargetAccountListView.as_view(), name="api_target_list"),

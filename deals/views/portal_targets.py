@@ -78,11 +78,3 @@ def portal_targets(request, tenant_slug):
 @require_http_methods(["GET", "POST"])
 def portal_target_import(request, tenant_slug):
     return import_page(request, partner=portal_partner(request), audience="portal")
-
-
-@tenant_view(audience="portal", perm=DealsPerm.REGISTER)
-@require_http_methods(["GET", "POST"])
-def portal_target_import_job(request, tenant_slug, import_id):
-    return import_page(
-        request, partner=portal_partner(request), audience="portal", import_id=import_id
-    )

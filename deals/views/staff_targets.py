@@ -257,23 +257,26 @@ def staff_target_create(request, tenant_slug):
 # --- CSV import (staff for a partner, and the portal) ----------------------------------------
 
 
-def import_page(request, *, partner, audience: str, import_id: int | None = None):
+def import_page(request, *, partner, audience: str):
     """Upload (checked at once or by the worker), the check's errors or the confirm button,
-    then the progress; confirmed once however often it is posted."""
+    then the progress; confirmed once however often it is posted. The job is `?job=<id>` on
+    the same address, found only among this partner's jobs (the kind names the partner)."""
     tenant = request.tenant
     importer = target_importer(partner)
     if audience == "portal":
         upload_url = tenant_reverse(tenant, "deals:portal_target_import")
-        job_url_name, job_kwargs = "deals:portal_target_import_job", {}
         base = "portal/base.html"
     else:
         upload_url = tenant_reverse(tenant, "deals:staff_target_import", partner_id=partner.pk)
-        job_url_name, job_kwargs = "deals:staff_target_import_job", {"partner_id": partner.pk}
         base = "staff/base.html"
 
     def job_url(job):
-        return tenant_reverse(tenant, job_url_name, import_id=job.pk, **job_kwargs)
+        return f"{upload_url}?job={job.pk}"
 
+    job_id = request.GET.get("job", "")
+    import_id = int(job_id) if job_id.isdigit() and len(job_id) < 12 else None
+    if job_id and import_id is None:
+        raise Http404
     form = TargetImportUploadForm()
     job = None
     if import_id is not None:
@@ -349,10 +352,3 @@ def import_page(request, *, partner, audience: str, import_id: int | None = None
 def staff_target_import(request, tenant_slug, partner_id):
     partner = partner_get(tenant=request.tenant, partner_id=partner_id)
     return import_page(request, partner=partner, audience="staff")
-
-
-@tenant_view(audience="staff", perm=DealsPerm.MANAGE)
-@require_http_methods(["GET", "POST"])
-def staff_target_import_job(request, tenant_slug, partner_id, import_id):
-    partner = partner_get(tenant=request.tenant, partner_id=partner_id)
-    return import_page(request, partner=partner, audience="staff", import_id=import_id)

@@ -245,3 +245,28 @@ def test_portal_list_shows_only_own_partners_accounts(tenant, client_for, partne
     membership, _rep = portal_membership_for(partner)
     body = client_for(membership).get(url(tenant, "portal_targets")).content.decode()
     assert "自社の会社" in body and "他社の会社" not in body
+
+
+def test_bulk_request_naming_another_tenants_account_answers_404(
+    tenant, other_tenant, staff, partner
+):
+    with scopes_disabled():
+        own = TargetAccountFactory(partner=partner)
+        foreign = TargetAccountFactory(partner__tenant=other_tenant)
+    response = staff.post(
+        url(tenant, "funnel_request"), {"account": [own.pk, foreign.pk], "confirmed": "yes"}
+    )
+    assert response.status_code == 404
+    with scopes_disabled():
+        own.refresh_from_db()
+        foreign.refresh_from_db()
+    assert own.milestone == foreign.milestone == Milestone.LISTED
+
+
+def test_card_action_on_another_tenants_account_answers_404(tenant, other_tenant, staff):
+    with scopes_disabled():
+        foreign = TargetAccountFactory(partner__tenant=other_tenant)
+    response = staff.post(
+        url(tenant, "target_account_move", target_account_id=foreign.pk), {"to": "requested"}
+    )
+    assert response.status_code == 404
