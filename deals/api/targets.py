@@ -23,7 +23,8 @@ from deals.services import targets as services
 from deals.services.milestones import allowed_moves
 from deals.services.targets import TARGET_FIELDS
 from partners.api.common import SAFE_METHODS, is_portal, portal_partner, raise_drf, request_actor
-from partners.models import Partner, PartnerRep
+from partners.models import Partner
+from partners.selectors.api_reads import no_choices
 
 # What a partner user may record on its own accounts; the by-name request and the agreement
 # are the vendor's steps.
@@ -54,7 +55,7 @@ class TargetAccountInSerializer(serializers.ModelSerializer):
     """The typed fields; the service validates them (full_clean) and the name's uniqueness."""
 
     partner = serializers.PrimaryKeyRelatedField(
-        queryset=Partner.objects.none(),
+        queryset=no_choices(Partner),
         required=False,
         help_text=_("Staff only: the partner the account is listed for."),
     )
@@ -67,7 +68,7 @@ class TargetAccountInSerializer(serializers.ModelSerializer):
         super().__init__(*args, **kwargs)
         if tenant is not None:
             # SECURITY(tenant): a partner id in the body resolves inside this tenant only.
-            self.fields["partner"].queryset = Partner.objects.filter(tenant=tenant)
+            self.fields["partner"].queryset = selectors.partner_choices(tenant=tenant)
 
     def get_validators(self):
         return []
@@ -114,8 +115,8 @@ class _TargetAccess:
 
     def tenant_queryset(self, tenant):
         # SECURITY(tenant): partner users see their own partner's accounts only.
-        return selectors.target_accounts(tenant=tenant, partner=self.own_partner()).order_by(
-            "-created_at", "-pk"
+        return selectors.target_accounts(
+            tenant=tenant, partner=self.own_partner(), newest_first=True
         )
 
 
@@ -134,12 +135,11 @@ class TargetAccountListView(_TargetAccess, TenantQuerysetMixin, generics.ListCre
         partner = self.own_partner()
         rep = None
         if partner is not None:
-            rep = PartnerRep.objects.filter(
+            rep = selectors.own_rep(
                 tenant=tenant,
                 partner=partner,
                 membership=getattr(request._request, "membership", None),
-                is_active=True,
-            ).first()
+            )
         elif chosen is None:
             raise ValidationError({"partner": [_("Choose the partner the account is for.")]})
         else:

@@ -16,7 +16,7 @@ from deals.models import (
     PartnerTargetList,
     TargetAccount,
 )
-from partners.models import Partner
+from partners.models import Partner, PartnerRep
 
 # Days in one milestone from which an account counts as stuck (highlighted on the board).
 STUCK_DAYS = 30
@@ -41,9 +41,12 @@ def target_accounts(
     owner_id: int | None = None,
     milestones: list[str] | None = None,
     stuck_days: int | None = None,
+    ids: list[int] | None = None,
+    newest_first: bool = False,
     now: datetime.datetime | None = None,
 ) -> QuerySet[TargetAccount]:
-    """Accounts with their partner and rep, filtered; oldest in their milestone first."""
+    """Accounts with their partner and rep, filtered; oldest in their milestone first (the
+    board), or newest listed first (a partner's own list)."""
     queryset = TargetAccount.objects.filter(tenant=tenant).select_related("partner", "rep")
     if partner is not None:
         queryset = queryset.filter(partner=partner)
@@ -56,6 +59,10 @@ def target_accounts(
     if stuck_days:
         since = (now or timezone.now()) - datetime.timedelta(days=stuck_days)
         queryset = queryset.filter(milestone_at__lte=since)
+    if ids is not None:
+        queryset = queryset.filter(pk__in=ids)
+    if newest_first:
+        return queryset.order_by("-created_at", "-pk")
     return queryset.order_by("milestone_at", "pk")
 
 
@@ -101,3 +108,16 @@ def board_columns(
 def willingness_of(*, tenant: Tenant, partner: Partner) -> str:
     row = PartnerTargetList.objects.filter(tenant=tenant, partner=partner).first()
     return row.willingness if row is not None else ListWillingness.UNKNOWN
+
+
+def own_rep(*, tenant: Tenant, partner: Partner, membership) -> PartnerRep | None:
+    """The portal login's active rep row at its partner (the rep who lists an account)."""
+    if membership is None:
+        return None
+    return PartnerRep.objects.filter(
+        tenant=tenant, partner=partner, membership=membership, is_active=True
+    ).first()
+
+
+def partner_choices(*, tenant: Tenant) -> QuerySet[Partner]:
+    return Partner.objects.filter(tenant=tenant).order_by("legal_name")

@@ -18,15 +18,8 @@ from deals.selectors import targets as selectors
 from deals.services import targets as services
 from deals.views.staff_targets import import_page
 from partners.access import portal_partner
-from partners.models import PartnerRep
 
 PAGE_SIZE = 25
-
-
-def _own_rep(request, partner) -> PartnerRep | None:
-    return PartnerRep.objects.filter(
-        tenant=request.tenant, partner=partner, membership=request.membership, is_active=True
-    ).first()
 
 
 @tenant_view(audience="portal", perm=DealsPerm.REGISTER)
@@ -43,7 +36,9 @@ def portal_targets(request, tenant_slug):
                 tenant=tenant,
                 actor=request.user,
                 partner=partner,
-                rep=_own_rep(request, partner),
+                rep=selectors.own_rep(
+                    tenant=tenant, partner=partner, membership=request.membership
+                ),
                 **form.cleaned_data,
             )
         except ValidationError as refused:
@@ -51,9 +46,7 @@ def portal_targets(request, tenant_slug):
         else:
             messages.success(request, _("“%(name)s” is listed.") % {"name": account.company_name})
             return redirect(tenant_reverse(tenant, "deals:portal_targets"))
-    accounts = selectors.target_accounts(tenant=tenant, partner=partner).order_by(
-        "-created_at", "-pk"
-    )
+    accounts = selectors.target_accounts(tenant=tenant, partner=partner, newest_first=True)
     counts = selectors.milestone_counts(accounts)
     page = paginate(request, accounts, PAGE_SIZE, count=sum(counts.values()))
     now = timezone.now()

@@ -65,7 +65,14 @@ def funnel_board(request, tenant_slug):
     counts = selectors.milestone_counts(base)
     shown = [milestone] if milestone else list(MILESTONE_ORDER)
     total = sum(counts[m] for m in shown)
-    page = paginate(request, base.filter(milestone__in=shown), BOARD_PAGE_SIZE, count=total)
+    cards = selectors.target_accounts(
+        tenant=tenant,
+        partner_ids=[filters["partner"].pk] if filters.get("partner") else None,
+        owner_id=filters["owner"].pk if filters.get("owner") else None,
+        stuck_days=filters.get("stuck"),
+        milestones=shown,
+    )
+    page = paginate(request, cards, BOARD_PAGE_SIZE, count=total)
     columns = [
         column
         for column in selectors.board_columns(counts=counts, cards=list(page.object_list))
@@ -101,7 +108,7 @@ def funnel_request(request, tenant_slug):
     if not ids:
         messages.error(request, _("Select at least one target account."))
         return redirect(board)
-    accounts = list(selectors.target_accounts(tenant=tenant).filter(pk__in=ids))
+    accounts = list(selectors.target_accounts(tenant=tenant, ids=[int(pk) for pk in ids]))
     if len(accounts) != len(set(ids)):
         raise Http404
     if request.POST.get("confirmed") != "yes":

@@ -237,7 +237,7 @@ def test_drop_and_reopen_recompute_the_priority(tenant, actor, partner, in_tenan
 
 def test_twenty_open_accounts_make_priority_a(tenant, actor, partner, in_tenant):
     with in_tenant(tenant):
-        for n in range(19):
+        for _n in range(19):
             TargetAccountFactory(partner=partner)
         services.target_account_create(
             tenant=tenant, actor=actor, partner=partner, company_name="二十番目"

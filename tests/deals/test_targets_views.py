@@ -129,7 +129,7 @@ def test_partner_tab_query_count_is_flat(tenant, staff, partner):
 def test_bulk_request_asks_for_confirmation_then_moves(tenant, staff, partner):
     with scopes_disabled():
         first, second = TargetAccountFactory(partner=partner), TargetAccountFactory(partner=partner)
-    post = {"account": [first.pk, second.pk], "back": "?partner=%d" % partner.pk}
+    post = {"account": [first.pk, second.pk], "back": f"?partner={partner.pk}"}
     response = staff.post(url(tenant, "funnel_request"), post)
     assert response.status_code == 200
     assert list(response.context["accounts"]) == sorted(
@@ -139,7 +139,7 @@ def test_bulk_request_asks_for_confirmation_then_moves(tenant, staff, partner):
         assert TargetAccount.objects.filter(milestone=Milestone.REQUESTED).count() == 0
     response = staff.post(url(tenant, "funnel_request"), {**post, "confirmed": "yes"})
     assert response.status_code == 302
-    assert response["Location"].endswith("?partner=%d" % partner.pk)
+    assert response["Location"].endswith(f"?partner={partner.pk}")
     with scopes_disabled():
         assert TargetAccount.objects.filter(milestone=Milestone.REQUESTED).count() == 2
     # Posting the same confirmation again moves nothing twice; it says why.
