@@ -58,7 +58,9 @@ class FunnelFilterForm(forms.Form):
         self.fields["partner"].queryset = Partner.objects.filter(tenant=tenant).order_by(
             "legal_name"
         )
+        self.fields["partner"].empty_label = _("All partners")
         self.fields["owner"].queryset = owner_queryset(tenant)
+        self.fields["owner"].empty_label = _("All owners")
         self.fields["milestone"].choices = [("", _("All open milestones"))] + [
             (m, Milestone(m).label) for m in MILESTONE_ORDER
         ]

@@ -22,6 +22,7 @@ STAFF_NAV = [
     "Commission",
     "Contracts",
     "Tier proposals",
+    "Funnel",
     "Settings",
 ]
 
