@@ -31,7 +31,21 @@ from partners.selectors.api_reads import no_choices
 PORTAL_MOVES = (Milestone.ACTION_DONE, Milestone.MEETING_HELD, Milestone.DROPPED, Milestone.LISTED)
 
 
+# Choice sets another field of the schema already names (the partners API's industries and
+# customer segments, the account's own milestone) are plain strings here, their codes in the
+# help text: one enum per choice set keeps the schema free of naming warnings. The service
+# validates them (full_clean names the field).
+INDUSTRY_HELP = _("An industry code of the partners app (e.g. manufacturing, retail).")
+SIZE_HELP = _("A customer-size code (e.g. small, mid, enterprise).")
+
+
+def _code_field(help_text, **kwargs):
+    return serializers.CharField(max_length=32, allow_blank=True, help_text=help_text, **kwargs)
+
+
 class TargetAccountOutSerializer(serializers.ModelSerializer):
+    industry = _code_field(INDUSTRY_HELP, read_only=True)
+    size = _code_field(SIZE_HELP, read_only=True)
     partner_name = serializers.CharField(source="partner.name", read_only=True)
     rep_name = serializers.CharField(source="rep.full_name", read_only=True, default="")
 
@@ -59,6 +73,8 @@ class TargetAccountInSerializer(serializers.ModelSerializer):
         required=False,
         help_text=_("Staff only: the partner the account is listed for."),
     )
+    industry = _code_field(INDUSTRY_HELP, required=False)
+    size = _code_field(SIZE_HELP, required=False)
 
     class Meta:
         model = TargetAccount
@@ -75,7 +91,10 @@ class TargetAccountInSerializer(serializers.ModelSerializer):
 
 
 class MoveInSerializer(serializers.Serializer):
-    to = serializers.ChoiceField(choices=Milestone.choices)
+    to = serializers.CharField(
+        max_length=16,
+        help_text=_("The milestone to move to: one of the account's milestone codes."),
+    )
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
     drop_reason = serializers.CharField(
         max_length=300, required=False, allow_blank=True, default=""

@@ -35,9 +35,14 @@ def test_partners_registers_its_routes_navigation_tab_and_dashboard_panel():
         "commission",
         "contracts",
         "tier_proposals",
+        "funnel",  # the deals app's; the lead re-parents it under "deals" at merge
     ]
-    assert [e.key for e in registry.nav_entries("portal")] == ["company", "programs"]
-    assert [t.key for t in registry.tabs()] == ["activity", "contracts"]
+    assert [e.key for e in registry.nav_entries("portal")] == [
+        "company",
+        "programs",
+        "target_accounts",
+    ]
+    assert [t.key for t in registry.tabs()] == ["activity", "contracts", "target_accounts"]
     # The root URL conf mounts what was registered: the partners routes resolve under a tenant.
     assert reverse("partner_list", kwargs={"tenant_slug": "alpha"}) == "/alpha/partners/"
 

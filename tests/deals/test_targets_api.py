@@ -75,6 +75,9 @@ def test_move_endpoint_moves_and_refuses_illegal_moves_with_a_message(tenant, st
     response = staff.post(move, {"to": "dropped"}, content_type="application/json")
     assert response.status_code == 400
     assert "drop_reason" in str(response.json())
+    response = staff.post(move, {"to": "won"}, content_type="application/json")
+    assert response.status_code == 400
+    assert "Choose a milestone." in str(response.json())
     with scopes_disabled():
         account.refresh_from_db()
     assert account.milestone == Milestone.REQUESTED
