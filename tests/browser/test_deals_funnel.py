@@ -16,6 +16,9 @@ from tests.factories.partners import PartnerFactory, PartnerRepFactory, portal_m
 
 pytestmark = pytest.mark.browser
 
+# A Shift_JIS file: its first row repeats an account already listed, its second a bad code.
+CP932_FILE = "company_name,prefecture\n株式会社新規開拓,13\n株式会社三番目,99\n".encode("cp932")
+
 
 def test_staff_send_by_name_requests_from_the_funnel_board(
     page, server, login, tenant, member_factory, screenshot
@@ -39,7 +42,7 @@ def test_staff_send_by_name_requests_from_the_funnel_board(
     expect(page.get_by_role("heading", level=1)).to_have_text("Funnel")
     listed = page.locator('[data-testid="funnel-column"][data-milestone="listed"]')
     expect(listed.get_by_test_id("column-count")).to_have_text("3")
-    stuck = page.locator(f'[data-testid="funnel-card"]:has-text("Stuck Logistics")')
+    stuck = page.locator('[data-testid="funnel-card"]:has-text("Stuck Logistics")')
     expect(stuck.get_by_test_id("days")).to_have_text("40 days in this step")
     screenshot(page, "funnel-board", share=True)
 
@@ -114,9 +117,7 @@ def test_rep_adds_a_target_account_on_a_phone(page, server, login, tenant, scree
             {
                 "name": "list.csv",
                 "mimeType": "text/csv",
-                "buffer": "company_name,prefecture\n株式会社新規開拓,13\n株式会社三番目,99\n".encode(
-                    "cp932"
-                ),
+                "buffer": CP932_FILE,
             }
         ]
     )
