@@ -176,3 +176,34 @@ def test_import_check_without_a_job(tenant, partner, in_tenant):
     with in_tenant(tenant):
         result = import_check(tenant=tenant, kind=target_importer(partner).kind, text=GOOD)
     assert result.ok and len(result.rows) == 2
+
+
+def test_a_large_file_goes_to_the_worker_and_the_page_polls_its_progress(
+    tenant, rep_client, partner, monkeypatch, django_capture_on_commit_callbacks
+):
+    from accounts import imports as kernel
+
+    monkeypatch.setattr(kernel, "INLINE_ROWS", 1)  # two rows count as "large" here
+    with django_capture_on_commit_callbacks() as queued:
+        response = _upload(rep_client, tenant, GOOD)
+    assert len(queued) == 1  # the check, sent to the worker once the upload commits
+    with scopes_disabled():
+        job = ImportJob.objects.get()
+    assert job.state == "checking"
+    page = rep_client.get(response["Location"]).content.decode()
+    assert f'hx-get="{response["Location"]}"' in page
+    assert 'data-testid="import-progress"' in page
+    fragment = rep_client.get(response["Location"], HTTP_HX_REQUEST="true")
+    assert "<html" not in fragment.content.decode()
+
+    target_import_run_task.apply(kwargs={"tenant_id": tenant.pk, "import_id": job.pk})
+    done_checking = rep_client.get(response["Location"], HTTP_HX_REQUEST="true")
+    assert done_checking.headers.get("HX-Refresh") == "true"  # the page reloads: confirm shows
+    with django_capture_on_commit_callbacks() as queued:
+        _confirm(rep_client, tenant, job)
+    assert len(queued) == 1  # the write, in the worker too
+    target_import_run_task.apply(kwargs={"tenant_id": tenant.pk, "import_id": job.pk})
+    page = rep_client.get(response["Location"]).content.decode()
+    assert 'data-testid="import-done"' in page and "2 target accounts imported." in page
+    with scopes_disabled():
+        assert TargetAccount.objects.filter(partner=partner).count() == 2

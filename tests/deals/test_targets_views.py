@@ -270,3 +270,20 @@ def test_card_action_on_another_tenants_account_answers_404(tenant, other_tenant
         url(tenant, "target_account_move", target_account_id=foreign.pk), {"to": "requested"}
     )
     assert response.status_code == 404
+
+
+def test_dropped_account_is_reopened_from_the_partner_tab(tenant, staff, partner):
+    with scopes_disabled():
+        account = TargetAccountFactory(
+            partner=partner, milestone=Milestone.DROPPED, drop_reason="予算なし"
+        )
+    tab = staff.get(url(tenant, "partner_targets", partner_id=partner.pk), HTTP_HX_REQUEST="true")
+    assert 'data-testid="reopen"' in tab.content.decode()
+    response = staff.post(
+        url(tenant, "target_account_move", target_account_id=account.pk),
+        {"to": "listed", "from": "partner"},
+    )
+    assert response["Location"].startswith(f"/{tenant.slug}/partners/{partner.pk}/")
+    with scopes_disabled():
+        account.refresh_from_db()
+    assert (account.milestone, account.drop_reason) == (Milestone.LISTED, "")
