@@ -16,7 +16,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.audit import audit_record, created_values, field_changes, register_action_labels
+from accounts.audit import (
+    audit_record,
+    created_values,
+    field_changes,
+    register_action_labels,
+    register_key_labels,
+)
 from accounts.models import Tenant, User
 from accounts.transactions import service
 from deals.models import (
@@ -42,6 +48,9 @@ register_action_labels(
         "target_list.willingness_set": gettext_lazy("Willingness to submit a list set"),
     }
 )
+
+# The willingness event is recorded on the partner, which has no such field.
+register_key_labels({"willingness": gettext_lazy("willing to submit a list")})
 
 # The fields a person types for an account (the form, the API, the CSV import).
 TARGET_FIELDS = (
@@ -123,7 +132,6 @@ def target_list_willingness_set(
             actor=actor,
             action="target_list.willingness_set",
             target=partner,
-            target_type="",
             changes={"willingness": [old, willingness]},
         )
     _priority_refresh(tenant, partner)
