@@ -89,8 +89,8 @@ def test_rep_adds_a_target_account_on_a_phone(page, server, login, tenant, scree
 
     login(page, membership.user)
     page.get_by_test_id("portal-menu-toggle").click()
-    page.locator("#portal-menu").get_by_role("link", name="ターゲットアカウント").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("ターゲットアカウント")
+    page.locator("#portal-menu").get_by_role("link", name="ターゲット企業").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("ターゲット企業")
     assert page_width(page) <= 390
     screenshot(page, "portal-targets-phone", share=True)
 
