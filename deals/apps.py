@@ -35,7 +35,50 @@ class DealsConfig(AppConfig):
     @staticmethod
     def _register_target_accounts() -> None:
         """Target accounts and the funnel: staff funnel board, portal list, partner-page tab,
-        the CSV importer."""
+        the CSV importer (one per partner, registered on first use: deals/services/
+        target_imports.py) and its worker task."""
+        from django.utils.translation import gettext_lazy as _
+
+        from accounts.registry import NavEntry, PartnerTab, registry
+        from deals.permissions import DealsPerm
+        from deals.tasks import targets as _target_tasks  # noqa: F401 - registers the task
+
+        registry.register_nav(
+            NavEntry(
+                audience="staff",
+                key="funnel",
+                label=_("Funnel"),
+                url_name="deals:funnel_board",
+                icon="bi-funnel",
+                order=30,
+                perm=DealsPerm.VIEW,
+                parent="deals",
+            )
+        )
+        registry.register_nav(
+            NavEntry(
+                audience="portal",
+                key="target_accounts",
+                label=_("Target accounts"),
+                url_name="deals:portal_targets",
+                icon="bi-bullseye",
+                order=30,
+                perm=DealsPerm.REGISTER,
+                description=_(
+                    "List the companies you can introduce, one by one or from a CSV file, "
+                    "and follow each one's progress."
+                ),
+            )
+        )
+        registry.register_partner_tab(
+            PartnerTab(
+                key="target_accounts",
+                label=_("Target accounts"),
+                url_name="deals:partner_targets",
+                order=30,
+                perm=DealsPerm.VIEW,
+            )
+        )
 
     @staticmethod
     def _register_registrations() -> None:
@@ -45,7 +88,6 @@ class DealsConfig(AppConfig):
         from accounts.registry import NavEntry, registry
         from deals.permissions import DealsPerm
 
-        # The lead re-parents this under the pipeline's "deals" entry at merge.
         registry.register_nav(
             NavEntry(
                 audience="staff",

@@ -46,6 +46,7 @@ register_action_labels(
         "partner.status_changed": gettext_lazy("Partner status changed"),
         "partner.imported": gettext_lazy("Partners imported"),
         "partner.bulk_assigned": gettext_lazy("Partner owner or priority set in bulk"),
+        "partner.suggested_priority_set": gettext_lazy("Suggested priority changed"),
         "partner_rep.created": gettext_lazy("Rep added"),
         "partner_rep.updated": gettext_lazy("Rep updated"),
         "partner_rep.left": gettext_lazy("Rep marked as left"),
@@ -337,6 +338,31 @@ def partner_status_change(
         action="partner.status_changed",
         target=partner,
         changes={"status": [old, status], "changed_on": changed_on.isoformat()},
+    )
+    return partner
+
+
+@service
+def partner_suggested_priority_set(*, tenant: Tenant, partner: Partner, priority: str) -> Partner:
+    """Store the priority the product suggests (the deals app computes it from the partner's
+    target-account list); staff's own `priority` is never touched. Unchanged: no write, no
+    audit event. Called by higher apps inside their transaction as `.nested(...)`."""
+    if partner.tenant_id != tenant.pk:
+        raise ValidationError(_("This partner belongs to another tenant."))
+    if priority not in (*Priority.values, ""):
+        raise ValidationError({"suggested_priority": _("Choose a valid priority.")})
+    partner = Partner.objects.select_for_update().get(tenant=tenant, pk=partner.pk)
+    old = partner.suggested_priority
+    if old == priority:
+        return partner
+    partner.suggested_priority = priority
+    partner.save(update_fields=["suggested_priority"])
+    audit_record(
+        tenant=tenant,
+        actor=None,
+        action="partner.suggested_priority_set",
+        target=partner,
+        changes={"suggested_priority": [old, priority]},
     )
     return partner
 

@@ -35,13 +35,19 @@ def test_partners_registers_its_routes_navigation_tab_and_dashboard_panel():
         "deals",
         "review",
         "pipeline_board",
+        "funnel",
         "programs",
         "commission",
         "contracts",
         "tier_proposals",
     ]
-    assert [e.key for e in registry.nav_entries("portal")] == ["company", "programs", "deals"]
-    assert [t.key for t in registry.tabs()] == ["activity", "contracts", "deals"]
+    assert [e.key for e in registry.nav_entries("portal")] == [
+        "company",
+        "programs",
+        "deals",
+        "target_accounts",
+    ]
+    assert [t.key for t in registry.tabs()] == ["activity", "contracts", "deals", "target_accounts"]
     # The root URL conf mounts what was registered: the partners routes resolve under a tenant.
     assert reverse("partner_list", kwargs={"tenant_slug": "alpha"}) == "/alpha/partners/"
 

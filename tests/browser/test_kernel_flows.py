@@ -21,6 +21,7 @@ STAFF_NAV = [
     "Deals",
     "Deal review",
     "Pipeline board",
+    "Funnel",
     "Programs",
     "Commission",
     "Contracts",

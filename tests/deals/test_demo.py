@@ -43,9 +43,12 @@ def test_demo_loads_once_with_accounts_deals_and_direct_deals(unscoped):
     assert first["pending"] >= 5
     with unscoped():
         # The conflicting new registrations are matched, as registration matches them.
-        assert DealConflict.objects.filter(
-            tenant=sakura, deal__registration_status=RegistrationStatus.PENDING
-        ).count() >= 5
+        assert (
+            DealConflict.objects.filter(
+                tenant=sakura, deal__registration_status=RegistrationStatus.PENDING
+            ).count()
+            >= 5
+        )
 
 
 def test_demo_funnel_narrows_step_by_step(unscoped):
