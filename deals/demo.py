@@ -41,6 +41,7 @@ from deals.models import (
 from deals.names import company_name_key, deal_keys
 from deals.services.conflicts import conflicts_refresh
 from deals.services.stages import deal_stages_seed
+from deals.services.targets import suggested_priority_refresh
 from partners.choices import CustomerSegment, Industry
 from partners.models import PartnerRep
 from programs.models import ContractStatus, PartnerContract
@@ -570,6 +571,9 @@ def load_deal_demo(tenant: Tenant, *, seed: int = 9, stdout=None) -> int:
             for deal in loader.deals:
                 if deal.registration_status == RegistrationStatus.PENDING:
                     conflicts_refresh(tenant=tenant, deal=deal)
+            # Suggested priority A-D from each partner's list, beside the one staff chose.
+            for contract in contracts:
+                suggested_priority_refresh(tenant=tenant, partner=contract.partner)
     if stdout is not None:
         stdout.write(f"  /{tenant.slug}/  {len(loader.deals)} demo deals")
     return len(loader.deals)

@@ -95,8 +95,13 @@ def _willingness_of(tenant: Tenant, partner: Partner) -> str:
     return row.willingness if row is not None else ListWillingness.UNKNOWN
 
 
+def suggested_priority_refresh(*, tenant: Tenant, partner: Partner) -> None:
+    """Recompute and store the partner's suggested priority (inside the caller's transaction;
+    the demo data and, later, the nightly KPI run call it too)."""
+    _priority_refresh(tenant, partner)
+
+
 def _priority_refresh(tenant: Tenant, partner: Partner) -> None:
-    """Recompute and store the partner's suggested priority (inside the caller's transaction)."""
     open_accounts = (
         TargetAccount.objects.filter(tenant=tenant, partner=partner)
         .exclude(milestone__in=CLOSED_MILESTONES)

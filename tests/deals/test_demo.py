@@ -20,6 +20,7 @@ from deals.models import (
     RegistrationStatus,
     TargetAccountChange,
 )
+from partners.models import Partner
 
 pytestmark = pytest.mark.django_db
 
@@ -42,6 +43,12 @@ def test_demo_loads_once_with_accounts_deals_and_direct_deals(unscoped):
     assert first["expired"] >= 1
     assert first["pending"] >= 5
     with unscoped():
+        suggested = set(
+            Partner.objects.filter(tenant=sakura)
+            .exclude(suggested_priority="")
+            .values_list("suggested_priority", flat=True)
+        )
+        assert {"A", "B"} <= suggested
         # The conflicting new registrations are matched, as registration matches them.
         assert (
             DealConflict.objects.filter(

@@ -83,6 +83,9 @@ def test_won_deals_and_first_year_revenue_in_the_base_currency(tenant, in_tenant
     DealFactory(partner=partner, won_on=datetime.date(2026, 6, 1), currency="USD")
     DealFactory(partner=partner, won_on=datetime.date(2026, 10, 1))  # after the window
     DealFactory(partner=partner)  # not won
+    DealFactory(
+        partner=partner, won_on=datetime.date(2026, 5, 2), lost_on=datetime.date(2026, 6, 2)
+    )  # won, then lost
 
     with in_tenant(tenant):
         part = deal_tier_figures(tenant=tenant, partner=partner, since=SINCE, until=UNTIL)
