@@ -5,8 +5,8 @@ meetings held, won deals and revenue of one partner over a window of days.
   plus the partner's deals that reached the built-in "meeting held" stage in the window and
   did not come from such an account (a meeting recorded on both the account and its deal is
   one meeting).
-- Won deals: the partner's deals won in the window and not lost since (the sourcing partner; a second partner's
-  share is the commission engine's business, not the tier's).
+- Won deals: the partner's deals won in the window and not lost since (the sourcing
+  partner; a second partner's share is the commission engine's business, not the tier's).
 - Revenue: of those won deals, the one-time amount plus twelve months of the recurring
   amount (a first year's revenue), in the tenant's base currency. Deals in another currency
   are not converted (no rate is on record) and are left out.
