@@ -2,6 +2,7 @@
 account in the portal on a phone."""
 
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
@@ -95,8 +96,11 @@ def test_rep_adds_a_target_account_on_a_phone(page, server, login, tenant, scree
     screenshot(page, "portal-targets-phone", share=True)
 
     page.get_by_test_id("open-add-target").click()
+    # The form slides open (Bootstrap's collapse): fill and submit it once it stands still.
+    expect(page.locator("#add-target")).to_have_class(re.compile(r"\bcollapse show\b"))
     page.get_by_label("会社名").fill("株式会社新規開拓")
     page.get_by_test_id("target-submit").click()
+    expect(page.get_by_test_id("portal-target-row")).to_have_count(2)
     expect(page.get_by_text("「株式会社新規開拓」を登録しました。")).to_be_visible()
     row = page.locator('[data-testid="portal-target-row"]:has-text("株式会社新規開拓")')
     expect(row.get_by_test_id("milestone")).to_have_text("リスト登録")
@@ -105,6 +109,7 @@ def test_rep_adds_a_target_account_on_a_phone(page, server, login, tenant, scree
 
     # The same company again is refused, naming the field.
     page.get_by_test_id("open-add-target").click()
+    expect(page.locator("#add-target")).to_have_class(re.compile(r"\bcollapse show\b"))
     page.get_by_label("会社名").fill("新規開拓")
     page.get_by_test_id("target-submit").click()
     expect(page.locator('[data-field="company_name"]')).to_contain_text("登録済み")
