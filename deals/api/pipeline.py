@@ -8,7 +8,6 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -117,8 +116,6 @@ class DealStageMoveView(TenantQuerysetMixin, APIView):
     moves its own partner's deals the partner moves; an illegal move answers 400 with why."""
 
     model = Deal
-    # A move is a few plain fields: JSON or a plain form post.
-    parser_classes = [JSONParser, FormParser, MultiPartParser]
 
     @property
     def required_perm(self):

@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -214,8 +213,6 @@ class ReviewActionView(TenantQuerysetMixin, APIView):
     required_perm = DealsPerm.REVIEW
     model = Deal
     action = ""
-    # A decision is a few plain fields: JSON or a plain form post.
-    parser_classes = [JSONParser, FormParser, MultiPartParser]
 
     def tenant_queryset(self, tenant):
         return selectors.tenant_deals(tenant=tenant)
@@ -340,7 +337,6 @@ class ExtensionDecideInSerializer(serializers.Serializer):
 class ExtensionDecideView(TenantQuerysetMixin, APIView):
     required_perm = DealsPerm.REVIEW
     model = ProtectionExtension
-    parser_classes = [JSONParser, FormParser, MultiPartParser]
 
     def tenant_queryset(self, tenant):
         return selectors.tenant_extensions(tenant=tenant)

@@ -71,7 +71,10 @@ def deal_tier_figures(
         .distinct()
         .count()
     )
-    won = Deal.objects.filter(tenant=tenant, partner=partner, won_on__gte=since, won_on__lte=until)
+    # A deal won and then lost is not a win any more (its clawback is payouts' business).
+    won = Deal.objects.filter(
+        tenant=tenant, partner=partner, won_on__gte=since, won_on__lte=until, lost_on__isnull=True
+    )
     won_count = won.count()
     revenue = won.filter(currency=tenant.base_currency).aggregate(
         total=Sum(F("amount_one_time") + 12 * F("amount_monthly"))

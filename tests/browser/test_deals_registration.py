@@ -63,7 +63,7 @@ def _register(page, server, tenant, screenshot, name: str):
     expect(warning).not_to_contain_text("ライバル")
     expect(warning).not_to_contain_text("7,777,777")
     page.get_by_label("担当者メールアドレス").fill("buyer@mirai-kogyo.co.jp")
-    page.get_by_label("一時金額").fill("1500000")
+    page.get_by_label("初期金額").fill("1500000")
     screenshot(page, name, share=True)
     page.get_by_test_id("register-submit").click()
     expect(page.get_by_test_id("registration-status")).to_have_text("審査待ち")

@@ -80,11 +80,21 @@ def test_review_actions(tenant, seller, rival, admin_member, client_for):
     three = DealFactory(partner=rival.partner)
     staff = client_for(admin_member)
 
-    approved = staff.post(url(tenant, "api_deal_approve", deal_id=one.pk))
-    again = staff.post(url(tenant, "api_deal_approve", deal_id=one.pk))
-    rejected = staff.post(url(tenant, "api_deal_reject", deal_id=two.pk), {"reason": "No"})
+    approved = staff.post(
+        url(tenant, "api_deal_approve", deal_id=one.pk), {}, content_type="application/json"
+    )
+    again = staff.post(
+        url(tenant, "api_deal_approve", deal_id=one.pk), {}, content_type="application/json"
+    )
+    rejected = staff.post(
+        url(tenant, "api_deal_reject", deal_id=two.pk),
+        {"reason": "No"},
+        content_type="application/json",
+    )
     duplicate = staff.post(
-        url(tenant, "api_deal_duplicate", deal_id=three.pk), {"duplicate_of": one.pk}
+        url(tenant, "api_deal_duplicate", deal_id=three.pk),
+        {"duplicate_of": one.pk},
+        content_type="application/json",
     )
 
     assert approved.status_code == 200
@@ -134,6 +144,7 @@ def test_extension_request_and_decision(tenant, seller, rival, admin_member, cli
     decided = staff.post(
         url(tenant, "api_extension_decide", extension_id=created.json()["id"]),
         {"decision": "approve"},
+        content_type="application/json",
     )
     assert decided.status_code == 200 and decided.json()["status"] == ExtensionStatus.APPROVED
     with scopes_disabled():
@@ -146,7 +157,14 @@ def test_refusing_an_extension_needs_a_note(tenant, seller, admin_member, client
     staff = client_for(admin_member)
     path = url(tenant, "api_extension_decide", extension_id=extension.pk)
 
-    assert staff.post(path, {"decision": "refuse"}).status_code == 400
-    assert staff.post(path, {"decision": "refuse", "note": "No"}).status_code == 200
+    assert (
+        staff.post(path, {"decision": "refuse"}, content_type="application/json").status_code == 400
+    )
+    assert (
+        staff.post(
+            path, {"decision": "refuse", "note": "No"}, content_type="application/json"
+        ).status_code
+        == 200
+    )
     with scopes_disabled():
         assert ProtectionExtension.objects.get(pk=extension.pk).status == ExtensionStatus.REFUSED

@@ -460,6 +460,9 @@ def request(client: Client, method: str, url: str, spec: Route, side: "Side | No
         body = dict(spec.post)
         for field_name, key in spec.post_objects.items():
             body[field_name] = str(getattr(side, key).pk)
+        if spec.audience == "api":
+            # The API reads JSON only (a form-encoded write is refused with 415).
+            return client.post(url, body, content_type="application/json")
         return client.post(url, body)
     if method == "PATCH":
         return client.patch(url, spec.patch, content_type="application/json")
