@@ -21,6 +21,12 @@ from accounts.models import AuditEvent, Tenant, User
 from accounts.tenancy import request_meta
 
 
+def stored_actor(actor: User | None) -> User | None:
+    """The user a row records as who did it: None for the system (a task, a command) and for
+    an anonymous request. One rule for the audit log and every `..._by` column."""
+    return actor if actor is not None and actor.is_authenticated else None
+
+
 def audit_record(
     *,
     tenant: Tenant,
@@ -32,7 +38,7 @@ def audit_record(
 ) -> AuditEvent:
     return AuditEvent.objects.create(
         tenant=tenant,
-        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor=stored_actor(actor),
         actor_label=getattr(actor, "email", "") or request_meta.get().principal,
         action=action,
         object_type=target._meta.label_lower if target is not None else target_type,

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.audit import stored_actor
 from accounts.models import Tenant, User
 from deals import signals
 from deals.models import (
@@ -74,7 +75,7 @@ def milestone_move(
         from_milestone=current,
         to_milestone=to_milestone,
         changed_at=moved_at,
-        changed_by=actor if actor is not None and actor.is_authenticated else None,
+        changed_by=stored_actor(actor),
         note=note[:500],
     )
     account.milestone = to_milestone
@@ -109,5 +110,5 @@ def milestone_record_listing(
         from_milestone="",
         to_milestone=Milestone.LISTED,
         changed_at=target_account.created_at,
-        changed_by=actor if actor is not None and actor.is_authenticated else None,
+        changed_by=stored_actor(actor),
     )

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.audit import audit_record, register_action_labels
+from accounts.audit import audit_record, register_action_labels, stored_actor
 from accounts.models import Membership, Tenant, User
 from accounts.money import quantize
 from accounts.transactions import service
@@ -99,10 +99,6 @@ def _locked(tenant: Tenant, deal: Deal) -> Deal:
         .select_related("program__contract_type", "stage")
         .get(tenant=tenant, pk=deal.pk)
     )
-
-
-def _actor(actor: User | None) -> User | None:
-    return actor if actor is not None and actor.is_authenticated else None
 
 
 @service
@@ -192,7 +188,7 @@ def deal_amount_change(
         tenant=tenant,
         deal=locked,
         kind=DealEventKind.AMOUNT_CHANGED,
-        by=_actor(actor),
+        by=stored_actor(actor),
         data={
             "old_one_time": str(old_one_time),
             "new_one_time": str(new_one_time),
@@ -251,7 +247,7 @@ def deal_churn(
         tenant=tenant,
         deal=locked,
         kind=DealEventKind.CHURNED,
-        by=_actor(actor),
+        by=stored_actor(actor),
         data={"churned_on": churned_on.isoformat(), "reason": reason.strip()[:500]},
     )
     audit_record(
@@ -359,7 +355,7 @@ def direct_deal_build(
         registration_status=RegistrationStatus.DIRECT,
         owner=owner,
         stage=stage,
-        registered_by=_actor(actor),
+        registered_by=stored_actor(actor),
         **{**fields, "currency": currency},
     )
     for field in ("amount_one_time", "amount_monthly"):
@@ -390,7 +386,11 @@ def direct_deal_save(*, tenant: Tenant, actor: User | None, deal: Deal) -> Deal:
     no partner, but insights counts it)."""
     deal.save()
     DealStageChange.objects.create(
-        tenant=tenant, deal=deal, from_stage=None, to_stage=deal.stage, changed_by=_actor(actor)
+        tenant=tenant,
+        deal=deal,
+        from_stage=None,
+        to_stage=deal.stage,
+        changed_by=stored_actor(actor),
     )
     audit_record(
         tenant=tenant,

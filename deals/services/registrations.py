@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from accounts import services as account_services
-from accounts.audit import audit_record, register_action_labels
+from accounts.audit import audit_record, register_action_labels, stored_actor
 from accounts.models import CURRENCY_CHOICES, Tenant, User
 from accounts.money import quantize
 from accounts.transactions import service
@@ -76,10 +76,6 @@ REGISTRATION_FIELDS = (
     "expected_close_on",
     "notes",
 )
-
-
-def _person(actor: User | None) -> User | None:
-    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
 
 
 def registration_programs(*, tenant: Tenant, partner: Partner):
@@ -210,7 +206,7 @@ def _register(*, tenant: Tenant, actor: User | None, partner: Partner, fields: d
     if unknown:
         raise TypeError(f"unknown registration fields: {sorted(unknown)}")
     data = _validated(tenant=tenant, partner=partner, fields=fields)
-    person = _person(actor)
+    person = stored_actor(actor)
     now = timezone.now()
     stage = stage_by_code(tenant=tenant, code=StageCode.REGISTERED)
     web_domain_typed = data.pop("web_domain_typed")
@@ -447,7 +443,7 @@ def _decided(tenant, actor, deal, status, reason, kind, action, data=None) -> No
     now = timezone.now()
     deal.registration_status = status
     deal.reviewed_at = now
-    deal.reviewed_by = _person(actor)
+    deal.reviewed_by = stored_actor(actor)
     deal.review_reason = reason[:500]
     deal.updated_at = now
     deal.save(
@@ -462,7 +458,7 @@ def _decided(tenant, actor, deal, status, reason, kind, action, data=None) -> No
         ]
     )
     DealEvent.objects.create(
-        tenant=tenant, deal=deal, kind=kind, at=now, by=_person(actor), data=data or {}
+        tenant=tenant, deal=deal, kind=kind, at=now, by=stored_actor(actor), data=data or {}
     )
     audit_record(
         tenant=tenant,
@@ -493,7 +489,7 @@ def deal_approve(*, tenant: Tenant, actor: User, deal: Deal, note: str = "") -> 
     )
     approved = stage_by_code(tenant=tenant, code=StageCode.APPROVED)
     if deal.stage_id != approved.pk:
-        deal_stage_set(tenant=tenant, actor=_person(actor), deal=deal, stage=approved)
+        deal_stage_set(tenant=tenant, actor=stored_actor(actor), deal=deal, stage=approved)
     _mail(tenant, deal, "approved")
     return deal
 
@@ -599,7 +595,7 @@ def extension_request(
         raise ValidationError(
             _("An extension request for this deal is already awaiting a decision.")
         )
-    person = _person(actor)
+    person = stored_actor(actor)
     try:
         with transaction.atomic():
             extension = ProtectionExtension.objects.create(
@@ -654,7 +650,7 @@ def extension_decide(
             % {"status": deal.get_registration_status_display()}
         )
     now = timezone.now()
-    person = _person(actor)
+    person = stored_actor(actor)
     extension.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED
     extension.decided_at = now
     extension.decided_by = person

@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.audit import stored_actor
 from accounts.models import Tenant, User
 from deals import signals
 from deals.models import Deal, DealStage, DealStageChange, StageCode, StageKind
@@ -122,7 +123,7 @@ def deal_stage_set(
         from_stage_id=from_stage_id,
         to_stage=stage,
         changed_at=moved_at,
-        changed_by=actor if actor is not None and actor.is_authenticated else None,
+        changed_by=stored_actor(actor),
         note=note[:500],
     )
     deal.stage = stage

@@ -22,6 +22,7 @@ from accounts.audit import (
     field_changes,
     register_action_labels,
     register_key_labels,
+    stored_actor,
 )
 from accounts.models import Tenant, User
 from accounts.transactions import service
@@ -130,7 +131,7 @@ def target_list_willingness_set(
     if old != willingness:
         target_list.willingness = willingness
         target_list.updated_at = timezone.now()
-        target_list.updated_by = actor if actor is not None and actor.is_authenticated else None
+        target_list.updated_by = stored_actor(actor)
         target_list.save(update_fields=["willingness", "updated_at", "updated_by"])
         audit_record(
             tenant=tenant,
@@ -210,7 +211,7 @@ def target_account_create(
         milestone=Milestone.LISTED,
         milestone_at=now,
         created_at=now,
-        created_by=actor if actor is not None and actor.is_authenticated else None,
+        created_by=stored_actor(actor),
         **fields,
     )
     _full_clean(account)
