@@ -764,3 +764,34 @@ def test_notice_task_of_tenant_a_never_issues_tenant_bs_notice(world):
     with scopes_disabled():
         notice = WrittenTermsNotice.objects.get(contract=contract)
     assert own.get() == notice.pk and notice.tenant_id == b.tenant.pk
+
+
+def test_protection_expiry_task_of_tenant_a_changes_nothing_of_tenant_b(world):
+    """The deals expiry task works inside its own tenant: both tenants' approved deals are
+    past their protection, run for tenant A only A's expires (the control), B's stays."""
+    from deals.tasks.registrations import protections_expire_task
+
+    a, b = world
+    ended = datetime.date(2020, 1, 31)
+    with scopes_disabled():
+        Deal.objects.filter(pk__in=[a.moving_deal.pk, b.moving_deal.pk]).update(
+            protected_until=ended
+        )
+    rows = snapshot()
+
+    protections_expire_task.apply(kwargs={"tenant_id": a.tenant.pk})
+
+    after = snapshot()
+    changed = {key for key in after.keys() | rows.keys() if after.get(key) != rows.get(key)}
+    with scopes_disabled():
+        b_keys = {
+            (model._meta.label, obj.pk)
+            for model in apps.get_models()
+            if issubclass(model, TenantModel)
+            for obj in model.objects.filter(tenant=b.tenant)
+        }
+        a_status = Deal.objects.get(pk=a.moving_deal.pk).registration_status
+        b_status = Deal.objects.get(pk=b.moving_deal.pk).registration_status
+    assert a_status == RegistrationStatus.EXPIRED, "control: tenant A's protection expired"
+    assert b_status == RegistrationStatus.APPROVED
+    assert not changed & b_keys, sorted(changed & b_keys)
