@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from accounts.roles import Role
 from deals.models import Milestone, TargetAccount
-from tests.browser.test_partners_portal import PHONE, page_width
+from tests.browser.test_partners_portal import PHONE, open_portal_menu, page_width
 from tests.factories.deals import TargetAccountFactory
 from tests.factories.partners import PartnerFactory, PartnerRepFactory, portal_membership_for
 
@@ -89,8 +89,7 @@ def test_rep_adds_a_target_account_on_a_phone(page, server, login, tenant, scree
         TargetAccountFactory(partner=partner, rep=rep, company_name="株式会社既存商事")
 
     login(page, membership.user)
-    page.get_by_test_id("portal-menu-toggle").click()
-    page.locator("#portal-menu").get_by_role("link", name="ターゲット企業").click()
+    open_portal_menu(page).get_by_role("link", name="ターゲット企業").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("ターゲット企業")
     assert page_width(page) <= 390
     screenshot(page, "portal-targets-phone", share=True)

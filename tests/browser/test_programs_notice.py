@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from accounts.roles import Role
 from programs.models import WrittenTermsNotice
 from programs.services.notices import written_notice_issue
-from tests.browser.test_partners_portal import PHONE, page_width
+from tests.browser.test_partners_portal import PHONE, open_portal_menu, page_width
 from tests.factories.partners import portal_membership_for
 from tests.programs.test_notices import make_contract
 
@@ -26,8 +26,7 @@ def test_partner_admin_acknowledges_the_notice_on_a_phone(page, server, login, t
     admin.user.save(update_fields=["language"])
 
     login(page, admin.user)
-    page.get_by_test_id("portal-menu-toggle").click()
-    page.locator("#portal-menu").get_by_role("link", name="プログラム").click()
+    open_portal_menu(page).get_by_role("link", name="プログラム").click()
     expect(page.get_by_test_id("notice-status")).to_contain_text("発行")
     page.get_by_role("link", name="読んで受領を確認する").click()
 

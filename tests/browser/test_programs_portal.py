@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from accounts.roles import Role
 from programs.models import PartnerContract
-from tests.browser.test_partners_portal import PHONE, page_width
+from tests.browser.test_partners_portal import PHONE, open_portal_menu, page_width
 from tests.factories.partners import PartnerFactory, portal_membership_for
 from tests.factories.programs import (
     PartnerContractFactory,
@@ -37,8 +37,7 @@ def test_partner_admin_accepts_the_program_terms_on_a_phone(
     admin.user.save(update_fields=["language"])
 
     login(page, admin.user)
-    page.get_by_test_id("portal-menu-toggle").click()
-    page.locator("#portal-menu").get_by_role("link", name="プログラム").click()
+    open_portal_menu(page).get_by_role("link", name="プログラム").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("参加プログラム")
     expect(page.get_by_test_id("tier")).to_have_text("レジスタード")
     # Deals measure the figures now: progress to Silver shows 0 of 6 meetings, not "unmeasured".
