@@ -1,5 +1,6 @@
 """Shared fixtures: two tenants, a member in every role, logged-in clients."""
 
+import io
 import os
 
 import pytest
@@ -7,7 +8,7 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.core.management import call_command
 from django.core.signals import request_started
 from django.db import DatabaseError, connection
-from django.test import Client
+from django.test import Client, TestCase, override_settings
 from django.test.client import ClientHandler
 from django.utils import translation
 from django_scopes import scope, scopes_disabled
@@ -236,3 +237,23 @@ def _media_in_tmp(settings, tmp_path_factory):
     # Files the code under test stores (export files) go to a directory of this test, never to
     # the work tree's var/media; the worker and live-server threads read the same setting.
     settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))
+
+
+@pytest.fixture(scope="module")
+def demo_once(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo data loaded once for a module's tests (a load takes seconds), inside a
+    transaction rolled back after the module: each test runs in a savepoint of it, and the next
+    module starts from an empty database. Yields what the command printed."""
+    out = io.StringIO()
+    with (
+        django_db_blocker.unblock(),
+        override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("demo-media"))),
+    ):
+        # The transaction a TestCase class holds around its tests (so the services' durable
+        # blocks nest in it as they do in each test's own transaction).
+        atomics = TestCase._enter_atomics()
+        try:
+            call_command("demo_data", stdout=out)
+            yield out.getvalue()
+        finally:
+            TestCase._rollback_atomics(atomics)

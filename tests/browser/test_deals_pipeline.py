@@ -1,15 +1,18 @@
 """Staff approve a registration and move the deal to won on the pipeline board; a vendor
-admin edits a stage's exit criteria, which the board shows."""
+admin edits a stage's exit criteria, which the board shows; a reseller's rep moves its own deal
+in the portal on a phone."""
 
 import pytest
 from django_scopes import scopes_disabled
 from playwright.sync_api import expect
 
 from accounts.roles import Role
-from deals.models import Deal
-from tests.factories.deals import DealFactory
-from tests.factories.partners import PartnerFactory
-from tests.factories.programs import ProgramFactory
+from deals.models import Deal, RegistrationStatus, StageCode
+from programs.models import ContractKind
+from tests.browser.test_partners_portal import PHONE, open_portal_menu, page_width
+from tests.factories.deals import DealFactory, stage_of
+from tests.factories.partners import PartnerFactory, portal_membership_for
+from tests.factories.programs import ProgramFactory, built_in_contract_type
 
 pytestmark = pytest.mark.browser
 
@@ -70,3 +73,48 @@ def test_a_vendor_admin_edits_a_stage_exit_criteria(
     expect(page.locator('[data-stage="Proposal"]')).to_contain_text("a decision date")
     with scopes_disabled():
         assert Deal.objects.filter(tenant=tenant).count() == 0
+
+
+@pytest.mark.browser_context_args(**PHONE)
+def test_a_reseller_rep_moves_its_deal_on_a_phone(page, server, login, tenant, screenshot):
+    program = ProgramFactory(
+        tenant=tenant,
+        name="販売代理店プログラム",
+        contract_type=built_in_contract_type(tenant, ContractKind.RESELLER),
+    )
+    partner = PartnerFactory(tenant=tenant, display_name="スマホ販売株式会社")
+    membership, rep = portal_membership_for(partner, role=Role.PARTNER_REP)
+    membership.user.language = "ja"
+    membership.user.save(update_fields=["language"])
+    deal = DealFactory(
+        partner=partner,
+        program=program,
+        rep=rep,
+        customer_name="株式会社モバイル商事",
+        registration_status=RegistrationStatus.APPROVED,
+        stage=stage_of(tenant, StageCode.APPROVED),
+    )
+    proposal, lost = stage_of(tenant, StageCode.PROPOSAL), stage_of(tenant, StageCode.LOST)
+
+    login(page, membership.user)
+    open_portal_menu(page).get_by_role("link", name="案件").click()
+    page.locator(f'[data-testid="portal-deal"][data-deal="{deal.pk}"]').get_by_role(
+        "link"
+    ).first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("株式会社モバイル商事")
+    form = page.get_by_test_id("stage-move-form")
+    form.get_by_label("移動先").select_option(label=proposal.name)
+    form.get_by_test_id("stage-move-submit").click()
+    expect(page.get_by_test_id("panel-stage")).to_have_text(proposal.name)
+    assert page_width(page) <= 390
+    screenshot(page, "portal-deal-moved-phone", share=True)
+
+    # Lost without a reason is refused with a message, and the deal stays where it was.
+    form.get_by_label("移動先").select_option(label=lost.name)
+    form.get_by_test_id("stage-move-submit").click()
+    expect(page.get_by_text("失注の理由を入力してください。")).to_be_visible()
+    expect(page.get_by_test_id("panel-stage")).to_have_text(proposal.name)
+    with scopes_disabled():
+        deal.refresh_from_db()
+    assert deal.stage_id == proposal.pk
+    assert deal.lost_on is None

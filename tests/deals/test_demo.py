@@ -30,8 +30,7 @@ def _sakura(unscoped):
         return Tenant.objects.get(slug="sakura")
 
 
-def test_demo_loads_once_with_accounts_deals_and_direct_deals(unscoped):
-    call_command("demo_data", stdout=io.StringIO())
+def test_demo_loads_once_with_accounts_deals_and_direct_deals(demo_once, unscoped):
     sakura = _sakura(unscoped)
     first = demo_deal_counts(sakura)
     call_command("demo_data", stdout=io.StringIO())
@@ -58,8 +57,7 @@ def test_demo_loads_once_with_accounts_deals_and_direct_deals(unscoped):
         )
 
 
-def test_demo_funnel_narrows_step_by_step(unscoped):
-    call_command("demo_data", stdout=io.StringIO())
+def test_demo_funnel_narrows_step_by_step(demo_once, unscoped):
     sakura = _sakura(unscoped)
     with unscoped():
         reached = dict(
@@ -71,8 +69,7 @@ def test_demo_funnel_narrows_step_by_step(unscoped):
     assert all(later < earlier for earlier, later in zip(counts, counts[1:], strict=False)), counts
 
 
-def test_demo_partner_share_of_won_revenue_is_near_forty_percent(unscoped):
-    call_command("demo_data", stdout=io.StringIO())
+def test_demo_partner_share_of_won_revenue_is_near_forty_percent(demo_once, unscoped):
     sakura = _sakura(unscoped)
     with unscoped():
         won = list(
@@ -87,8 +84,7 @@ def test_demo_partner_share_of_won_revenue_is_near_forty_percent(unscoped):
     assert Decimal("0.33") <= share <= Decimal("0.47"), share
 
 
-def test_demo_history_is_consistent_with_each_deal(unscoped):
-    call_command("demo_data", stdout=io.StringIO())
+def test_demo_history_is_consistent_with_each_deal(demo_once, unscoped):
     sakura = _sakura(unscoped)
     with unscoped():
         deals = list(Deal.objects.filter(tenant=sakura).select_related("stage"))

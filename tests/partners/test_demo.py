@@ -27,11 +27,9 @@ pytestmark = pytest.mark.django_db(transaction=False)
 
 
 @pytest.fixture
-def demo(unscoped):
-    out = io.StringIO()
-    call_command("demo_data", stdout=out)
+def demo(demo_once, unscoped):
     with unscoped():
-        yield Tenant.objects.get(slug="sakura"), Tenant.objects.get(slug="northwind"), out
+        yield Tenant.objects.get(slug="sakura"), Tenant.objects.get(slug="northwind"), demo_once
 
 
 def test_japanese_tenant_gets_about_a_hundred_valid_partners(demo):
@@ -40,7 +38,7 @@ def test_japanese_tenant_gets_about_a_hundred_valid_partners(demo):
 
     assert len(partners) == 100
     assert 8 <= Partner.objects.filter(tenant=northwind).count() <= 15
-    assert "demo partners" in out.getvalue()
+    assert "demo partners" in out
     companies = [p for p in partners if p.entity_kind != "individual"]
     assert all(corporate_number.is_valid(p.corporate_number) for p in companies)
     with_t = [p for p in partners if p.registration_number]

@@ -29,10 +29,8 @@ pytestmark = pytest.mark.django_db
 DAYS_60 = datetime.timedelta(days=60)
 
 
-def test_the_japanese_tenant_gets_one_public_and_two_internal_programs_once(unscoped):
-    out = io.StringIO()
-    call_command("demo_data", stdout=out)
-    call_command("demo_data", stdout=io.StringIO())
+def test_the_japanese_tenant_gets_one_public_and_two_internal_programs_once(demo_once, unscoped):
+    call_command("demo_data", stdout=io.StringIO())  # a second run changes nothing
 
     with unscoped():
         sakura = Tenant.objects.get(slug="sakura")
@@ -69,11 +67,10 @@ def test_the_japanese_tenant_gets_one_public_and_two_internal_programs_once(unsc
         assert revenues == sorted(revenues)
     assert created_events == 3
     assert northwind_types == 6
-    assert "3 demo programs" in out.getvalue()
+    assert "3 demo programs" in demo_once
 
 
-def test_every_demo_tier_names_a_rule_set_of_its_program_that_pays(unscoped):
-    call_command("demo_data", stdout=io.StringIO())
+def test_every_demo_tier_names_a_rule_set_of_its_program_that_pays(demo_once, unscoped):
 
     with unscoped():
         sakura = Tenant.objects.get(slug="sakura")
@@ -94,10 +91,8 @@ def test_every_demo_tier_names_a_rule_set_of_its_program_that_pays(unscoped):
     assert [line.amount for line in result.lines] == [Decimal("300000")]
 
 
-def test_the_japanese_partners_get_contracts_through_the_services(unscoped):
-    out = io.StringIO()
-    call_command("demo_data", stdout=out)
-    call_command("demo_data", stdout=io.StringIO())
+def test_the_japanese_partners_get_contracts_through_the_services(demo_once, unscoped):
+    call_command("demo_data", stdout=io.StringIO())  # a second run changes nothing
     today = timezone.localdate()
 
     with unscoped():
@@ -152,4 +147,4 @@ def test_the_japanese_partners_get_contracts_through_the_services(unscoped):
     assert sorted(c.terms_accepted for c in own) == [False, True]
     assert accepted == 1
     assert northwind_contracts == 0
-    assert "contracts" in out.getvalue()
+    assert "contracts" in demo_once
