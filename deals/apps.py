@@ -22,6 +22,9 @@ class DealsConfig(AppConfig):
         self._register_target_accounts()
         self._register_registrations()
         self._register_pipeline()
+        from deals.services import deal_imports
+
+        deal_imports.register()
 
     def load_demo_data(self, *, tenant, stdout=None) -> None:
         """Hook of `manage.py demo_data`: 18 months of target accounts and deals."""

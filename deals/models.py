@@ -331,6 +331,9 @@ class Deal(TenantModel):
 
     customer_name = models.CharField(_("customer company"), max_length=200)
     customer_name_key = models.CharField(max_length=200, editable=False)
+    # The deal's id in the vendor's own CRM, for direct deals imported by CSV: a file imported
+    # again finds its deals by it (unique per tenant) and creates nothing twice.
+    external_ref = models.CharField(_("reference"), max_length=100, blank=True)
     corporate_number = models.CharField(
         _("corporate number"), max_length=13, blank=True, validators=[validate_corporate_number]
     )
@@ -413,6 +416,11 @@ class Deal(TenantModel):
                 fields=["tenant", "target_account"],
                 condition=models.Q(target_account__isnull=False),
                 name="deal_per_target_account",
+            ),
+            models.UniqueConstraint(
+                fields=["tenant", "external_ref"],
+                condition=~models.Q(external_ref=""),
+                name="deal_external_ref_unique",
             ),
         ]
         indexes = [

@@ -1,4 +1,4 @@
 """Celery tasks of the deals app, one module per area (autodiscovery imports this package,
 which imports each area so its tasks register)."""
 
-from deals.tasks import registrations, targets  # noqa: F401
+from deals.tasks import deal_imports, registrations, targets  # noqa: F401

@@ -14,6 +14,7 @@ urlpatterns = [
     path("deals/", staff.pipeline_list, name="pipeline_list"),
     path("deals/board/", staff.pipeline_board, name="pipeline_board"),
     path("deals/direct/new/", staff.direct_deal_create, name="direct_deal_create"),
+    path("deals/direct/import/", staff.direct_deal_import, name="direct_deal_import"),
     path(DEAL + "stage/", staff.deal_stage_move, name="deal_stage_move"),
     path(DEAL + "amount/", staff.deal_amount_change, name="deal_amount_change"),
     path(DEAL + "churn/", staff.deal_churn, name="deal_churn"),

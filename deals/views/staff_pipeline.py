@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import request_has_perm, tenant_view
@@ -27,6 +28,8 @@ from deals.permissions import DealsPerm
 from deals.selectors import pipeline as selectors
 from deals.services import pipeline as services
 from deals.services import stage_settings
+from deals.services.deal_imports import DIRECT_DEAL_IMPORTER
+from deals.views.imports import ImportPage, csv_import_page
 from partners.selectors.directory import partner_get
 
 PAGE_SIZE = 25
@@ -235,6 +238,35 @@ def direct_deal_create(request, tenant_slug):
             messages.success(request, _("The direct deal was entered."))
             return redirect(_detail_url(tenant, deal))
     return render(request, "deals/pipeline/direct_deal_form.html", {"nav": "deals", "form": form})
+
+
+@tenant_view(audience="staff", perm=DealsPerm.MANAGE)
+@require_http_methods(["GET", "POST"])
+def direct_deal_import(request, tenant_slug):
+    """The vendor's own deals from its CRM, by CSV (deals/services/deal_imports.py)."""
+    tenant = request.tenant
+    page = ImportPage(
+        importer=DIRECT_DEAL_IMPORTER,
+        upload_url=tenant_reverse(tenant, "deals:direct_deal_import"),
+        list_url=tenant_reverse(tenant, "deals:pipeline_list") + "?source=direct",
+        base_template="staff/base.html",
+        nav="deals",
+        title=_("Import direct deals"),
+        columns_help=_(
+            "The first row names the columns (in any order). Stage takes a stage's code or "
+            "name (approved when empty); won_on only for a won stage; owner_email is one of "
+            "your staff. A row whose reference, or whose customer, product and date, is "
+            "already entered is refused, so a file imported again creates nothing twice."
+        ),
+    )
+    return csv_import_page(
+        request,
+        page,
+        done_message=lambda count: (
+            ngettext("%(count)d direct deal imported.", "%(count)d direct deals imported.", count)
+            % {"count": count}
+        ),
+    )
 
 
 @tenant_view(audience="staff", perm=DealsPerm.VIEW)

@@ -6,30 +6,27 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
-from django_htmx.http import HttpResponseClientRefresh
 
-from accounts import imports as import_jobs
 from accounts.access import request_has_perm, tenant_view
 from accounts.forms import form_add_service_errors
-from accounts.models import ImportJob
 from accounts.pagination import paginate
 from accounts.urls_helpers import tenant_reverse
 from deals.forms.targets import (
     FunnelFilterForm,
     MilestoneMoveForm,
     StaffTargetAccountForm,
-    TargetImportUploadForm,
     WillingnessForm,
 )
 from deals.models import MILESTONE_ORDER, Milestone
 from deals.permissions import DealsPerm
 from deals.selectors import targets as selectors
 from deals.services import targets as services
-from deals.services.target_imports import TARGET_COLUMNS, TARGET_REQUIRED, target_importer
+from deals.services.target_imports import target_importer
+from deals.views.imports import ImportPage, csv_import_page
 from partners.selectors.directory import partner_get
 
 BOARD_PAGE_SIZE = 50
@@ -265,93 +262,37 @@ def staff_target_create(request, tenant_slug):
 
 
 def import_page(request, *, partner, audience: str):
-    """Upload (checked at once or by the worker), the check's errors or the confirm button,
-    then the progress; confirmed once however often it is posted. The job is `?job=<id>` on
-    the same address, found only among this partner's jobs (the kind names the partner)."""
+    """A partner's target-account import (deals/views/imports.py), for the portal or staff."""
     tenant = request.tenant
-    importer = target_importer(partner)
     if audience == "portal":
         upload_url = tenant_reverse(tenant, "deals:portal_target_import")
-        base = "portal/base.html"
+        list_url = tenant_reverse(tenant, "deals:portal_targets")
     else:
         upload_url = tenant_reverse(tenant, "deals:staff_target_import", partner_id=partner.pk)
-        base = "staff/base.html"
-
-    def job_url(job):
-        return f"{upload_url}?job={job.pk}"
-
-    job_id = request.GET.get("job", "")
-    import_id = int(job_id) if job_id.isdigit() and len(job_id) < 12 else None
-    if job_id and import_id is None:
-        raise Http404
-    form = TargetImportUploadForm()
-    job = None
-    if import_id is not None:
-        try:
-            job = import_jobs.import_job_get(tenant=tenant, import_id=import_id, kind=importer.kind)
-        except ImportJob.DoesNotExist as error:
-            raise Http404 from error
-    if request.method == "POST" and request.POST.get("token"):
-        token = request.POST["token"]
-        claimed = import_jobs.import_job_confirm(
-            tenant=tenant, actor=request.user, kind=importer.kind, token=token
-        )
-        if claimed is None:
-            claimed = import_jobs.import_job_find(
-                tenant=tenant, actor=request.user, kind=importer.kind, token=token
+        list_url = tenant_reverse(tenant, "deals:partner_targets", partner_id=partner.pk)
+    page = ImportPage(
+        importer=target_importer(partner),
+        upload_url=upload_url,
+        list_url=list_url,
+        base_template="portal/base.html" if audience == "portal" else "staff/base.html",
+        nav="target_accounts" if audience == "portal" else "funnel",
+        title=_("Import target accounts"),
+        subtitle="" if audience == "portal" else str(partner),
+        columns_help=_(
+            "The first row names the columns (in any order). Industry, prefecture and size take "
+            "a code or its name; a company already on the list is refused."
+        ),
+    )
+    return csv_import_page(
+        request,
+        page,
+        done_message=lambda count: (
+            ngettext(
+                "%(count)d target account imported.", "%(count)d target accounts imported.", count
             )
-            if claimed is None or claimed.state == ImportJob.State.CHECKED:
-                messages.error(request, _("The upload has expired; choose the file again."))
-                return redirect(upload_url)
-        return redirect(job_url(claimed))
-    if request.method == "POST":
-        form = TargetImportUploadForm(request.POST, request.FILES)
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            try:
-                if upload.size > import_jobs.MAX_BYTES:
-                    raise import_jobs.ImportRefused(
-                        _("The file is larger than %(limit)s MB; split it into smaller files.")
-                        % {"limit": import_jobs.MAX_BYTES // (1024 * 1024)}
-                    )
-                created = import_jobs.import_job_create(
-                    tenant=tenant,
-                    actor=request.user,
-                    kind=importer.kind,
-                    filename=upload.name,
-                    data=upload.read(),
-                    language=translation.get_language() or "ja",
-                )
-            except import_jobs.ImportRefused as error:
-                form.add_error("file", error.message)
-            else:
-                return redirect(job_url(created))
-    context = {
-        "nav": "target_accounts" if audience == "portal" else "funnel",
-        "base_template": base,
-        "audience": audience,
-        "partner": partner,
-        "form": form,
-        "job": job,
-        "progress": import_jobs.progress_get(job) if job else None,
-        "may_confirm": job is not None and job.created_by_id == request.user.pk,
-        "action_url": upload_url,
-        "progress_url": job_url(job) if job else "",
-        "columns": TARGET_COLUMNS,
-        "required": TARGET_REQUIRED,
-        "max_rows": import_jobs.MAX_ROWS,
-        "max_mb": import_jobs.MAX_BYTES // (1024 * 1024),
-        "list_url": tenant_reverse(tenant, "deals:portal_targets")
-        if audience == "portal"
-        else tenant_reverse(tenant, "deals:partner_targets", partner_id=partner.pk),
-    }
-    if job is not None and request.htmx:
-        running = job.state in (ImportJob.State.CHECKING, ImportJob.State.QUEUED)
-        if not running:
-            return HttpResponseClientRefresh()
-        return render(request, "deals/targets/_import_job_status.html", context)
-    status = 400 if form.is_bound and form.errors else 200
-    return render(request, "deals/targets/import.html", context, status=status)
+            % {"count": count}
+        ),
+    )
 
 
 @tenant_view(audience="staff", perm=DealsPerm.MANAGE)

@@ -10,6 +10,9 @@ ROUTES: dict[str, Route] = {
     "deals:pipeline_board": Route("staff"),
     # GET here; tests/deals/test_pipeline_views.py enters one (a create names no object).
     "deals:direct_deal_create": Route("staff"),
+    # The job is `?job=<id>` on the upload page: tests/deals/test_deal_imports.py proves
+    # another tenant's job, and a job of another kind, answer 404.
+    "deals:direct_deal_import": Route("staff"),
     "deals:deal_stage_move": Route(
         "staff", ("POST",), objects=MOVING, post_objects={"stage": "deal_stage"}
     ),
