@@ -3,3 +3,35 @@ from django.apps import AppConfig
 
 class PayoutsConfig(AppConfig):
     name = "payouts"
+
+    def ready(self) -> None:
+        from django.utils.translation import gettext_lazy as _
+
+        from accounts.registry import NavEntry, PartnerTab, registry
+        from payouts import permissions, receivers
+        from payouts.permissions import PayoutsPerm
+
+        permissions.register()
+        # Deals tells the ledger what happened (won, lost, churned, amounts, meetings).
+        receivers.connect()
+        registry.register_urls("payouts", "payouts.urls", namespace="payouts")
+        staff = {"audience": "staff", "perm": PayoutsPerm.VIEW}
+        registry.register_nav(
+            NavEntry(
+                key="ledger",
+                label=_("Commissions"),
+                url_name="payouts:ledger_list",
+                icon="bi-cash-coin",
+                order=40,
+                **staff,
+            )
+        )
+        registry.register_partner_tab(
+            PartnerTab(
+                key="ledger",
+                label=_("Commissions"),
+                url_name="payouts:partner_ledger",
+                order=40,
+                perm=PayoutsPerm.VIEW,
+            )
+        )

@@ -188,6 +188,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "deals.tasks.protections_expire_fanout",
         "schedule": 86400.0,
     },
+    # Daily at 02:00 UTC: each tenant's ledger books what a lost deal event left out and the
+    # recurring months begun since (payouts.tasks); every line's unique key makes it harmless.
+    "payouts-ledger-reconcile": {
+        "task": "payouts.tasks.ledger_reconcile_fanout",
+        "schedule": crontab(minute=0, hour=2),
+    },
 }
 
 # --- Auth (django-allauth) --------------------------------------------------------------------

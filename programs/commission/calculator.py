@@ -18,6 +18,7 @@ import calendar
 import datetime
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
+from dataclasses import fields as dataclass_fields
 from decimal import Decimal
 
 from django.utils.translation import gettext
@@ -120,6 +121,46 @@ class Explanation:
     def as_data(self) -> dict:
         """JSON-safe: decimals as strings, dates in ISO form (what the ledger stores)."""
         return _json_safe(asdict(self))
+
+    @classmethod
+    def from_data(cls, data: dict) -> Explanation:
+        """The explanation `as_data` stored, typed again (for the pages that render it). Keys
+        this version does not know are left out, so an older line still renders."""
+        known = {f.name for f in dataclass_fields(cls)}
+        values = {key: value for key, value in data.items() if key in known}
+        for key in _DECIMAL_FIELDS:
+            if values.get(key) is not None:
+                values[key] = Decimal(values[key])
+        for key in _DATE_FIELDS:
+            if values.get(key):
+                values[key] = datetime.date.fromisoformat(values[key])
+        values["brackets"] = tuple(
+            BracketPart(
+                lower=Decimal(part["lower"]),
+                upper=None if part["upper"] is None else Decimal(part["upper"]),
+                rate=Decimal(part["rate"]),
+                portion=Decimal(part["portion"]),
+                amount=Decimal(part["amount"]),
+            )
+            for part in values.get("brackets") or ()
+        )
+        return cls(**values)
+
+
+_DECIMAL_FIELDS = (
+    "base",
+    "rate",
+    "fixed_amount",
+    "cumulative_before",
+    "cap",
+    "spiff_min_amount",
+    "unrounded",
+    "rule_amount",
+    "rounding",
+    "share",
+    "remainder",
+)
+_DATE_FIELDS = ("effective_from", "payable_on", "clawback_until")
 
 
 @dataclass(frozen=True)

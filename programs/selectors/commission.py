@@ -20,7 +20,13 @@ from programs.commission import (
     parse_rules,
     version_effective_on,
 )
-from programs.models import CommissionRuleSet, CommissionRuleSetVersion, Program
+from programs.models import (
+    CommissionRuleSet,
+    CommissionRuleSetVersion,
+    ContractStatus,
+    PartnerContract,
+    Program,
+)
 
 
 def rule_sets(*, tenant: Tenant, program_id: int | None = None) -> QuerySet[CommissionRuleSet]:
@@ -173,3 +179,53 @@ def current_version(
 def no_rule_sets() -> QuerySet[CommissionRuleSet]:
     """An empty queryset for a serializer field until the request's tenant narrows it."""
     return CommissionRuleSet.objects.none()
+
+
+@dataclass(frozen=True)
+class PartnerCommission:
+    """What the partner's contract pays for a real event: the contract in force on the event's
+    date, its tier's rule set, and the calculator's result (None where there is nothing to
+    calculate, with `missing` saying why: "contract" or "rule_set")."""
+
+    contract: PartnerContract | None
+    rule_set: CommissionRuleSet | None
+    result: CommissionResult | None
+    missing: str = ""
+
+
+def contract_in_force(
+    *, tenant: Tenant, partner_id: int, program_id: int, day: datetime.date
+) -> PartnerContract | None:
+    """The partner's contract in the program whose term covers `day` (signed: not a draft;
+    one that ended since still covers the days of its term)."""
+    return (
+        PartnerContract.objects.filter(
+            tenant=tenant,
+            partner_id=partner_id,
+            program_id=program_id,
+            starts_on__lte=day,
+            ends_on__gte=day,
+        )
+        .exclude(status=ContractStatus.DRAFT)
+        .select_related("tier__rule_set")
+        .order_by("-starts_on", "-id")
+        .first()
+    )
+
+
+def partner_commission(
+    *, tenant: Tenant, partner_id: int, program_id: int, event: CommissionEvent
+) -> PartnerCommission:
+    """What the main partner's contract in the program pays for `event`: the calculator on the
+    versions of its tier's rule set (the version in force on the event's date applies).
+    EventError from the calculator reaches the caller."""
+    contract = contract_in_force(
+        tenant=tenant, partner_id=partner_id, program_id=program_id, day=event.date
+    )
+    if contract is None:
+        return PartnerCommission(contract=None, rule_set=None, result=None, missing="contract")
+    rule_set = contract.tier.rule_set
+    if rule_set is None:
+        return PartnerCommission(contract=contract, rule_set=None, result=None, missing="rule_set")
+    result = calculate(versions=version_specs(tenant=tenant, rule_set=rule_set), event=event)
+    return PartnerCommission(contract=contract, rule_set=rule_set, result=result)

@@ -233,3 +233,12 @@ def rule_set_version_delete(
         },
     )
     version.delete()
+
+
+def versions_mark_used(*, tenant: Tenant, version_ids) -> int:
+    """The versions have produced amounts (the ledger booked lines from them): from now on they
+    may not be superseded on a past date or deleted. Runs inside the caller's transaction, so
+    the mark and the amounts commit together; marking again changes nothing."""
+    return CommissionRuleSetVersion.objects.filter(
+        tenant=tenant, pk__in=set(version_ids), first_used_at__isnull=True
+    ).update(first_used_at=timezone.now())

@@ -1,0 +1,97 @@
+"""Forms of the ledger pages: the filters and a manual adjustment."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import CURRENCY_CHOICES
+from partners.forms.directory import style
+from partners.models import Partner
+from payouts.models import LineKind, LineStatus
+
+SMALL = {"class": "form-select form-select-sm"}
+DATE = {"class": "form-control form-control-sm", "type": "date"}
+
+
+class LedgerFilterForm(forms.Form):
+    partner = forms.ModelChoiceField(
+        label=_("Partner"),
+        required=False,
+        queryset=Partner.objects.none(),
+        empty_label=_("All"),
+        widget=forms.Select(attrs=SMALL),
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        required=False,
+        choices=[("", _("All")), *LineKind.choices],
+        widget=forms.Select(attrs=SMALL),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[
+            ("", _("All")),
+            (LineStatus.ACCRUED, LineStatus.ACCRUED.label),
+            (LineStatus.PAYABLE, LineStatus.PAYABLE.label),
+        ],
+        widget=forms.Select(attrs=SMALL),
+    )
+    date_from = forms.DateField(
+        label=_("Accrued from"), required=False, widget=forms.DateInput(attrs=DATE)
+    )
+    date_to = forms.DateField(
+        label=_("Accrued until"), required=False, widget=forms.DateInput(attrs=DATE)
+    )
+    q = forms.CharField(
+        label=_("Customer or reason"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+    )
+
+    def __init__(self, *args, tenant, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partner"].queryset = Partner.objects.filter(tenant=tenant).order_by(
+            "legal_name_kana", "legal_name"
+        )
+
+    def filters(self) -> dict:
+        """The selector's keyword arguments (none when the form is not valid)."""
+        if not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        return {
+            "partner_id": data["partner"].pk if data["partner"] else None,
+            "kind": data["kind"],
+            "status": data["status"],
+            "date_from": data["date_from"],
+            "date_to": data["date_to"],
+            "query": data["q"].strip(),
+        }
+
+
+class AdjustmentForm(forms.Form):
+    partner = forms.ModelChoiceField(label=_("Partner"), queryset=Partner.objects.none())
+    amount = forms.CharField(
+        label=_("Amount"),
+        max_length=30,
+        help_text=_("Negative to take commission back, for example -5000."),
+    )
+    currency = forms.ChoiceField(label=_("Currency"), choices=CURRENCY_CHOICES)
+    accrued_on = forms.DateField(
+        label=_("Accrual date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Partners see this reason beside the amount."),
+    )
+    token = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, tenant, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partner"].queryset = Partner.objects.filter(tenant=tenant).order_by(
+            "legal_name_kana", "legal_name"
+        )
+        style(self)

@@ -1,0 +1,192 @@
+"""The commission ledger: what each partner has earned, line by line, never edited.
+
+A line is written once and stays as written: a correction is a new line (a difference after an
+amount change, a reversal for a clawback, a manual adjustment), never an edit. The database
+holds to that itself: a trigger (migration 0002) refuses to delete a line or to change any of
+its money fields, whatever code asks.
+
+Every line that an event creates comes from the programs calculator (this app never computes
+commission): it keeps the rule-set version and the calculator's explanation, so any amount can
+be explained. Creating money twice is the worst bug, so every line has a key that is unique per
+tenant, and every processed event has a LedgerSource row that is unique per tenant: a handler
+run twice, or twice at once, finds its key taken and writes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import TenantModel
+
+
+class SourceOutcome(models.TextChoices):
+    """What processing an event came to (kept so that staff can see why a deal paid nothing)."""
+
+    LINES = "lines", _("Commission booked")
+    NOTHING_DUE = "nothing_due", _("The rules pay nothing for this event")
+    NO_CONTRACT = "no_contract", _("No contract of the partner in this program on that date")
+    NO_RULE_SET = "no_rule_set", _("The partner's tier has no commission rule set")
+    NOT_APPLICABLE = "not_applicable", _("Not a partner deal of a program")
+    ERROR = "error", _("The rules could not be applied")
+
+
+class LedgerSource(TenantModel):
+    """One event the ledger has processed ("deal 12 won"): the unit of idempotency. It is
+    inserted in the same transaction as the event's lines, so its key either exists with all
+    of them or does not exist at all."""
+
+    key = models.CharField(max_length=120)
+    deal = models.ForeignKey(
+        "deals.Deal", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    event_on = models.DateField(_("event date"))
+    outcome = models.CharField(_("outcome"), max_length=16, choices=SourceOutcome.choices)
+    message = models.CharField(_("message"), max_length=500, blank=True)
+    line_count = models.PositiveIntegerField(default=0)
+    processed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("ledger source")
+        verbose_name_plural = _("ledger sources")
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "key"], name="ledger_source_key"),
+        ]
+        indexes = [models.Index(fields=["tenant", "deal"], name="ledger_source_deal")]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class LineKind(models.TextChoices):
+    ACCRUAL = "accrual", _("Commission")
+    RECURRING = "recurring", _("Recurring commission")
+    DIFFERENCE = "difference", _("Amount change")
+    REVERSAL = "reversal", _("Clawback")
+    ADJUSTMENT = "adjustment", _("Manual adjustment")
+
+
+class LineStatus(models.TextChoices):
+    """Where a line stands. Accrued and payable follow from the holding period (payable from
+    `payable_from`); on statement and paid come with the statements."""
+
+    ACCRUED = "accrued", _("Accrued")
+    PAYABLE = "payable", _("Payable")
+    ON_STATEMENT = "on_statement", _("On statement")
+    PAID = "paid", _("Paid")
+
+
+# The columns the append-only trigger guards: a line's money and what it is about.
+IMMUTABLE_COLUMNS = (
+    "tenant_id",
+    "key",
+    "kind",
+    "partner_id",
+    "rep_id",
+    "deal_id",
+    "source_id",
+    "reverses_id",
+    "amount",
+    "currency",
+    "rule_set_version_id",
+    "explanation",
+    "description",
+    "accrued_on",
+    "payable_from",
+    "created_at",
+    "created_by_id",
+)
+
+
+class LedgerLine(TenantModel):
+    """One commission amount for one partner (positive, or negative for a clawback)."""
+
+    key = models.CharField(max_length=160, editable=False)
+    kind = models.CharField(_("kind"), max_length=16, choices=LineKind.choices)
+    partner = models.ForeignKey(
+        "partners.Partner",
+        on_delete=models.PROTECT,
+        related_name="ledger_lines",
+        verbose_name=_("partner"),
+    )
+    # The rep the line credits, when the rule credits a person (the rep who registered).
+    rep = models.ForeignKey(
+        "partners.PartnerRep",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("rep"),
+    )
+    deal = models.ForeignKey(
+        "deals.Deal",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("deal"),
+    )
+    source = models.ForeignKey(
+        LedgerSource, on_delete=models.PROTECT, null=True, blank=True, related_name="lines"
+    )
+    # A reversal names the line it takes back; a line is reversed at most once.
+    reverses = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reversals",
+        verbose_name=_("reverses"),
+    )
+    amount = models.DecimalField(_("amount"), max_digits=18, decimal_places=3)
+    currency = models.CharField(_("currency"), max_length=3)
+    rule_set_version = models.ForeignKey(
+        "programs.CommissionRuleSetVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("rule set version"),
+    )
+    # The calculator's Explanation as data (programs.commission.calculator.Explanation).
+    explanation = models.JSONField(default=dict, blank=True)
+    # A manual adjustment's reason, or what a reversal takes back.
+    description = models.CharField(_("description"), max_length=500, blank=True)
+    accrued_on = models.DateField(_("accrual date"))
+    payable_from = models.DateField(_("payable from"))
+    created_at = models.DateTimeField(_("booked at"), default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("ledger line")
+        verbose_name_plural = _("ledger lines")
+        ordering = ["-accrued_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "key"], name="ledger_line_key"),
+            models.UniqueConstraint(
+                fields=["tenant", "reverses"],
+                condition=models.Q(reverses__isnull=False),
+                name="ledger_line_reversed_once",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(amount=0) | ~models.Q(kind="adjustment"),
+                name="ledger_adjustment_not_zero",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["tenant", "partner", "accrued_on"], name="ledger_line_partner"),
+            models.Index(fields=["tenant", "deal"], name="ledger_line_deal"),
+            models.Index(fields=["tenant", "accrued_on"], name="ledger_line_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner_id} {self.kind} {self.amount} {self.currency}"
+
+    def status_on(self, today: datetime.date) -> str:
+        return LineStatus.PAYABLE if self.payable_from <= today else LineStatus.ACCRUED

@@ -1,0 +1,195 @@
+"""Reads of the ledger and of what the ledger needs from the deals it books.
+
+Tenant explicit everywhere; another tenant's or another partner's line answers 404.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Case, CharField, Q, QuerySet, Sum, Value, When
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from accounts.models import Tenant
+from deals.models import Deal, DealEvent, DealEventKind
+from partners.models import Partner
+from payouts.models import LedgerLine, LedgerSource, LineKind, LineStatus
+
+ZERO = Decimal(0)
+
+
+# --- What a deal's amounts were, and when -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AmountSegment:
+    """The deal's amounts from `starts_on` (None: from the win) until the next segment."""
+
+    starts_on: datetime.date | None
+    one_time: Decimal
+    monthly: Decimal
+    change_id: int | None = None
+
+
+def deal_amount_segments(*, tenant: Tenant, deal: Deal) -> list[AmountSegment]:
+    """The amounts the deal had at its win, then after each change (oldest first). A change's
+    date is the tenant's local date of when it was made."""
+    changes = list(
+        DealEvent.objects.filter(
+            tenant=tenant, deal=deal, kind=DealEventKind.AMOUNT_CHANGED
+        ).order_by("at", "id")
+    )
+    if not changes:
+        return [AmountSegment(None, deal.amount_one_time, deal.amount_monthly)]
+    first = changes[0].data
+    segments = [AmountSegment(None, Decimal(first["old_one_time"]), Decimal(first["old_monthly"]))]
+    for change in changes:
+        segments.append(
+            AmountSegment(
+                timezone.localtime(change.at).date(),
+                Decimal(change.data["new_one_time"]),
+                Decimal(change.data["new_monthly"]),
+                change_id=change.pk,
+            )
+        )
+    return segments
+
+
+def fiscal_year_start(tenant: Tenant, day: datetime.date) -> datetime.date:
+    month = tenant.fiscal_year_start_month or 1
+    year = day.year if day.month >= month else day.year - 1
+    return datetime.date(year, month, 1)
+
+
+def partner_revenue_before(*, tenant: Tenant, deal: Deal, won_on: datetime.date) -> Decimal:
+    """The partner's won one-time revenue in the fiscal year before this deal (brackets pay on
+    the cumulative figure): deals won earlier in the year, or the same day with a lower id."""
+    total = (
+        Deal.objects.filter(
+            tenant=tenant,
+            partner_id=deal.partner_id,
+            won_on__gte=fiscal_year_start(tenant, won_on),
+            currency=deal.currency,
+        )
+        .filter(Q(won_on__lt=won_on) | Q(won_on=won_on, pk__lt=deal.pk))
+        .aggregate(total=Sum("amount_one_time"))["total"]
+    )
+    return total or ZERO
+
+
+# --- The ledger -----------------------------------------------------------------------------------
+
+
+def with_status(lines: QuerySet[LedgerLine], today: datetime.date) -> QuerySet[LedgerLine]:
+    """Each line's status as `line_status` (accrued until its holding period ends)."""
+    return lines.annotate(
+        line_status=Case(
+            When(payable_from__lte=today, then=Value(LineStatus.PAYABLE)),
+            default=Value(LineStatus.ACCRUED),
+            output_field=CharField(),
+        )
+    )
+
+
+LEDGER_SORTS = {
+    "accrued_on": ("accrued_on", "id"),
+    "partner": ("partner__legal_name", "accrued_on", "id"),
+    "amount": ("amount", "id"),
+    "kind": ("kind", "accrued_on", "id"),
+}
+
+
+def ledger_lines(
+    *,
+    tenant: Tenant,
+    today: datetime.date,
+    partner_id: int | None = None,
+    kind: str = "",
+    status: str = "",
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+    query: str = "",
+    sort: str = "-accrued_on",
+) -> QuerySet[LedgerLine]:
+    lines = LedgerLine.objects.filter(tenant=tenant)
+    if partner_id:
+        lines = lines.filter(partner_id=partner_id)
+    if kind:
+        lines = lines.filter(kind=kind)
+    if status == LineStatus.PAYABLE:
+        lines = lines.filter(payable_from__lte=today)
+    elif status == LineStatus.ACCRUED:
+        lines = lines.filter(payable_from__gt=today)
+    if date_from:
+        lines = lines.filter(accrued_on__gte=date_from)
+    if date_to:
+        lines = lines.filter(accrued_on__lte=date_to)
+    if query:
+        lines = lines.filter(
+            Q(deal__customer_name__icontains=query) | Q(description__icontains=query)
+        )
+    descending = sort.startswith("-")
+    fields = LEDGER_SORTS.get(sort.lstrip("-"), LEDGER_SORTS["accrued_on"])
+    order = [f"-{field}" if descending else field for field in fields]
+    return with_status(lines, today).select_related("partner", "rep", "deal").order_by(*order)
+
+
+@dataclass(frozen=True)
+class LedgerTotals:
+    accrued: Decimal
+    payable: Decimal
+    total: Decimal
+    count: int
+
+
+def ledger_totals(lines: QuerySet[LedgerLine], today: datetime.date) -> dict[str, LedgerTotals]:
+    """Totals per currency of the lines (one aggregate query)."""
+    rows = (
+        lines.order_by()
+        .values("currency")
+        .annotate(
+            total=Sum("amount"),
+            payable=Sum("amount", filter=Q(payable_from__lte=today)),
+            accrued=Sum("amount", filter=Q(payable_from__gt=today)),
+        )
+    )
+    result = {}
+    for row in rows:
+        result[row["currency"]] = LedgerTotals(
+            accrued=row["accrued"] or ZERO,
+            payable=row["payable"] or ZERO,
+            total=row["total"] or ZERO,
+            count=0,
+        )
+    return result
+
+
+def ledger_line_get(*, tenant: Tenant, line_id: int, today: datetime.date) -> LedgerLine:
+    return get_object_or_404(
+        with_status(LedgerLine.objects.filter(tenant=tenant), today).select_related(
+            "partner", "rep", "deal", "reverses", "rule_set_version__rule_set", "created_by"
+        ),
+        pk=line_id,
+    )
+
+
+def line_reversals(*, tenant: Tenant, line: LedgerLine) -> QuerySet[LedgerLine]:
+    return LedgerLine.objects.filter(tenant=tenant, reverses=line)
+
+
+def deal_sources(*, tenant: Tenant, deal_id: int) -> QuerySet[LedgerSource]:
+    return LedgerSource.objects.filter(tenant=tenant, deal_id=deal_id).order_by("processed_at")
+
+
+def partner_choices(*, tenant: Tenant) -> QuerySet[Partner]:
+    return Partner.objects.filter(tenant=tenant).order_by("legal_name", "id")
+
+
+def has_lines(*, tenant: Tenant) -> bool:
+    return LedgerLine.objects.filter(tenant=tenant).exists()
+
+
+ADJUSTABLE_KINDS = (LineKind.ADJUSTMENT,)

@@ -1,0 +1,51 @@
+"""Tasks of the ledger: one per deal event (sent by the receivers of the deals signals) and a
+daily reconciliation per tenant that books what any lost event left out. Each calls one
+service; every service is harmless to repeat, so a retried or redelivered task books nothing
+twice."""
+
+import datetime
+
+from celery import shared_task
+from django.utils import timezone
+
+from accounts.tasks import TenantTask, fan_out_per_tenant, task_tenant
+from payouts import services
+
+DEAL_EVENTS = ("won", "amount_changed", "lost", "churned", "meeting_held")
+
+
+@shared_task(base=TenantTask, name="payouts.tasks.ledger_deal_event", ignore_result=True)
+def ledger_deal_event_task(
+    *, tenant_id: int, deal_id: int, event: str, on: str = "", change_id: int | None = None
+) -> None:
+    """Book one deal event (`on`: its date in ISO form, for clawbacks and meetings)."""
+    tenant = task_tenant()
+    day = datetime.date.fromisoformat(on) if on else None
+    if event == "won":
+        services.ledger_deal_won(tenant=tenant, deal_id=deal_id)
+    elif event == "amount_changed":
+        services.ledger_deal_amount_changed(tenant=tenant, deal_id=deal_id, change_id=change_id)
+    elif event in ("lost", "churned"):
+        services.ledger_deal_clawback(tenant=tenant, deal_id=deal_id, reason=event, on=day)
+    elif event == "meeting_held":
+        services.ledger_deal_meeting_held(tenant=tenant, deal_id=deal_id, held_on=day)
+    else:
+        raise ValueError(f"unknown deal event {event!r}")
+
+
+@shared_task(name="payouts.tasks.ledger_reconcile_fanout", ignore_result=True)
+def ledger_reconcile_fanout_task() -> int:
+    """Beat's daily entry point: one ledger_reconcile_task per tenant."""
+    return fan_out_per_tenant(ledger_reconcile_task)
+
+
+@shared_task(
+    base=TenantTask,
+    name="payouts.tasks.ledger_reconcile",
+    ignore_result=True,
+    soft_time_limit=600,
+    time_limit=660,
+)
+def ledger_reconcile_task(*, tenant_id: int) -> dict:
+    """The tenant's missing lines and the recurring months begun since the last run."""
+    return services.ledger_reconcile(tenant=task_tenant(), today=timezone.localdate())

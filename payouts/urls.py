@@ -1,0 +1,16 @@
+"""The payouts app's routes inside a tenant (mounted under /<tenant_slug>/, namespace "payouts")."""
+
+from django.urls import path
+
+from payouts.views import staff
+
+urlpatterns = [
+    path("payouts/ledger/", staff.ledger_list, name="ledger_list"),
+    path("payouts/ledger/<int:line_id>/", staff.ledger_line_detail, name="ledger_line"),
+    path("payouts/ledger/adjust/", staff.adjustment_create, name="adjustment_create"),
+    path(
+        "payouts/partners/<int:partner_id>/ledger/",
+        staff.partner_ledger,
+        name="partner_ledger",
+    ),
+]
