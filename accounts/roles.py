@@ -28,8 +28,8 @@ class Perm(models.TextChoices):
     AUDIT_VIEW = "audit.view", _("Read the audit log")
     API_KEYS_MANAGE = "api_keys.manage", _("Create and revoke API keys")
     SYSTEM_STATUS_VIEW = "system_status.view", _("See the system status")
-    # The kernel's own permissions; each app registers its own (partners/permissions.py), and
-    # the payouts app will register payouts.view / payouts.manage when it lands.
+    # The kernel's own permissions; each app registers its own (partners/permissions.py,
+    # payouts/permissions.py, ...).
     FINANCE_FIELDS_VIEW = "finance_fields.view", _("See bank and tax details")
 
 

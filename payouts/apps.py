@@ -19,7 +19,7 @@ class PayoutsConfig(AppConfig):
         registry.register_nav(
             NavEntry(
                 key="ledger",
-                label=_("Commissions"),
+                label=_("Payouts"),
                 url_name="payouts:ledger_list",
                 icon="bi-cash-coin",
                 order=40,
@@ -35,3 +35,9 @@ class PayoutsConfig(AppConfig):
                 perm=PayoutsPerm.VIEW,
             )
         )
+
+    def load_demo_data(self, *, tenant, stdout=None) -> None:
+        """Hook of `manage.py demo_data`: the demo deals' commission, booked by the handlers."""
+        from payouts.demo import load_ledger_demo
+
+        load_ledger_demo(tenant, stdout=stdout)

@@ -40,6 +40,7 @@ def test_partners_registers_its_routes_navigation_tab_and_dashboard_panel():
         "commission",
         "contracts",
         "tier_proposals",
+        "ledger",
     ]
     assert [e.key for e in registry.nav_entries("portal")] == [
         "company",
@@ -47,7 +48,13 @@ def test_partners_registers_its_routes_navigation_tab_and_dashboard_panel():
         "deals",
         "target_accounts",
     ]
-    assert [t.key for t in registry.tabs()] == ["activity", "contracts", "deals", "target_accounts"]
+    assert [t.key for t in registry.tabs()] == [
+        "activity",
+        "contracts",
+        "deals",
+        "target_accounts",
+        "ledger",
+    ]
     # The root URL conf mounts what was registered: the partners routes resolve under a tenant.
     assert reverse("partner_list", kwargs={"tenant_slug": "alpha"}) == "/alpha/partners/"
 
@@ -124,8 +131,8 @@ def test_staff_navigation_shows_registered_entries_the_role_may_use(
     assert f'href="/{tenant.slug}/programs/" data-nav="programs"' in html
     # No "coming" sections: an app that is not there has no entry and no page.
     assert f'href="/{tenant.slug}/deals/review/" data-nav="review"' in html
-    assert "/payouts/" not in html
-    assert client_for(viewer_member).get(f"/{tenant.slug}/payouts/").status_code == 404
+    assert "/insights/" not in html
+    assert client_for(viewer_member).get(f"/{tenant.slug}/insights/").status_code == 404
 
 
 def test_dashboard_loads_registered_panels_as_fragments(
@@ -164,7 +171,7 @@ def test_partner_page_shows_registered_tabs_as_fragments(
     assert html.index('id="tab-activity"') < html.index('id="tab-zz-later"')
     activities = f"/{tenant.slug}/partners/{partner.pk}/activities/"
     assert f'hx-get="{activities}" hx-trigger="load" id="zz-later-panel"' in html
-    assert 'id="tab-payouts"' not in html  # no placeholder tabs for apps that are not there
+    assert 'id="tab-insights"' not in html  # no placeholder tabs for apps that are not there
 
 
 def test_portal_home_offers_only_registered_entries(tenant, partner_rep_member, client_for):

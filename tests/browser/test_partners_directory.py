@@ -91,7 +91,15 @@ def test_partner_page_tabs_and_reps(page, server, login, tenant, manager, screen
     # Tabs of later apps appear only when their app registers them (accounts/registry.py):
     # programs registers Contracts.
     expect(page.get_by_role("tab")).to_have_text(
-        ["Profile", re.compile(r"^Reps"), "Activity", "Contracts", "Deals", "Target accounts"]
+        [
+            "Profile",
+            re.compile(r"^Reps"),
+            "Activity",
+            "Contracts",
+            "Deals",
+            "Target accounts",
+            "Commissions",
+        ]
     )
     page.get_by_role("tab", name="Activity").click()
     expect(page.get_by_test_id("activity-panel")).to_be_visible()

@@ -41,6 +41,7 @@ from partners.models import (
     PartnerType,
     Prospect,
 )
+from payouts.models import LedgerLine
 from programs.models import (
     CommissionRuleSet,
     CommissionRuleSetVersion,
@@ -76,6 +77,7 @@ from tests.factories.partners import (
     ProspectFactory,
     portal_membership_for,
 )
+from tests.factories.payouts import LedgerLineFactory
 from tests.factories.programs import (
     CommissionRuleSetFactory,
     CommissionRuleSetVersionFactory,
@@ -98,6 +100,7 @@ from tests.isolation import (
     routes_engagement,
     routes_notices,
     routes_partners,
+    routes_payouts,
     routes_portal_api,
     routes_programs,
     routes_programs_portal,
@@ -171,6 +174,7 @@ ROUTES: dict[str, Route] = {
     **routes_deals_targets.ROUTES,
     **routes_deals_registrations.ROUTES,
     **routes_deals_pipeline.ROUTES,
+    **routes_payouts.ROUTES,
 }
 assert len(ROUTES) == sum(
     len(part.ROUTES)
@@ -188,6 +192,7 @@ assert len(ROUTES) == sum(
         routes_deals_targets,
         routes_deals_registrations,
         routes_deals_pipeline,
+        routes_payouts,
     )
 ) + len(KERNEL_ROUTES), "a route name is registered twice"
 
@@ -327,6 +332,8 @@ class Side:
     # Approved deals in an agency program (staff and the partner may both move them).
     moving_deal: Deal
     moving_deal_of_other_partner: Deal
+    # Payouts: an adjustment line of the partner's.
+    ledger_line: LedgerLine
 
     def url(self, name: str, values_from: "Side | None" = None, suffix: str = "") -> str:
         """The route's URL under this tenant, naming objects of `values_from` (default: self);
@@ -427,6 +434,7 @@ def _side(tenant: Tenant) -> Side:
         deal_stage=stage_of(tenant, StageCode.PROPOSAL),
         moving_deal=DealFactory(partner=partner, program=agency, **approved),
         moving_deal_of_other_partner=DealFactory(partner=other_partner, program=agency, **approved),
+        ledger_line=LedgerLineFactory(partner=partner),
     )
 
 
@@ -794,4 +802,38 @@ def test_protection_expiry_task_of_tenant_a_changes_nothing_of_tenant_b(world):
         b_status = Deal.objects.get(pk=b.moving_deal.pk).registration_status
     assert a_status == RegistrationStatus.EXPIRED, "control: tenant A's protection expired"
     assert b_status == RegistrationStatus.APPROVED
+    assert not changed & b_keys, sorted(changed & b_keys)
+
+
+def test_ledger_tasks_of_tenant_a_book_nothing_for_tenant_b(world):
+    """Both tenants have a won deal without its lines. The reconciliation run for tenant A
+    books A's win (the control) and leaves B's alone; A's deal-event task named with B's deal
+    finds no such deal."""
+    from payouts.models import LedgerSource
+    from payouts.tasks import ledger_deal_event_task, ledger_reconcile_task
+
+    a, b = world
+    with scopes_disabled():
+        for side in (a, b):
+            Deal.objects.filter(pk=side.moving_deal.pk).update(
+                won_on=datetime.date(2026, 5, 1), stage=stage_of(side.tenant, StageCode.WON)
+            )
+    rows = snapshot()
+
+    ledger_reconcile_task.apply(kwargs={"tenant_id": a.tenant.pk})
+    ledger_deal_event_task.apply(
+        kwargs={"tenant_id": a.tenant.pk, "deal_id": b.moving_deal.pk, "event": "won"}
+    )
+
+    after = snapshot()
+    changed = {key for key in after.keys() | rows.keys() if after.get(key) != rows.get(key)}
+    with scopes_disabled():
+        b_keys = {
+            (model._meta.label, obj.pk)
+            for model in apps.get_models()
+            if issubclass(model, TenantModel)
+            for obj in model.objects.filter(tenant=b.tenant)
+        }
+        assert LedgerSource.objects.filter(deal=a.moving_deal).exists(), "control"
+        assert not LedgerSource.objects.filter(tenant=b.tenant).exists()
     assert not changed & b_keys, sorted(changed & b_keys)

@@ -82,7 +82,7 @@ def book(tenant) -> Book:
 
 
 @pytest.fixture
-def in_tenant(tenant):
+def bound_tenant(tenant):
     """Run the test body inside the tenant (RLS bound, scope entered), as a task would."""
     with tenant_context(tenant):
         yield tenant

@@ -51,11 +51,11 @@ def change_amounts(deal, *, on, one_time=None, monthly=None):
     return event
 
 
-def test_a_won_deal_books_its_percentage_once(book, in_tenant):
+def test_a_won_deal_books_its_percentage_once(book, bound_tenant):
     deal = book.deal()
 
-    source = services.ledger_deal_won(tenant=in_tenant, deal_id=deal.pk, today=TODAY)
-    again = services.ledger_deal_won(tenant=in_tenant, deal_id=deal.pk, today=TODAY)
+    source = services.ledger_deal_won(tenant=bound_tenant, deal_id=deal.pk, today=TODAY)
+    again = services.ledger_deal_won(tenant=bound_tenant, deal_id=deal.pk, today=TODAY)
 
     assert again is None
     assert source.outcome == SourceOutcome.LINES and source.line_count == 1
@@ -70,10 +70,10 @@ def test_a_won_deal_books_its_percentage_once(book, in_tenant):
     assert book.version.is_used
 
 
-def test_recurring_months_are_booked_as_they_begin_and_never_twice(book, in_tenant):
+def test_recurring_months_are_booked_as_they_begin_and_never_twice(book, bound_tenant):
     deal = book.deal(amount_one_time=D(0), amount_monthly=D(200000))
 
-    services.ledger_deal_won(tenant=in_tenant, deal_id=deal.pk, today=TODAY)
+    services.ledger_deal_won(tenant=bound_tenant, deal_id=deal.pk, today=TODAY)
     # Months begin 10 May and 10 June by 15 June: 5 % of ¥200,000 = ¥10,000 each.
     assert [(ln.kind, ln.accrued_on, ln.amount) for ln in lines_of(deal)] == [
         (LineKind.RECURRING, datetime.date(2026, 5, 10), D(10000)),
@@ -81,31 +81,31 @@ def test_recurring_months_are_booked_as_they_begin_and_never_twice(book, in_tena
     ]
 
     later = datetime.date(2026, 9, 1)
-    assert services.ledger_recurring_run(tenant=in_tenant, today=later) == 1
-    assert services.ledger_recurring_run(tenant=in_tenant, today=later) == 0
+    assert services.ledger_recurring_run(tenant=bound_tenant, today=later) == 1
+    assert services.ledger_recurring_run(tenant=bound_tenant, today=later) == 0
     # The rule pays three months: the third began 10 July, nothing after.
     assert [ln.accrued_on for ln in lines_of(deal)][-1] == datetime.date(2026, 7, 10)
     assert sum(ln.amount for ln in lines_of(deal)) == D(30000)
 
 
-def test_a_churned_deal_earns_no_month_after_it_churned(book, in_tenant):
+def test_a_churned_deal_earns_no_month_after_it_churned(book, bound_tenant):
     deal = book.deal(amount_one_time=D(0), amount_monthly=D(200000))
-    services.ledger_deal_won(tenant=in_tenant, deal_id=deal.pk, today=TODAY)
+    services.ledger_deal_won(tenant=bound_tenant, deal_id=deal.pk, today=TODAY)
     deal.churned_on = datetime.date(2026, 7, 1)
     deal.save(update_fields=["churned_on"])
 
-    services.ledger_recurring_run(tenant=in_tenant, today=datetime.date(2026, 9, 1))
+    services.ledger_recurring_run(tenant=bound_tenant, today=datetime.date(2026, 9, 1))
 
     assert [ln.accrued_on.month for ln in lines_of(deal) if ln.kind == LineKind.RECURRING] == [5, 6]
 
 
-def test_an_amount_change_books_the_difference(book, in_tenant):
+def test_an_amount_change_books_the_difference(book, bound_tenant):
     deal = book.deal()
-    services.ledger_deal_won(tenant=in_tenant, deal_id=deal.pk, today=TODAY)
+    services.ledger_deal_won(tenant=bound_tenant, deal_id=deal.pk, today=TODAY)
     change = change_amounts(deal, on=datetime.date(2026, 6, 1), one_time="1200000")
 
-    services.ledger_deal_amount_changed(tenant=in_tenant, deal_id=deal.pk, change_id=change.pk)
-    services.ledger_deal_amount_changed(tenant=in_tenant, deal_id=deal.pk, change_id=change.pk)
+    services.ledger_deal_amount_changed(tenant=bound_tenant, deal_id=deal.pk, change_id=change.pk)
+    services.ledger_deal_amount_changed(tenant=bound_tenant, deal_id=deal.pk, change_id=change.pk)
 
     difference = [ln for ln in lines_of(deal) if ln.kind == LineKind.DIFFERENCE]
     # 10 % of ¥1,200,000 − 10 % of ¥1,000,000, booked on the day of the change.
@@ -115,24 +115,24 @@ def test_an_amount_change_books_the_difference(book, in_tenant):
     assert sum(ln.amount for ln in lines_of(deal)) == D(120000)
 
 
-def test_a_late_won_handler_still_books_the_amount_at_the_win(book, in_tenant):
+def test_a_late_won_handler_still_books_the_amount_at_the_win(book, bound_tenant):
     """The change was booked first (the won task was lost): the total is the same."""
     deal = book.deal()
     change = change_amounts(deal, on=datetime.date(2026, 6, 1), one_time="1200000")
-    services.ledger_deal_amount_changed(tenant=in_tenant, deal_id=deal.pk, change_id=change.pk)
+    services.ledger_deal_amount_changed(tenant=bound_tenant, deal_id=deal.pk, change_id=change.pk)
 
-    services.ledger_reconcile(tenant=in_tenant, today=TODAY)
+    services.ledger_reconcile(tenant=bound_tenant, today=TODAY)
 
     assert sorted(ln.amount for ln in lines_of(deal)) == [D(20000), D(100000)]
 
 
-def test_a_monthly_amount_change_corrects_the_months_before_it(book, in_tenant):
+def test_a_monthly_amount_change_corrects_the_months_before_it(book, bound_tenant):
     deal = book.deal(amount_one_time=D(0), amount_monthly=D(200000))
-    services.ledger_deal_won(tenant=in_tenant, deal_id=deal.pk, today=TODAY)
+    services.ledger_deal_won(tenant=bound_tenant, deal_id=deal.pk, today=TODAY)
     change = change_amounts(deal, on=datetime.date(2026, 6, 20), monthly="300000")
 
-    services.ledger_deal_amount_changed(tenant=in_tenant, deal_id=deal.pk, change_id=change.pk)
-    services.ledger_recurring_run(tenant=in_tenant, today=datetime.date(2026, 9, 1))
+    services.ledger_deal_amount_changed(tenant=bound_tenant, deal_id=deal.pk, change_id=change.pk)
+    services.ledger_recurring_run(tenant=bound_tenant, today=datetime.date(2026, 9, 1))
 
     lines = lines_of(deal)
     # May and June at ¥10,000 plus ¥5,000 each (5 % of the ¥100,000 more); July at ¥15,000.
@@ -148,15 +148,15 @@ def test_a_monthly_amount_change_corrects_the_months_before_it(book, in_tenant):
     assert sum(ln.amount for ln in lines) == 3 * D(15000)
 
 
-def test_a_deal_lost_inside_the_clawback_window_is_reversed_once(book, in_tenant):
+def test_a_deal_lost_inside_the_clawback_window_is_reversed_once(book, bound_tenant):
     deal = book.deal()
-    services.ledger_deal_won(tenant=in_tenant, deal_id=deal.pk, today=TODAY)
+    services.ledger_deal_won(tenant=bound_tenant, deal_id=deal.pk, today=TODAY)
     lost_on = datetime.date(2026, 6, 1)  # 22 days after the win; the window is 90 days
 
-    services.ledger_deal_clawback(tenant=in_tenant, deal_id=deal.pk, reason="lost", on=lost_on)
-    services.ledger_deal_clawback(tenant=in_tenant, deal_id=deal.pk, reason="lost", on=lost_on)
+    services.ledger_deal_clawback(tenant=bound_tenant, deal_id=deal.pk, reason="lost", on=lost_on)
+    services.ledger_deal_clawback(tenant=bound_tenant, deal_id=deal.pk, reason="lost", on=lost_on)
     services.ledger_deal_clawback(
-        tenant=in_tenant, deal_id=deal.pk, reason="churned", on=datetime.date(2026, 6, 2)
+        tenant=bound_tenant, deal_id=deal.pk, reason="churned", on=datetime.date(2026, 6, 2)
     )
 
     accrual, reversal = lines_of(deal)
@@ -169,12 +169,12 @@ def test_a_deal_lost_inside_the_clawback_window_is_reversed_once(book, in_tenant
     assert sum(ln.amount for ln in lines_of(deal)) == 0
 
 
-def test_a_deal_lost_after_the_window_keeps_its_commission(book, in_tenant):
+def test_a_deal_lost_after_the_window_keeps_its_commission(book, bound_tenant):
     deal = book.deal()
-    services.ledger_deal_won(tenant=in_tenant, deal_id=deal.pk, today=TODAY)
+    services.ledger_deal_won(tenant=bound_tenant, deal_id=deal.pk, today=TODAY)
 
     source = services.ledger_deal_clawback(
-        tenant=in_tenant, deal_id=deal.pk, reason="lost", on=datetime.date(2026, 8, 9)
+        tenant=bound_tenant, deal_id=deal.pk, reason="lost", on=datetime.date(2026, 8, 9)
     )
 
     # Won 10 May + 90 days: the window ran until 8 August.
@@ -182,12 +182,12 @@ def test_a_deal_lost_after_the_window_keeps_its_commission(book, in_tenant):
     assert [ln.kind for ln in lines_of(deal)] == [LineKind.ACCRUAL]
 
 
-def test_a_meeting_held_pays_the_fixed_amount_once(book, in_tenant):
-    deal = book.deal(won_on=None, stage=stage_of(in_tenant, StageCode.MEETING_HELD))
+def test_a_meeting_held_pays_the_fixed_amount_once(book, bound_tenant):
+    deal = book.deal(won_on=None, stage=stage_of(bound_tenant, StageCode.MEETING_HELD))
     held_on = datetime.date(2026, 4, 20)
 
-    services.ledger_deal_meeting_held(tenant=in_tenant, deal_id=deal.pk, held_on=held_on)
-    services.ledger_deal_meeting_held(tenant=in_tenant, deal_id=deal.pk, held_on=held_on)
+    services.ledger_deal_meeting_held(tenant=bound_tenant, deal_id=deal.pk, held_on=held_on)
+    services.ledger_deal_meeting_held(tenant=bound_tenant, deal_id=deal.pk, held_on=held_on)
 
     [line] = lines_of(deal)
     assert (line.amount, line.accrued_on, line.explanation["event_kind"]) == (
@@ -197,7 +197,7 @@ def test_a_meeting_held_pays_the_fixed_amount_once(book, in_tenant):
     )
 
 
-def test_a_split_deal_pays_each_partner_its_share(tenant, in_tenant):
+def test_a_split_deal_pays_each_partner_its_share(tenant, bound_tenant):
     rules = [
         {"kind": "percentage", "rate": "10", "cap": None},
         {
@@ -210,37 +210,39 @@ def test_a_split_deal_pays_each_partner_its_share(tenant, in_tenant):
     closer = PartnerFactory(tenant=tenant)
     deal = book.deal(amount_one_time=D(333333), second_partner=closer, second_partner_role="closes")
 
-    services.ledger_deal_won(tenant=in_tenant, deal_id=deal.pk, today=TODAY)
+    services.ledger_deal_won(tenant=bound_tenant, deal_id=deal.pk, today=TODAY)
 
     # 10 % of ¥333,333 = ¥33,333.3 → ¥33,333; 70 % = ¥23,333.1 → ¥23,333; the closer the rest.
     amounts = {(ln.partner_id, ln.rep_id): ln.amount for ln in lines_of(deal)}
     assert amounts == {(book.partner.pk, book.rep.pk): D(23333), (closer.pk, None): D(10000)}
 
 
-def test_without_a_contract_nothing_is_booked_and_the_reason_is_kept(book, in_tenant):
-    deal = book.deal(partner=PartnerFactory(tenant=in_tenant), rep=None)
+def test_without_a_contract_nothing_is_booked_and_the_reason_is_kept(book, bound_tenant):
+    deal = book.deal(partner=PartnerFactory(tenant=bound_tenant), rep=None)
 
-    source = services.ledger_deal_won(tenant=in_tenant, deal_id=deal.pk, today=TODAY)
-    booked = services.ledger_reconcile(tenant=in_tenant, today=TODAY)
+    source = services.ledger_deal_won(tenant=bound_tenant, deal_id=deal.pk, today=TODAY)
+    booked = services.ledger_reconcile(tenant=bound_tenant, today=TODAY)
 
     assert source.outcome == SourceOutcome.NO_CONTRACT
     assert booked["won"] == 0
     assert lines_of(deal) == []
 
 
-def test_reconciliation_books_what_the_handlers_missed_once(book, in_tenant):
+def test_reconciliation_books_what_the_handlers_missed_once(book, bound_tenant):
     won = book.deal()
-    held = book.deal(won_on=None, stage=stage_of(in_tenant, StageCode.MEETING_HELD))
+    held = book.deal(won_on=None, stage=stage_of(bound_tenant, StageCode.MEETING_HELD))
     DealStageChange.objects.create(
-        tenant=in_tenant,
+        tenant=bound_tenant,
         deal=held,
         to_stage=held.stage,
         changed_at=timezone.make_aware(datetime.datetime(2026, 4, 20, 10)),
     )
-    lost = book.deal(lost_on=datetime.date(2026, 6, 1), stage=stage_of(in_tenant, StageCode.LOST))
+    lost = book.deal(
+        lost_on=datetime.date(2026, 6, 1), stage=stage_of(bound_tenant, StageCode.LOST)
+    )
 
-    first = services.ledger_reconcile(tenant=in_tenant, today=TODAY)
-    second = services.ledger_reconcile(tenant=in_tenant, today=TODAY)
+    first = services.ledger_reconcile(tenant=bound_tenant, today=TODAY)
+    second = services.ledger_reconcile(tenant=bound_tenant, today=TODAY)
 
     assert first == {"won": 2, "changes": 0, "clawbacks": 1, "meetings": 1, "recurring": 0}
     assert second == {"won": 0, "changes": 0, "clawbacks": 0, "meetings": 0, "recurring": 0}
@@ -249,16 +251,16 @@ def test_reconciliation_books_what_the_handlers_missed_once(book, in_tenant):
     assert sum(ln.amount for ln in lines_of(lost)) == 0 and len(lines_of(lost)) == 2
 
 
-def test_a_direct_deal_books_nothing(book, in_tenant):
+def test_a_direct_deal_books_nothing(book, bound_tenant):
     deal = book.deal(
-        tenant=in_tenant,
+        tenant=bound_tenant,
         partner=None,
         rep=None,
         program=None,
         registration_status=RegistrationStatus.DIRECT,
     )
 
-    source = services.ledger_deal_won(tenant=in_tenant, deal_id=deal.pk, today=TODAY)
+    source = services.ledger_deal_won(tenant=bound_tenant, deal_id=deal.pk, today=TODAY)
 
     assert source.outcome == SourceOutcome.NOT_APPLICABLE and lines_of(deal) == []
 
@@ -266,9 +268,9 @@ def test_a_direct_deal_books_nothing(book, in_tenant):
 # --- Append-only ----------------------------------------------------------------------------
 
 
-def test_the_database_refuses_to_change_or_delete_a_line(book, in_tenant):
+def test_the_database_refuses_to_change_or_delete_a_line(book, bound_tenant):
     deal = book.deal()
-    services.ledger_deal_won(tenant=in_tenant, deal_id=deal.pk, today=TODAY)
+    services.ledger_deal_won(tenant=bound_tenant, deal_id=deal.pk, today=TODAY)
     [line] = lines_of(deal)
 
     with pytest.raises(DatabaseError, match="never changed"), transaction.atomic():
@@ -294,10 +296,12 @@ def test_the_trigger_guards_every_column_but_the_id():
 # --- Manual adjustments ----------------------------------------------------------------------
 
 
-def test_an_adjustment_is_a_new_audited_line_booked_once_per_form(book, in_tenant, finance_member):
+def test_an_adjustment_is_a_new_audited_line_booked_once_per_form(
+    book, bound_tenant, finance_member
+):
     finance_user = finance_member.user
     kwargs = {
-        "tenant": in_tenant,
+        "tenant": bound_tenant,
         "actor": finance_user,
         "partner": book.partner,
         "amount": "-5,000",
@@ -324,10 +328,10 @@ def test_an_adjustment_is_a_new_audited_line_booked_once_per_form(book, in_tenan
         ("100", " ", "reason"),
     ],
 )
-def test_a_bad_adjustment_names_its_field(book, in_tenant, amount, reason, field):
+def test_a_bad_adjustment_names_its_field(book, bound_tenant, amount, reason, field):
     with pytest.raises(ValidationError) as error:
         services.ledger_adjustment_create(
-            tenant=in_tenant,
+            tenant=bound_tenant,
             actor=None,
             partner=book.partner,
             amount=amount,
@@ -339,22 +343,22 @@ def test_a_bad_adjustment_names_its_field(book, in_tenant, amount, reason, field
     assert not LedgerLine.objects.exists()
 
 
-def test_an_adjustment_for_another_tenants_partner_is_refused(book, in_tenant, other_tenant):
+def test_an_adjustment_for_another_tenants_partner_is_refused(book, bound_tenant, other_tenant):
     stranger = PartnerFactory(tenant=other_tenant)
 
     with pytest.raises(ValidationError) as error:
         services.ledger_adjustment_create(
-            tenant=in_tenant, actor=None, partner=stranger, amount="100", reason="x", token="t"
+            tenant=bound_tenant, actor=None, partner=stranger, amount="100", reason="x", token="t"
         )
 
     assert "partner" in error.value.message_dict
 
 
-def test_sources_are_unique_per_tenant_key(book, in_tenant):
+def test_sources_are_unique_per_tenant_key(book, bound_tenant):
     deal = book.deal()
-    services.ledger_deal_won(tenant=in_tenant, deal_id=deal.pk, today=TODAY)
+    services.ledger_deal_won(tenant=bound_tenant, deal_id=deal.pk, today=TODAY)
 
     with pytest.raises(DatabaseError), transaction.atomic():
         LedgerSource.objects.create(
-            tenant=in_tenant, key=f"deal:{deal.pk}:won", event_on=WON_ON, outcome="lines"
+            tenant=bound_tenant, key=f"deal:{deal.pk}:won", event_on=WON_ON, outcome="lines"
         )
