@@ -7,7 +7,7 @@ class PayoutsConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.translation import gettext_lazy as _
 
-        from accounts.registry import NavEntry, PartnerTab, registry
+        from accounts.registry import NavEntry, PartnerTab, SettingsTab, registry
         from payouts import permissions, receivers
         from payouts.permissions import PayoutsPerm
 
@@ -24,6 +24,26 @@ class PayoutsConfig(AppConfig):
                 icon="bi-cash-coin",
                 order=40,
                 **staff,
+            )
+        )
+        registry.register_nav(
+            NavEntry(
+                key="periods",
+                label=_("Payout periods"),
+                url_name="payouts:period_list",
+                icon="bi-calendar-check",
+                order=10,
+                parent="ledger",
+                **staff,
+            )
+        )
+        registry.register_settings_tab(
+            SettingsTab(
+                key="payout_calendar",
+                label=_("Payout calendar"),
+                url_name="payouts:payout_calendar",
+                order=50,
+                perm=PayoutsPerm.MANAGE,
             )
         )
         registry.register_partner_tab(

@@ -1,6 +1,7 @@
 """Demo data of the ledger: the demo deals booked by the same handlers as real ones (the
 reconciliation finds every won deal, meeting, change and clawback without its lines), and
-one manual adjustment, so the ledger pages have something true to show."""
+one manual adjustment, so the ledger pages have something true to show; the payout periods
+since the first line, the past ones closed."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from django.utils import timezone, translation
 from accounts.models import Tenant
 from accounts.tenancy import tenant_context
 from payouts.models import LedgerLine, LineKind
-from payouts.services import ledger_adjustment_create, ledger_reconcile
+from payouts.services.ledger import ledger_adjustment_create, ledger_reconcile
+from payouts.services.periods import periods_close_due, periods_ensure
 
 
 def load_ledger_demo(tenant: Tenant, *, stdout=None) -> int:
@@ -38,6 +40,16 @@ def load_ledger_demo(tenant: Tenant, *, stdout=None) -> int:
                 token=f"demo-{tenant.pk}",
                 accrued_on=today,
             )
+        # The periods since the first line, every one but the current closed (as the hourly
+        # job leaves them).
+        earliest = (
+            LedgerLine.objects.filter(tenant=tenant)
+            .order_by("booked_on")
+            .values_list("booked_on", flat=True)
+            .first()
+        )
+        periods_ensure(tenant=tenant, through=today, since=earliest or today)
+        periods_close_due(tenant=tenant, today=today)
         count = LedgerLine.objects.filter(tenant=tenant).count()
         if stdout is not None:
             stdout.write(

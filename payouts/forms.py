@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import CURRENCY_CHOICES
 from partners.forms.directory import style
 from partners.models import Partner
-from payouts.models import LineKind, LineStatus
+from payouts.models import DAY_CHOICES, LineKind, LineStatus, TaxRounding
 
 SMALL = {"class": "form-select form-select-sm"}
 DATE = {"class": "form-control form-control-sm", "type": "date"}
@@ -94,4 +94,49 @@ class AdjustmentForm(forms.Form):
         self.fields["partner"].queryset = Partner.objects.filter(tenant=tenant).order_by(
             "legal_name_kana", "legal_name"
         )
+        style(self)
+
+
+class PayoutSettingsForm(forms.Form):
+    closing_day = forms.TypedChoiceField(label=_("Closing day"), coerce=int, choices=DAY_CHOICES)
+    payment_months = forms.TypedChoiceField(
+        label=_("Payment month"),
+        coerce=int,
+        choices=[(1, _("The next month")), (2, _("The month after next"))],
+    )
+    payment_day = forms.TypedChoiceField(
+        label=_("Payment day"),
+        coerce=int,
+        choices=DAY_CHOICES,
+        help_text=_("A payment date on a weekend or bank holiday moves to the next business day."),
+    )
+    deemed_confirmation_days = forms.IntegerField(
+        label=_("Deemed confirmed after (days)"),
+        min_value=1,
+        max_value=60,
+        help_text=_("A statement without objection is deemed confirmed after this many days."),
+    )
+    second_approval_over = forms.DecimalField(
+        label=_("Second approver above"),
+        min_value=0,
+        max_digits=18,
+        decimal_places=3,
+        help_text=_("A statement whose net payment exceeds this needs a second approver."),
+    )
+    tax_rounding = forms.ChoiceField(
+        label=_("Consumption tax rounding"), choices=TaxRounding.choices
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style(self)
+
+
+class PeriodReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
         style(self)

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import TenantModel
+from payouts.calendar import MONTH_END, Calendar
 
 
 class SourceOutcome(models.TextChoices):
@@ -96,6 +97,7 @@ IMMUTABLE_COLUMNS = (
     "explanation",
     "description",
     "accrued_on",
+    "booked_on",
     "payable_from",
     "created_at",
     "created_by_id",
@@ -157,6 +159,10 @@ class LedgerLine(TenantModel):
     # A manual adjustment's reason, or what a reversal takes back.
     description = models.CharField(_("description"), max_length=500, blank=True)
     accrued_on = models.DateField(_("accrual date"))
+    # The day that decides the line's payout period: the accrual date, or, when that date's
+    # period was already closed, the first day of the next open one (a late correction never
+    # changes a closed period). The database refuses a line booked into a closed period.
+    booked_on = models.DateField(_("booked in the period of"))
     payable_from = models.DateField(_("payable from"))
     created_at = models.DateTimeField(_("booked at"), default=timezone.now, editable=False)
     created_by = models.ForeignKey(
@@ -183,6 +189,7 @@ class LedgerLine(TenantModel):
             models.Index(fields=["tenant", "partner", "accrued_on"], name="ledger_line_partner"),
             models.Index(fields=["tenant", "deal"], name="ledger_line_deal"),
             models.Index(fields=["tenant", "accrued_on"], name="ledger_line_date"),
+            models.Index(fields=["tenant", "booked_on"], name="ledger_line_booked"),
         ]
 
     def __str__(self) -> str:
@@ -190,3 +197,112 @@ class LedgerLine(TenantModel):
 
     def status_on(self, today: datetime.date) -> str:
         return LineStatus.PAYABLE if self.payable_from <= today else LineStatus.ACCRUED
+
+
+# --- The payout calendar and its periods ----------------------------------------------------
+
+
+class TaxRounding(models.TextChoices):
+    """How consumption tax is rounded, once per tax rate per statement (domain.md §5)."""
+
+    DOWN = "down", _("Round down (切り捨て)")
+    HALF_UP = "half_up", _("Round half up (四捨五入)")
+    UP = "up", _("Round up (切り上げ)")
+
+
+DAY_CHOICES = [(MONTH_END, _("Month end"))] + [(day, str(day)) for day in range(1, 29)]
+
+
+class PayoutSettings(TenantModel):
+    """A tenant's payout calendar and the rules of its statements (one row per tenant; the
+    defaults until finance saves its own)."""
+
+    closing_day = models.PositiveSmallIntegerField(
+        _("closing day"), choices=DAY_CHOICES, default=MONTH_END
+    )
+    payment_months = models.PositiveSmallIntegerField(
+        _("payment month"),
+        choices=[(1, _("The next month")), (2, _("The month after next"))],
+        default=1,
+    )
+    payment_day = models.PositiveSmallIntegerField(
+        _("payment day"), choices=DAY_CHOICES, default=MONTH_END
+    )
+    deemed_confirmation_days = models.PositiveSmallIntegerField(
+        _("deemed confirmed after (days)"),
+        default=10,
+        help_text=_("A statement without objection is deemed confirmed after this many days."),
+    )
+    second_approval_over = models.DecimalField(
+        _("second approver above"),
+        max_digits=18,
+        decimal_places=3,
+        default=1_000_000,
+        help_text=_("A statement whose net payment exceeds this needs a second approver."),
+    )
+    tax_rounding = models.CharField(
+        _("consumption tax rounding"),
+        max_length=8,
+        choices=TaxRounding.choices,
+        default=TaxRounding.DOWN,
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("payout settings")
+        verbose_name_plural = _("payout settings")
+        constraints = [models.UniqueConstraint(fields=["tenant"], name="payout_settings_tenant")]
+
+    def __str__(self) -> str:
+        return f"payout settings of {self.tenant_id}"
+
+    @property
+    def calendar(self) -> Calendar:
+        return Calendar(
+            closing_day=self.closing_day,
+            payment_months=self.payment_months,
+            payment_day=self.payment_day,
+        )
+
+
+class PeriodStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+
+
+class PayoutPeriod(TenantModel):
+    """One payout period (締め期間): the lines booked on its days are paid on `pays_on`. Closed,
+    it is locked: no line is booked into it any more (a trigger refuses one)."""
+
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("closing date"))
+    pays_on = models.DateField(_("payment date"))
+    status = models.CharField(
+        _("status"), max_length=8, choices=PeriodStatus.choices, default=PeriodStatus.OPEN
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("payout period")
+        verbose_name_plural = _("payout periods")
+        ordering = ["-starts_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "starts_on"], name="payout_period_start"),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")), name="payout_period_order"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["tenant", "ends_on"], name="payout_period_end"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.starts_on:%Y-%m-%d} – {self.ends_on:%Y-%m-%d}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == PeriodStatus.CLOSED

@@ -9,14 +9,32 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Case, CharField, Q, QuerySet, Sum, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import Tenant
 from deals.models import Deal, DealEvent, DealEventKind
 from partners.models import Partner
-from payouts.models import LedgerLine, LedgerSource, LineKind, LineStatus
+from payouts.models import (
+    LedgerLine,
+    LedgerSource,
+    LineKind,
+    LineStatus,
+    PayoutPeriod,
+    PayoutSettings,
+)
 
 ZERO = Decimal(0)
 
@@ -193,3 +211,49 @@ def has_lines(*, tenant: Tenant) -> bool:
 
 
 ADJUSTABLE_KINDS = (LineKind.ADJUSTMENT,)
+
+
+# --- The payout calendar and its periods ----------------------------------------------------
+
+
+def payout_settings(*, tenant: Tenant) -> PayoutSettings:
+    """The tenant's saved settings, or the defaults (月末締め翌月末払い) until it saves some."""
+    return PayoutSettings.objects.filter(tenant=tenant).first() or PayoutSettings(tenant=tenant)
+
+
+def _period_lines(tenant: Tenant):
+    return LedgerLine.objects.filter(
+        tenant=tenant,
+        booked_on__gte=OuterRef("starts_on"),
+        booked_on__lte=OuterRef("ends_on"),
+    ).order_by()
+
+
+def payout_periods(*, tenant: Tenant) -> QuerySet[PayoutPeriod]:
+    """The periods, latest first, each with its lines' count and total in the tenant's
+    currency (`line_count`, `line_total`): two correlated aggregates, one query."""
+    lines = _period_lines(tenant)
+    return (
+        PayoutPeriod.objects.filter(tenant=tenant)
+        .annotate(
+            line_count=Subquery(lines.values("tenant").annotate(n=Count("id")).values("n")[:1]),
+            line_total=Subquery(
+                lines.filter(currency=tenant.base_currency)
+                .values("tenant")
+                .annotate(total=Sum("amount"))
+                .values("total")[:1]
+            ),
+        )
+        .select_related("closed_by")
+        .order_by("-starts_on")
+    )
+
+
+def payout_period_get(*, tenant: Tenant, period_id: int) -> PayoutPeriod:
+    return get_object_or_404(payout_periods(tenant=tenant), pk=period_id)
+
+
+def current_period(*, tenant: Tenant, today: datetime.date) -> PayoutPeriod | None:
+    return PayoutPeriod.objects.filter(
+        tenant=tenant, starts_on__lte=today, ends_on__gte=today
+    ).first()

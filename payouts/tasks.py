@@ -9,7 +9,8 @@ from celery import shared_task
 from django.utils import timezone
 
 from accounts.tasks import TenantTask, fan_out_per_tenant, task_tenant
-from payouts import services
+from payouts.services import ledger as services
+from payouts.services import periods
 
 DEAL_EVENTS = ("won", "amount_changed", "lost", "churned", "meeting_held")
 
@@ -49,3 +50,15 @@ def ledger_reconcile_fanout_task() -> int:
 def ledger_reconcile_task(*, tenant_id: int) -> dict:
     """The tenant's missing lines and the recurring months begun since the last run."""
     return services.ledger_reconcile(tenant=task_tenant(), today=timezone.localdate())
+
+
+@shared_task(name="payouts.tasks.periods_close_fanout", ignore_result=True)
+def periods_close_fanout_task() -> int:
+    """Beat's daily entry point: one periods_close_task per tenant."""
+    return fan_out_per_tenant(periods_close_task)
+
+
+@shared_task(base=TenantTask, name="payouts.tasks.periods_close", ignore_result=True)
+def periods_close_task(*, tenant_id: int) -> int:
+    """The tenant's periods exist up to today; those past their closing date are closed."""
+    return periods.periods_close_due(tenant=task_tenant(), today=timezone.localdate())

@@ -2,12 +2,16 @@
 
 from django.urls import path
 
-from payouts.views import staff
+from payouts.views import periods, staff
 
 urlpatterns = [
     path("payouts/ledger/", staff.ledger_list, name="ledger_list"),
     path("payouts/ledger/<int:line_id>/", staff.ledger_line_detail, name="ledger_line"),
     path("payouts/ledger/adjust/", staff.adjustment_create, name="adjustment_create"),
+    path("payouts/periods/", periods.period_list, name="period_list"),
+    path("payouts/periods/<int:period_id>/close/", periods.period_close, name="period_close"),
+    path("payouts/periods/<int:period_id>/reopen/", periods.period_reopen, name="period_reopen"),
+    path("settings/payout-calendar/", periods.payout_calendar, name="payout_calendar"),
     path(
         "payouts/partners/<int:partner_id>/ledger/",
         staff.partner_ledger,

@@ -194,6 +194,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "payouts.tasks.ledger_reconcile_fanout",
         "schedule": crontab(minute=0, hour=2),
     },
+    # Hourly: each tenant's periods exist up to its today, and those whose closing date has
+    # passed on its clock are closed (payouts.tasks); closing twice is refused, so harmless.
+    "payouts-periods-close": {
+        "task": "payouts.tasks.periods_close_fanout",
+        "schedule": 3600.0,
+    },
 }
 
 # --- Auth (django-allauth) --------------------------------------------------------------------

@@ -13,9 +13,10 @@ from accounts.forms import form_add_service_errors
 from accounts.pagination import paginate, sort_headers
 from accounts.urls_helpers import tenant_reverse
 from partners.selectors.directory import partner_get
-from payouts import selectors, services
+from payouts import selectors
 from payouts.forms import AdjustmentForm, LedgerFilterForm
 from payouts.permissions import PayoutsPerm
+from payouts.services import ledger as services
 from programs.commission.calculator import Explanation
 
 PAGE_SIZE = 50

@@ -27,6 +27,7 @@ def test_partners_registers_its_routes_navigation_tab_and_dashboard_panel():
         "lost_reasons",
         "contract_types",  # the programs app's tab, after the partners app's
         "pipeline_stages",  # the deals app's
+        "payout_calendar",  # the payouts app's
     ]
     assert [e.key for e in registry.nav_entries("staff")] == [
         "partners",
@@ -41,6 +42,7 @@ def test_partners_registers_its_routes_navigation_tab_and_dashboard_panel():
         "contracts",
         "tier_proposals",
         "ledger",
+        "periods",
     ]
     assert [e.key for e in registry.nav_entries("portal")] == [
         "company",

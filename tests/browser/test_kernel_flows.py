@@ -27,6 +27,7 @@ STAFF_NAV = [
     "Contracts",
     "Tier proposals",
     "Payouts",
+    "Payout periods",
     "Settings",
 ]
 

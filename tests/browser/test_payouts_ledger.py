@@ -9,8 +9,8 @@ from playwright.sync_api import expect
 
 from accounts.roles import Role
 from accounts.tenancy import tenant_context
-from payouts import services
 from payouts.models import LedgerLine, LineKind
+from payouts.services import ledger as services
 from tests.payouts.conftest import make_book
 
 pytestmark = pytest.mark.browser

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import factory
 
-from payouts.models import LedgerLine, LineKind
+from payouts.models import LedgerLine, LineKind, PayoutPeriod, PeriodStatus
 from tests.factories.accounts import TenantOwnedFactory
 from tests.factories.partners import PartnerFactory
 
@@ -24,4 +24,18 @@ class LedgerLineFactory(TenantOwnedFactory):
     currency = "JPY"
     description = "Goodwill for the launch event"
     accrued_on = datetime.date(2026, 5, 1)
+    booked_on = factory.SelfAttribute("accrued_on")
     payable_from = datetime.date(2026, 5, 1)
+
+
+class PayoutPeriodFactory(TenantOwnedFactory):
+    """April 2026, open, paid at the end of May (moved to Monday 1 June: the 31st is a Sunday)."""
+
+    class Meta:
+        model = PayoutPeriod
+
+    tenant = factory.SubFactory("tests.factories.accounts.TenantFactory")
+    starts_on = datetime.date(2026, 4, 1)
+    ends_on = datetime.date(2026, 4, 30)
+    pays_on = datetime.date(2026, 6, 1)
+    status = PeriodStatus.OPEN

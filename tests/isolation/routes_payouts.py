@@ -10,3 +10,21 @@ ROUTES: dict[str, Route] = {
     "payouts:adjustment_create": Route("staff"),
     "payouts:partner_ledger": Route("staff", objects={"partner_id": "partner"}),
 }
+
+ROUTES.update(
+    {
+        "payouts:period_list": Route("staff"),
+        # An open period of April 2026 (ended, so it may be closed) and a closed one of March.
+        "payouts:period_close": Route(
+            "staff", ("GET", "POST"), objects={"period_id": "payout_period"}
+        ),
+        "payouts:period_reopen": Route(
+            "staff",
+            ("GET", "POST"),
+            objects={"period_id": "closed_period"},
+            post={"reason": "Isolation check"},
+        ),
+        # Settings › Payout calendar names no object (GET here; the views' tests save it).
+        "payouts:payout_calendar": Route("staff"),
+    }
+)

@@ -41,7 +41,7 @@ from partners.models import (
     PartnerType,
     Prospect,
 )
-from payouts.models import LedgerLine
+from payouts.models import LedgerLine, PayoutPeriod, PeriodStatus
 from programs.models import (
     CommissionRuleSet,
     CommissionRuleSetVersion,
@@ -77,7 +77,7 @@ from tests.factories.partners import (
     ProspectFactory,
     portal_membership_for,
 )
-from tests.factories.payouts import LedgerLineFactory
+from tests.factories.payouts import LedgerLineFactory, PayoutPeriodFactory
 from tests.factories.programs import (
     CommissionRuleSetFactory,
     CommissionRuleSetVersionFactory,
@@ -332,8 +332,11 @@ class Side:
     # Approved deals in an agency program (staff and the partner may both move them).
     moving_deal: Deal
     moving_deal_of_other_partner: Deal
-    # Payouts: an adjustment line of the partner's.
+    # Payouts: an adjustment line of the partner's; an open period that has ended (April
+    # 2026) and a closed one (March 2026).
     ledger_line: LedgerLine
+    payout_period: PayoutPeriod
+    closed_period: PayoutPeriod
 
     def url(self, name: str, values_from: "Side | None" = None, suffix: str = "") -> str:
         """The route's URL under this tenant, naming objects of `values_from` (default: self);
@@ -435,6 +438,14 @@ def _side(tenant: Tenant) -> Side:
         moving_deal=DealFactory(partner=partner, program=agency, **approved),
         moving_deal_of_other_partner=DealFactory(partner=other_partner, program=agency, **approved),
         ledger_line=LedgerLineFactory(partner=partner),
+        payout_period=PayoutPeriodFactory(tenant=tenant),
+        closed_period=PayoutPeriodFactory(
+            tenant=tenant,
+            starts_on=datetime.date(2026, 3, 1),
+            ends_on=datetime.date(2026, 3, 31),
+            pays_on=datetime.date(2026, 4, 30),
+            status=PeriodStatus.CLOSED,
+        ),
     )
 
 
@@ -836,4 +847,28 @@ def test_ledger_tasks_of_tenant_a_book_nothing_for_tenant_b(world):
         }
         assert LedgerSource.objects.filter(deal=a.moving_deal).exists(), "control"
         assert not LedgerSource.objects.filter(tenant=b.tenant).exists()
+    assert not changed & b_keys, sorted(changed & b_keys)
+
+
+def test_period_close_task_of_tenant_a_changes_nothing_of_tenant_b(world):
+    """Both tenants have an open period that has ended; the job run for tenant A closes A's
+    (the control) and leaves B's open."""
+    from payouts.tasks import periods_close_task
+
+    a, b = world
+    rows = snapshot()
+
+    periods_close_task.apply(kwargs={"tenant_id": a.tenant.pk})
+
+    after = snapshot()
+    changed = {key for key in after.keys() | rows.keys() if after.get(key) != rows.get(key)}
+    with scopes_disabled():
+        b_keys = {
+            (model._meta.label, obj.pk)
+            for model in apps.get_models()
+            if issubclass(model, TenantModel)
+            for obj in model.objects.filter(tenant=b.tenant)
+        }
+        assert PayoutPeriod.objects.get(pk=a.payout_period.pk).is_closed, "control"
+        assert not PayoutPeriod.objects.get(pk=b.payout_period.pk).is_closed
     assert not changed & b_keys, sorted(changed & b_keys)

@@ -8,7 +8,14 @@ from django.db.models import Sum
 
 from accounts.models import Tenant
 from deals.models import Deal
-from payouts.models import LedgerLine, LedgerSource, LineKind, SourceOutcome
+from payouts.models import (
+    LedgerLine,
+    LedgerSource,
+    LineKind,
+    PayoutPeriod,
+    PeriodStatus,
+    SourceOutcome,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -30,3 +37,6 @@ def test_the_demo_books_the_won_deals_once(demo_once, unscoped):
         assert lines.filter(kind=LineKind.ADJUSTMENT).count() == 1
         assert lines.filter(kind=LineKind.ACCRUAL).exclude(explanation={}).count() > 5
         assert lines.aggregate(total=Sum("amount"))["total"] > 0
+        periods = PayoutPeriod.objects.filter(tenant=sakura)
+        assert periods.filter(status=PeriodStatus.CLOSED).count() >= 6
+        assert periods.filter(status=PeriodStatus.OPEN).count() == 1

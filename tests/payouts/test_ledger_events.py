@@ -13,8 +13,8 @@ from django_scopes import scopes_disabled
 from accounts.tenancy import tenant_context
 from deals.models import StageCode
 from deals.services import pipeline
-from payouts import services
 from payouts.models import LedgerLine, LedgerSource, LineKind
+from payouts.services import ledger as services
 from tests.factories.deals import stage_of
 from tests.payouts.conftest import make_book
 

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from accounts.models import AuditEvent
 from deals.models import DealEvent, DealEventKind, DealStageChange, RegistrationStatus, StageCode
-from payouts import services
 from payouts.models import IMMUTABLE_COLUMNS, LedgerLine, LedgerSource, LineKind, SourceOutcome
+from payouts.services import ledger as services
 from tests.factories.deals import stage_of
 from tests.factories.partners import PartnerFactory
 from tests.payouts.conftest import WON_ON, make_book

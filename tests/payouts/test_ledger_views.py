@@ -11,8 +11,8 @@ from django_scopes import scopes_disabled
 
 from accounts.models import AuditEvent
 from accounts.urls_helpers import tenant_reverse
-from payouts import services
 from payouts.models import LedgerLine, LineKind
+from payouts.services import ledger as services
 from tests.factories.partners import PartnerFactory
 from tests.factories.payouts import LedgerLineFactory
 from tests.payouts.conftest import make_book

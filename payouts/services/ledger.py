@@ -41,6 +41,7 @@ from deals.models import Deal, DealEvent, DealEventKind, DealStageChange, StageC
 from partners.models import Partner
 from payouts.models import LedgerLine, LedgerSource, LineKind, SourceOutcome
 from payouts.selectors import AmountSegment, deal_amount_segments, partner_revenue_before
+from payouts.services.periods import booking_date
 from programs.commission import CommissionEvent, CommissionResult, EventError
 from programs.commission.calculator import add_months
 from programs.commission.rules import MAX_MONTHS, EventKind
@@ -83,6 +84,11 @@ def _book(tenant: Tenant, lines: list[LedgerLine]) -> list[LedgerLine]:
     lines = [line for line in lines if line.amount != 0]
     if not lines:
         return []
+    booked: dict[datetime.date, datetime.date] = {}
+    for line in lines:
+        if line.accrued_on not in booked:
+            booked[line.accrued_on] = booking_date(tenant=tenant, day=line.accrued_on)
+        line.booked_on = booked[line.accrued_on]
     LedgerLine.objects.bulk_create(lines, ignore_conflicts=True)
     versions_mark_used(
         tenant=tenant,
@@ -612,6 +618,7 @@ def ledger_adjustment_create(
             "currency": currency,
             "description": reason,
             "accrued_on": accrued_on,
+            "booked_on": booking_date(tenant=tenant, day=accrued_on),
             "payable_from": accrued_on,
             "created_by": stored_actor(actor),
         },

@@ -1,0 +1,109 @@
+"""Staff pages of the payout periods: the list, closing and reopening one, and the payout
+calendar's settings tab."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from accounts.access import request_has_perm, tenant_view
+from accounts.forms import form_add_service_errors
+from accounts.pagination import paginate
+from accounts.urls_helpers import tenant_reverse
+from payouts import selectors
+from payouts.forms import PayoutSettingsForm, PeriodReopenForm
+from payouts.permissions import PayoutsPerm
+from payouts.services import periods as services
+
+
+def _list_url(tenant) -> str:
+    return tenant_reverse(tenant, "payouts:period_list")
+
+
+@tenant_view(audience="staff", perm=PayoutsPerm.VIEW)
+def period_list(request, tenant_slug):
+    tenant = request.tenant
+    today = timezone.localdate()
+    page = paginate(request, selectors.payout_periods(tenant=tenant), per_page=24)
+    return render(
+        request,
+        "payouts/period_list.html",
+        {
+            "nav": "periods",
+            "page": page,
+            "today": today,
+            "current": selectors.current_period(tenant=tenant, today=today),
+            "calendar": selectors.payout_settings(tenant=tenant),
+            "may_manage": request_has_perm(request, PayoutsPerm.MANAGE),
+        },
+    )
+
+
+@tenant_view(audience="staff", perm=PayoutsPerm.MANAGE)
+@require_http_methods(["GET", "POST"])
+def period_close(request, tenant_slug, period_id):
+    """GET: what closing means, and a button; POST: close."""
+    tenant = request.tenant
+    period = selectors.payout_period_get(tenant=tenant, period_id=period_id)
+    if request.method == "POST":
+        try:
+            services.period_close(tenant=tenant, actor=request.user, period=period)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The period %(period)s is closed.") % {"period": period})
+        return redirect(_list_url(tenant))
+    return render(
+        request,
+        "payouts/period_close.html",
+        {"nav": "periods", "period": period, "today": timezone.localdate()},
+    )
+
+
+@tenant_view(audience="staff", perm=PayoutsPerm.MANAGE)
+@require_http_methods(["GET", "POST"])
+def period_reopen(request, tenant_slug, period_id):
+    tenant = request.tenant
+    period = selectors.payout_period_get(tenant=tenant, period_id=period_id)
+    form = PeriodReopenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.period_reopen(
+                tenant=tenant, actor=request.user, period=period, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            form_add_service_errors(form, error)
+        else:
+            messages.success(
+                request, _("The period %(period)s is open again.") % {"period": period}
+            )
+            return redirect(_list_url(tenant))
+    return render(
+        request, "payouts/period_reopen.html", {"nav": "periods", "period": period, "form": form}
+    )
+
+
+@tenant_view(audience="staff", perm=PayoutsPerm.MANAGE)
+@require_http_methods(["GET", "POST"])
+def payout_calendar(request, tenant_slug):
+    """Settings › Payout calendar."""
+    tenant = request.tenant
+    current = selectors.payout_settings(tenant=tenant)
+    initial = {name: getattr(current, name) for name in services.SETTINGS_FIELDS}
+    form = PayoutSettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.payout_settings_save(tenant=tenant, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form_add_service_errors(form, error)
+        else:
+            messages.success(request, _("The payout calendar is saved."))
+            return redirect(tenant_reverse(tenant, "payouts:payout_calendar"))
+    return render(
+        request,
+        "payouts/payout_calendar.html",
+        {"nav": "settings", "tab": "payout_calendar", "form": form},
+    )

@@ -1,0 +1,51 @@
+"""Finance closes a payout period from the list, after the confirmation, and sees it locked;
+the payout calendar refuses a payment date the Freelance Act does not allow."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django_scopes import scopes_disabled
+from playwright.sync_api import expect
+
+from accounts.roles import Role
+from payouts.models import PayoutPeriod, PeriodStatus
+from tests.factories.partners import PartnerFactory
+from tests.factories.payouts import LedgerLineFactory, PayoutPeriodFactory
+
+pytestmark = pytest.mark.browser
+
+
+def test_finance_closes_a_period_and_keeps_the_calendar_lawful(
+    page, server, login, tenant, member_factory, with_totp, screenshot
+):
+    april = PayoutPeriodFactory(tenant=tenant)
+    LedgerLineFactory(
+        partner=PartnerFactory(tenant=tenant),
+        amount=Decimal(42000),
+        accrued_on=datetime.date(2026, 4, 10),
+    )
+    finance = member_factory(tenant, Role.FINANCE)
+    login(page, finance.user, totp_secret=with_totp(finance.user))
+
+    page.locator('nav.sidebar [data-nav="periods"]').click()
+    row = page.locator('[data-testid="period-row"][data-period="2026-04-01"]')
+    expect(row).to_contain_text("¥42,000")
+    row.get_by_test_id("period-close").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Close the period")
+    screenshot(page, "payouts-period-close", share=True)
+    page.get_by_test_id("period-close-confirm").click()
+
+    expect(row.get_by_test_id("period-status")).to_contain_text("Closed")
+    expect(page.locator('[data-testid="period-row"][data-period="2026-05-01"]')).to_contain_text(
+        "Open"
+    )
+    screenshot(page, "payouts-periods", share=True)
+    with scopes_disabled():
+        assert PayoutPeriod.objects.get(pk=april.pk).status == PeriodStatus.CLOSED
+
+    page.goto(f"{server}/{tenant.slug}/settings/payout-calendar/")
+    page.get_by_label("Payment month").select_option("2")
+    page.get_by_test_id("payout-calendar-save").click()
+    expect(page.locator('[data-field="payment_day"]')).to_contain_text("Freelance Act")
+    screenshot(page, "payouts-calendar-refused", share=True)
