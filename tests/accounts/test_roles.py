@@ -37,6 +37,8 @@ deals.manage            x x . . . .
 deals.review            x x . . . .
 deals.stages.manage     x . . . . .
 deals.register          . . . . x x
+payouts.view            x x x . . .
+payouts.manage          x . x . . .
 """
 
 
