@@ -37,6 +37,17 @@ class PayoutsConfig(AppConfig):
                 **staff,
             )
         )
+        registry.register_nav(
+            NavEntry(
+                key="statements",
+                label=_("Statements"),
+                url_name="payouts:statement_list",
+                icon="bi-file-earmark-text",
+                order=20,
+                parent="ledger",
+                **staff,
+            )
+        )
         registry.register_settings_tab(
             SettingsTab(
                 key="payout_calendar",

@@ -6,7 +6,15 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import CURRENCY_CHOICES
 from partners.forms.directory import style
 from partners.models import Partner
-from payouts.models import DAY_CHOICES, LineKind, LineStatus, TaxRounding
+from payouts.figures import Withholding
+from payouts.models import (
+    DAY_CHOICES,
+    LineKind,
+    LineStatus,
+    PayoutPeriod,
+    StatementStatus,
+    TaxRounding,
+)
 
 SMALL = {"class": "form-select form-select-sm"}
 DATE = {"class": "form-control form-control-sm", "type": "date"}
@@ -135,6 +143,71 @@ class PayoutSettingsForm(forms.Form):
 class PeriodReopenForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style(self)
+
+
+class StatementFilterForm(forms.Form):
+    period = forms.ModelChoiceField(
+        label=_("Period"),
+        required=False,
+        queryset=PayoutPeriod.objects.none(),
+        empty_label=_("All"),
+        widget=forms.Select(attrs=SMALL),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All")), *StatementStatus.choices],
+        widget=forms.Select(attrs=SMALL),
+    )
+    partner = forms.ModelChoiceField(
+        label=_("Partner"),
+        required=False,
+        queryset=Partner.objects.none(),
+        empty_label=_("All"),
+        widget=forms.Select(attrs=SMALL),
+    )
+
+    def __init__(self, *args, tenant, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["period"].queryset = PayoutPeriod.objects.filter(tenant=tenant).order_by(
+            "-starts_on"
+        )
+        self.fields["partner"].queryset = Partner.objects.filter(tenant=tenant).order_by(
+            "legal_name_kana", "legal_name"
+        )
+
+    def filters(self) -> dict:
+        if not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        return {
+            "period_id": data["period"].pk if data["period"] else None,
+            "status": data["status"],
+            "partner_id": data["partner"].pk if data["partner"] else None,
+        }
+
+
+class PayoutProfileForm(forms.Form):
+    withholding = forms.ChoiceField(
+        label=_("Withholding"),
+        choices=Withholding.choices,
+        help_text=_("For individuals only: companies, one-person companies included, have none."),
+    )
+    adds_consumption_tax = forms.BooleanField(
+        label=_("Consumption tax is added to the commission"), required=False
+    )
+    monthly_salary = forms.DecimalField(
+        label=_("Salary paid each month"),
+        min_value=0,
+        max_digits=18,
+        decimal_places=0,
+        required=False,
+        help_text=_("Only for a commission salesperson (外交員): deducted as the formula says."),
     )
 
     def __init__(self, *args, **kwargs):

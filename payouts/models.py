@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import TenantModel
 from payouts.calendar import MONTH_END, Calendar
+from payouts.figures import Withholding
 
 
 class SourceOutcome(models.TextChoices):
@@ -284,6 +285,9 @@ class PayoutPeriod(TenantModel):
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # When the worker was last asked to make the period's statements (closing asks, and so
+    # does finance's button): the list shows it until the statements are there.
+    statements_requested_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -306,3 +310,118 @@ class PayoutPeriod(TenantModel):
     @property
     def is_closed(self) -> bool:
         return self.status == PeriodStatus.CLOSED
+
+
+# --- Partners' payout profiles and statements ----------------------------------------------
+
+
+class PartnerPayoutProfile(TenantModel):
+    """How a partner is paid: its withholding category (individuals), whether it adds
+    consumption tax, and a 外交員's monthly salary (the formula deducts it). A partner without
+    a profile is paid with the defaults: no withholding, consumption tax at the standard rate."""
+
+    partner = models.OneToOneField(
+        "partners.Partner", on_delete=models.PROTECT, related_name="payout_profile"
+    )
+    withholding = models.CharField(
+        _("withholding"), max_length=8, choices=Withholding.choices, default=Withholding.NONE
+    )
+    adds_consumption_tax = models.BooleanField(_("adds consumption tax"), default=True)
+    monthly_salary = models.DecimalField(
+        _("salary paid each month"),
+        max_digits=18,
+        decimal_places=3,
+        default=0,
+        help_text=_("Only for a commission salesperson (外交員): deducted as the formula says."),
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("payout profile")
+        verbose_name_plural = _("payout profiles")
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "partner"], name="payout_profile_partner")
+        ]
+
+    def __str__(self) -> str:
+        return f"payout profile of {self.partner_id}"
+
+
+class StatementStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    APPROVED = "approved", _("Approved")
+    ISSUED = "issued", _("Issued")
+    PAID = "paid", _("Paid")
+
+
+class Statement(TenantModel):
+    """A partner's payout statement for one period (支払通知書): its lines and every figure,
+    stored as computed. One per partner and period (revision 0), enforced by the database; a
+    correction after issue is a new revision that names the one it corrects."""
+
+    partner = models.ForeignKey(
+        "partners.Partner", on_delete=models.PROTECT, related_name="statements"
+    )
+    period = models.ForeignKey(PayoutPeriod, on_delete=models.PROTECT, related_name="statements")
+    revision = models.PositiveSmallIntegerField(default=0)
+    corrects = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrections"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=StatementStatus.choices, default=StatementStatus.DRAFT
+    )
+    currency = models.CharField(_("currency"), max_length=3)
+    subtotal = models.DecimalField(_("amount before tax"), max_digits=18, decimal_places=3)
+    # [{"rate": "10", "base": "…", "tax": "…"}]: one entry per consumption-tax rate.
+    taxes = models.JSONField(default=list)
+    tax = models.DecimalField(_("consumption tax"), max_digits=18, decimal_places=3)
+    gross = models.DecimalField(_("amount with tax"), max_digits=18, decimal_places=3)
+    withholding = models.DecimalField(_("withholding tax"), max_digits=18, decimal_places=3)
+    withholding_category = models.CharField(max_length=8, choices=Withholding.choices)
+    carried_in = models.DecimalField(_("carried from before"), max_digits=18, decimal_places=3)
+    net_payable = models.DecimalField(_("net payable"), max_digits=18, decimal_places=3)
+    carried_out = models.DecimalField(_("carried forward"), max_digits=18, decimal_places=3)
+    # The partner's registration (T-number) as it stood when the statement was made.
+    recipient_registration_number = models.CharField(max_length=14, blank=True)
+    generated_at = models.DateTimeField(_("generated at"), default=timezone.now)
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    second_approved_at = models.DateTimeField(_("second approval at"), null=True, blank=True)
+    second_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("statement")
+        verbose_name_plural = _("statements")
+        ordering = ["-period__starts_on", "partner__legal_name", "revision"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "partner", "period", "revision"], name="statement_one_per_period"
+            ),
+            models.CheckConstraint(condition=models.Q(net_payable__gte=0), name="statement_net"),
+        ]
+        indexes = [
+            models.Index(fields=["tenant", "period", "status"], name="statement_period"),
+            models.Index(fields=["tenant", "partner"], name="statement_partner"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner_id} {self.period_id} r{self.revision}"
+
+
+class StatementLine(TenantModel):
+    """A ledger line on a statement. A ledger line is on one statement at most (unique), so
+    nothing is paid twice."""
+
+    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="lines")
+    ledger_line = models.ForeignKey(LedgerLine, on_delete=models.PROTECT, related_name="+")
+    tax_rate = models.DecimalField(max_digits=5, decimal_places=2)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "ledger_line"], name="statement_line_once")
+        ]
+        indexes = [models.Index(fields=["tenant", "statement"], name="statement_line_statement")]

@@ -32,8 +32,12 @@ from payouts.models import (
     LedgerSource,
     LineKind,
     LineStatus,
+    PartnerPayoutProfile,
     PayoutPeriod,
     PayoutSettings,
+    Statement,
+    StatementLine,
+    StatementStatus,
 )
 
 ZERO = Decimal(0)
@@ -257,3 +261,77 @@ def current_period(*, tenant: Tenant, today: datetime.date) -> PayoutPeriod | No
     return PayoutPeriod.objects.filter(
         tenant=tenant, starts_on__lte=today, ends_on__gte=today
     ).first()
+
+
+# --- Statements ---------------------------------------------------------------------------------
+
+
+STATEMENT_SORTS = {
+    "partner": ("partner__legal_name", "id"),
+    "net_payable": ("net_payable", "id"),
+    "period": ("period__starts_on", "partner__legal_name", "id"),
+}
+
+
+def statement_list(
+    *,
+    tenant: Tenant,
+    period_id: int | None = None,
+    status: str = "",
+    partner_id: int | None = None,
+    sort: str = "-period",
+) -> QuerySet[Statement]:
+    statements = Statement.objects.filter(tenant=tenant)
+    if period_id:
+        statements = statements.filter(period_id=period_id)
+    if status:
+        statements = statements.filter(status=status)
+    if partner_id:
+        statements = statements.filter(partner_id=partner_id)
+    descending = sort.startswith("-")
+    fields = STATEMENT_SORTS.get(sort.lstrip("-"), STATEMENT_SORTS["period"])
+    order = [f"-{field}" if descending else field for field in fields]
+    return statements.select_related("partner", "period", "approved_by").order_by(*order)
+
+
+def statement_get(*, tenant: Tenant, statement_id: int) -> Statement:
+    return get_object_or_404(
+        Statement.objects.filter(tenant=tenant).select_related(
+            "partner", "period", "approved_by", "second_approved_by", "corrects"
+        ),
+        pk=statement_id,
+    )
+
+
+def statement_lines(*, tenant: Tenant, statement: Statement) -> QuerySet[StatementLine]:
+    return (
+        StatementLine.objects.filter(tenant=tenant, statement=statement)
+        .select_related("ledger_line__deal", "ledger_line__rep")
+        .order_by("ledger_line__accrued_on", "ledger_line_id")
+    )
+
+
+def period_choices(*, tenant: Tenant) -> QuerySet[PayoutPeriod]:
+    return PayoutPeriod.objects.filter(tenant=tenant).order_by("-starts_on")
+
+
+def payout_profile(*, tenant: Tenant, partner: Partner) -> PartnerPayoutProfile:
+    """The partner's saved profile, or the defaults (no withholding, consumption tax added)."""
+    return PartnerPayoutProfile.objects.filter(
+        tenant=tenant, partner=partner
+    ).first() or PartnerPayoutProfile(tenant=tenant, partner=partner)
+
+
+def period_statement_counts(*, tenant: Tenant, period_ids) -> dict[int, dict]:
+    """Per period: how many statements, how many still drafts, their net total (one query)."""
+    rows = (
+        Statement.objects.filter(tenant=tenant, period_id__in=list(period_ids))
+        .order_by()
+        .values("period_id")
+        .annotate(
+            count=Count("id"),
+            drafts=Count("id", filter=Q(status=StatementStatus.DRAFT)),
+            net=Sum("net_payable"),
+        )
+    )
+    return {row["period_id"]: row for row in rows}

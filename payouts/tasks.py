@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.tasks import TenantTask, fan_out_per_tenant, task_tenant
 from payouts.services import ledger as services
-from payouts.services import periods
+from payouts.services import periods, statements
 
 DEAL_EVENTS = ("won", "amount_changed", "lost", "churned", "meeting_held")
 
@@ -62,3 +62,23 @@ def periods_close_fanout_task() -> int:
 def periods_close_task(*, tenant_id: int) -> int:
     """The tenant's periods exist up to today; those past their closing date are closed."""
     return periods.periods_close_due(tenant=task_tenant(), today=timezone.localdate())
+
+
+@shared_task(base=TenantTask, name="payouts.tasks.statements_generate", ignore_result=True)
+def statements_generate_task(*, tenant_id: int, period_id: int) -> int:
+    """One statement_generate_task per partner with something to state in the period."""
+    partner_ids = statements.partners_to_pay(tenant=task_tenant(), period_id=period_id)
+    for partner_id in partner_ids:
+        statement_generate_task.delay(
+            tenant_id=tenant_id, period_id=period_id, partner_id=partner_id
+        )
+    return len(partner_ids)
+
+
+@shared_task(base=TenantTask, name="payouts.tasks.statement_generate", ignore_result=True)
+def statement_generate_task(*, tenant_id: int, period_id: int, partner_id: int) -> int | None:
+    """The partner's statement of the period (made once; a draft is made again)."""
+    statement = statements.statement_generate(
+        tenant=task_tenant(), period_id=period_id, partner_id=partner_id
+    )
+    return statement.pk if statement is not None else None

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from payouts.views import periods, staff
+from payouts.views import periods, staff, statements
 
 urlpatterns = [
     path("payouts/ledger/", staff.ledger_list, name="ledger_list"),
@@ -11,6 +11,33 @@ urlpatterns = [
     path("payouts/periods/", periods.period_list, name="period_list"),
     path("payouts/periods/<int:period_id>/close/", periods.period_close, name="period_close"),
     path("payouts/periods/<int:period_id>/reopen/", periods.period_reopen, name="period_reopen"),
+    path(
+        "payouts/periods/<int:period_id>/statements/",
+        statements.period_statements_generate,
+        name="period_statements_generate",
+    ),
+    path("payouts/statements/", statements.statement_list, name="statement_list"),
+    path(
+        "payouts/statements/approve/",
+        statements.statements_bulk_approve,
+        name="statements_bulk_approve",
+    ),
+    path("payouts/statements/<int:statement_id>/", statements.statement_detail, name="statement"),
+    path(
+        "payouts/statements/<int:statement_id>/approve/",
+        statements.statement_approve,
+        name="statement_approve",
+    ),
+    path(
+        "payouts/statements/<int:statement_id>/regenerate/",
+        statements.statement_regenerate,
+        name="statement_regenerate",
+    ),
+    path(
+        "payouts/partners/<int:partner_id>/payout-profile/",
+        statements.partner_payout_profile,
+        name="partner_payout_profile",
+    ),
     path("settings/payout-calendar/", periods.payout_calendar, name="payout_calendar"),
     path(
         "payouts/partners/<int:partner_id>/ledger/",

@@ -225,6 +225,27 @@ def period_close(
         changes={"period": str(locked), "by": "finance" if stored_actor(actor) else "schedule"},
     )
     period.status, period.closed_at = locked.status, locked.closed_at
+    _statements_request(tenant, locked)
+    return locked
+
+
+def _statements_request(tenant: Tenant, period: PayoutPeriod) -> None:
+    """The worker makes the period's statements, one task per partner, once this commits."""
+    from payouts.tasks import statements_generate_task
+
+    period.statements_requested_at = timezone.now()
+    period.save(update_fields=["statements_requested_at"])
+    statements_generate_task.delay(tenant_id=tenant.pk, period_id=period.pk)
+
+
+@service
+def period_statements_request(*, tenant: Tenant, period: PayoutPeriod) -> PayoutPeriod:
+    """Ask the worker to make a closed period's statements again (lines that arrived since,
+    or a run that was lost): harmless to repeat, every statement is made once."""
+    locked = _locked(tenant, period)
+    if not locked.is_closed:
+        raise ValidationError(_("Statements are made once the period is closed."))
+    _statements_request(tenant, locked)
     return locked
 
 

@@ -27,6 +27,11 @@ def period_list(request, tenant_slug):
     tenant = request.tenant
     today = timezone.localdate()
     page = paginate(request, selectors.payout_periods(tenant=tenant), per_page=24)
+    counts = selectors.period_statement_counts(
+        tenant=tenant, period_ids=[period.pk for period in page]
+    )
+    for period in page:
+        period.statement_counts = counts.get(period.pk)
     return render(
         request,
         "payouts/period_list.html",

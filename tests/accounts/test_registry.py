@@ -43,6 +43,7 @@ def test_partners_registers_its_routes_navigation_tab_and_dashboard_panel():
         "tier_proposals",
         "ledger",
         "periods",
+        "statements",
     ]
     assert [e.key for e in registry.nav_entries("portal")] == [
         "company",

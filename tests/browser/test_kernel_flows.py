@@ -28,6 +28,7 @@ STAFF_NAV = [
     "Tier proposals",
     "Payouts",
     "Payout periods",
+    "Statements",
     "Settings",
 ]
 

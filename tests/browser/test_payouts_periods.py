@@ -1,5 +1,6 @@
 """Finance closes a payout period from the list, after the confirmation, and sees it locked;
-the payout calendar refuses a payment date the Freelance Act does not allow."""
+the worker makes its statement, finance approves it; the payout calendar refuses a payment
+date the Freelance Act does not allow."""
 
 import datetime
 from decimal import Decimal
@@ -24,6 +25,7 @@ def test_finance_closes_a_period_and_keeps_the_calendar_lawful(
         partner=PartnerFactory(tenant=tenant),
         amount=Decimal(42000),
         accrued_on=datetime.date(2026, 4, 10),
+        payable_from=datetime.date(2026, 4, 10),
     )
     finance = member_factory(tenant, Role.FINANCE)
     login(page, finance.user, totp_secret=with_totp(finance.user))
@@ -43,6 +45,19 @@ def test_finance_closes_a_period_and_keeps_the_calendar_lawful(
     screenshot(page, "payouts-periods", share=True)
     with scopes_disabled():
         assert PayoutPeriod.objects.get(pk=april.pk).status == PeriodStatus.CLOSED
+
+    # Closing made the statements in the worker: one partner, ¥42,000 + ¥4,200 tax.
+    row.get_by_test_id("period-statements").get_by_role("link").click()
+    statement = page.get_by_test_id("statement-row")
+    expect(statement).to_have_count(1)
+    expect(statement.get_by_test_id("statement-net")).to_have_text("¥46,200")
+    statement.get_by_test_id("statement-select").check()
+    page.get_by_test_id("bulk-approve").click()
+    expect(page.get_by_role("alert").filter(has_text="1 statement approved.")).to_be_visible()
+    expect(statement.get_by_test_id("statement-status")).to_have_text("Approved")
+    statement.get_by_role("link").first.click()
+    expect(page.get_by_test_id("figure-net")).to_have_text("¥46,200")
+    screenshot(page, "payouts-statement", share=True)
 
     page.goto(f"{server}/{tenant.slug}/settings/payout-calendar/")
     page.get_by_label("Payment month").select_option("2")

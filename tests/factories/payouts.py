@@ -5,7 +5,14 @@ from decimal import Decimal
 
 import factory
 
-from payouts.models import LedgerLine, LineKind, PayoutPeriod, PeriodStatus
+from payouts.models import (
+    LedgerLine,
+    LineKind,
+    PayoutPeriod,
+    PeriodStatus,
+    Statement,
+    StatementStatus,
+)
 from tests.factories.accounts import TenantOwnedFactory
 from tests.factories.partners import PartnerFactory
 
@@ -33,9 +40,35 @@ class PayoutPeriodFactory(TenantOwnedFactory):
 
     class Meta:
         model = PayoutPeriod
+        # Statements of one tenant share their period (one period per start date).
+        django_get_or_create = ("tenant", "starts_on")
 
     tenant = factory.SubFactory("tests.factories.accounts.TenantFactory")
     starts_on = datetime.date(2026, 4, 1)
     ends_on = datetime.date(2026, 4, 30)
     pays_on = datetime.date(2026, 6, 1)
     status = PeriodStatus.OPEN
+
+
+class StatementFactory(TenantOwnedFactory):
+    """A draft statement of ¥11,000 (¥10,000 and its tax) for `partner` in `period`."""
+
+    class Meta:
+        model = Statement
+
+    partner = factory.SubFactory(PartnerFactory)
+    tenant = factory.LazyAttribute(lambda o: o.partner.tenant)
+    period = factory.SubFactory(
+        PayoutPeriodFactory, tenant=factory.SelfAttribute("..tenant"), status=PeriodStatus.CLOSED
+    )
+    status = StatementStatus.DRAFT
+    currency = "JPY"
+    subtotal = Decimal(10000)
+    taxes = factory.LazyFunction(lambda: [{"rate": "10", "base": "10000", "tax": "1000"}])
+    tax = Decimal(1000)
+    gross = Decimal(11000)
+    withholding = Decimal(0)
+    withholding_category = "none"
+    carried_in = Decimal(0)
+    net_payable = Decimal(11000)
+    carried_out = Decimal(0)

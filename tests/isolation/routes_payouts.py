@@ -28,3 +28,25 @@ ROUTES.update(
         "payouts:payout_calendar": Route("staff"),
     }
 )
+
+ROUTES.update(
+    {
+        "payouts:period_statements_generate": Route(
+            "staff", ("POST",), objects={"period_id": "closed_period"}
+        ),
+        "payouts:statement_list": Route("staff"),
+        # POST names statements in its body: tests/payouts/test_statements_views.py proves
+        # another tenant's statement is refused and nothing is approved.
+        "payouts:statements_bulk_approve": Route("staff", ("POST",)),
+        "payouts:statement": Route("staff", objects={"statement_id": "statement"}),
+        "payouts:statement_approve": Route(
+            "staff", ("POST",), objects={"statement_id": "statement"}
+        ),
+        "payouts:statement_regenerate": Route(
+            "staff", ("POST",), objects={"statement_id": "statement"}
+        ),
+        # GET here: saving writes a profile row, not the partner; tests/payouts/
+        # test_statements_views.py proves another tenant's partner answers 404 to a POST.
+        "payouts:partner_payout_profile": Route("staff", objects={"partner_id": "partner"}),
+    }
+)

@@ -41,7 +41,7 @@ from partners.models import (
     PartnerType,
     Prospect,
 )
-from payouts.models import LedgerLine, PayoutPeriod, PeriodStatus
+from payouts.models import LedgerLine, PayoutPeriod, PeriodStatus, Statement
 from programs.models import (
     CommissionRuleSet,
     CommissionRuleSetVersion,
@@ -77,7 +77,7 @@ from tests.factories.partners import (
     ProspectFactory,
     portal_membership_for,
 )
-from tests.factories.payouts import LedgerLineFactory, PayoutPeriodFactory
+from tests.factories.payouts import LedgerLineFactory, PayoutPeriodFactory, StatementFactory
 from tests.factories.programs import (
     CommissionRuleSetFactory,
     CommissionRuleSetVersionFactory,
@@ -337,6 +337,8 @@ class Side:
     ledger_line: LedgerLine
     payout_period: PayoutPeriod
     closed_period: PayoutPeriod
+    # A draft statement of the partner's in `closed_period`.
+    statement: Statement | None = None
 
     def url(self, name: str, values_from: "Side | None" = None, suffix: str = "") -> str:
         """The route's URL under this tenant, naming objects of `values_from` (default: self);
@@ -380,7 +382,7 @@ def _side(tenant: Tenant) -> Side:
         "registration_status": RegistrationStatus.APPROVED,
         "stage": stage_of(tenant, StageCode.APPROVED),
     }
-    return Side(
+    side = Side(
         tenant=tenant,
         admin=admin,
         partner_user=partner_user,
@@ -447,6 +449,8 @@ def _side(tenant: Tenant) -> Side:
             status=PeriodStatus.CLOSED,
         ),
     )
+    side.statement = StatementFactory(partner=partner, period=side.closed_period)
+    return side
 
 
 @pytest.fixture

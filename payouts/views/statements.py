@@ -1,0 +1,181 @@
+"""Staff pages of the payout statements: the review list with filters and bulk approval, a
+statement with every line and its explanation, approval, making a draft again, making a
+period's statements, and a partner's payout profile."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.access import request_has_perm, tenant_view
+from accounts.forms import form_add_service_errors
+from accounts.pagination import paginate, sort_headers
+from accounts.urls_helpers import tenant_reverse
+from partners.selectors.directory import partner_get
+from payouts import selectors
+from payouts.forms import PayoutProfileForm, StatementFilterForm
+from payouts.permissions import PayoutsPerm
+from payouts.services import statements as services
+from payouts.services.periods import period_statements_request
+
+SORTABLE = ("period", "partner", "net_payable")
+
+
+@tenant_view(audience="staff", perm=PayoutsPerm.VIEW)
+def statement_list(request, tenant_slug):
+    tenant = request.tenant
+    form = StatementFilterForm(request.GET or None, tenant=tenant)
+    filters = form.filters() if request.GET else {}
+    sort = request.GET.get("sort") or "-period"
+    page = paginate(
+        request, selectors.statement_list(tenant=tenant, sort=sort, **filters), per_page=50
+    )
+    return render(
+        request,
+        "payouts/statement_list.html",
+        {
+            "nav": "statements",
+            "filter_form": form,
+            "page": page,
+            "headers": sort_headers(request, SORTABLE, default="-period"),
+            "may_manage": request_has_perm(request, PayoutsPerm.MANAGE),
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+def _approve(request, ids: list[int]) -> None:
+    try:
+        done = services.statements_approve(
+            tenant=request.tenant, actor=request.user, statement_ids=ids
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return
+    if done["approved"]:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s statement approved.", "%(count)s statements approved.", done["approved"]
+            )
+            % {"count": done["approved"]},
+        )
+    if done["first"]:
+        messages.info(
+            request,
+            ngettext(
+                "%(count)s statement now waits for a second approver.",
+                "%(count)s statements now wait for a second approver.",
+                done["first"],
+            )
+            % {"count": done["first"]},
+        )
+
+
+@tenant_view(audience="staff", perm=PayoutsPerm.MANAGE)
+@require_POST
+def statements_bulk_approve(request, tenant_slug):
+    ids = [int(value) for value in request.POST.getlist("statement") if value.isdigit()]
+    if not ids:
+        messages.error(request, _("Choose at least one statement."))
+    else:
+        _approve(request, ids)
+    query = request.POST.get("query", "")
+    return redirect(
+        tenant_reverse(request.tenant, "payouts:statement_list") + (f"?{query}" if query else "")
+    )
+
+
+@tenant_view(audience="staff", perm=PayoutsPerm.VIEW)
+def statement_detail(request, tenant_slug, statement_id):
+    tenant = request.tenant
+    statement = selectors.statement_get(tenant=tenant, statement_id=statement_id)
+    return render(
+        request,
+        "payouts/statement_detail.html",
+        {
+            "nav": "statements",
+            "statement": statement,
+            "lines": selectors.statement_lines(tenant=tenant, statement=statement),
+            "needs_second": services.needs_second_approval(tenant, statement),
+            "may_manage": request_has_perm(request, PayoutsPerm.MANAGE),
+        },
+    )
+
+
+@tenant_view(audience="staff", perm=PayoutsPerm.MANAGE)
+@require_POST
+def statement_approve(request, tenant_slug, statement_id):
+    statement = selectors.statement_get(tenant=request.tenant, statement_id=statement_id)
+    _approve(request, [statement.pk])
+    return redirect(tenant_reverse(request.tenant, "payouts:statement", statement_id=statement.pk))
+
+
+@tenant_view(audience="staff", perm=PayoutsPerm.MANAGE)
+@require_POST
+def statement_regenerate(request, tenant_slug, statement_id):
+    tenant = request.tenant
+    statement = selectors.statement_get(tenant=tenant, statement_id=statement_id)
+    try:
+        services.statement_generate(
+            tenant=tenant, period_id=statement.period_id, partner_id=statement.partner_id
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The draft is made again from the ledger."))
+    return redirect(tenant_reverse(tenant, "payouts:statement", statement_id=statement.pk))
+
+
+@tenant_view(audience="staff", perm=PayoutsPerm.MANAGE)
+@require_POST
+def period_statements_generate(request, tenant_slug, period_id):
+    """Make the period's statements again in the worker (those closing queued already; this
+    is for lines that arrived since, or a run that was lost). Harmless to repeat."""
+    tenant = request.tenant
+    period = selectors.payout_period_get(tenant=tenant, period_id=period_id)
+    try:
+        period_statements_request(tenant=tenant, period=period)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request, _("The statements of %(period)s are being made.") % {"period": period}
+        )
+    return redirect(tenant_reverse(tenant, "payouts:statement_list") + f"?period={period.pk}")
+
+
+@tenant_view(audience="staff", perm=PayoutsPerm.MANAGE)
+@require_http_methods(["GET", "POST"])
+def partner_payout_profile(request, tenant_slug, partner_id):
+    tenant = request.tenant
+    partner = partner_get(tenant=tenant, partner_id=partner_id)
+    profile = selectors.payout_profile(tenant=tenant, partner=partner)
+    form = PayoutProfileForm(
+        request.POST or None,
+        initial={
+            "withholding": profile.withholding,
+            "adds_consumption_tax": profile.adds_consumption_tax,
+            "monthly_salary": profile.monthly_salary,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.payout_profile_save(
+                tenant=tenant, actor=request.user, partner=partner, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form_add_service_errors(form, error)
+        else:
+            messages.success(request, _("The payout profile is saved."))
+            return redirect(tenant_reverse(tenant, "partner_detail", partner_id=partner.pk))
+    return render(
+        request,
+        "payouts/payout_profile.html",
+        {"nav": "partners", "partner": partner, "form": form},
+    )
