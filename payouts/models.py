@@ -15,6 +15,7 @@ run twice, or twice at once, finds its key taken and writes nothing.
 from __future__ import annotations
 
 import datetime
+import secrets
 
 from django.conf import settings
 from django.db import models
@@ -247,6 +248,9 @@ class PayoutSettings(TenantModel):
         choices=TaxRounding.choices,
         default=TaxRounding.DOWN,
     )
+    # The last statement number issued: the next issue takes this + 1 under a row lock, in the
+    # transaction that issues, so numbers are unique and have no gaps.
+    last_statement_number = models.PositiveIntegerField(default=0, editable=False)
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -347,6 +351,12 @@ class PartnerPayoutProfile(TenantModel):
         return f"payout profile of {self.partner_id}"
 
 
+def statement_pdf_path(statement: Statement, filename: str) -> str:
+    """Under the tenant, in a directory named by a random token: only the download view, which
+    checks who asks, serves it."""
+    return f"statements/{statement.tenant_id}/{secrets.token_urlsafe(24)}/statement.pdf"
+
+
 class StatementStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     APPROVED = "approved", _("Approved")
@@ -392,6 +402,17 @@ class Statement(TenantModel):
     second_approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Issued: the number (unique and gap-free per tenant), the date, the PDF and its SHA-256.
+    # From then on the database refuses any change to the figures, the number or the PDF.
+    number = models.CharField(_("statement number"), max_length=20, blank=True)
+    issued_on = models.DateField(_("issue date"), null=True, blank=True)
+    issued_at = models.DateTimeField(null=True, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    language = models.CharField(max_length=8, blank=True)
+    pdf = models.FileField(upload_to=statement_pdf_path, max_length=500, blank=True)
+    pdf_sha256 = models.CharField(max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("statement")
@@ -402,6 +423,11 @@ class Statement(TenantModel):
                 fields=["tenant", "partner", "period", "revision"], name="statement_one_per_period"
             ),
             models.CheckConstraint(condition=models.Q(net_payable__gte=0), name="statement_net"),
+            models.UniqueConstraint(
+                fields=["tenant", "number"],
+                condition=~models.Q(number=""),
+                name="statement_number",
+            ),
         ]
         indexes = [
             models.Index(fields=["tenant", "period", "status"], name="statement_period"),

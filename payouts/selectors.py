@@ -6,6 +6,7 @@ Tenant explicit everywhere; another tenant's or another partner's line answers 4
 from __future__ import annotations
 
 import datetime
+import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -26,6 +27,7 @@ from django.utils import timezone
 
 from accounts.models import Tenant
 from deals.models import Deal, DealEvent, DealEventKind
+from partners.choices import EntityKind
 from partners.models import Partner
 from payouts.models import (
     LedgerLine,
@@ -335,3 +337,53 @@ def period_statement_counts(*, tenant: Tenant, period_ids) -> dict[int, dict]:
         )
     )
     return {row["period_id"]: row for row in rows}
+
+
+def statement_document(*, tenant: Tenant, statement: Statement) -> dict:
+    """Everything the statement's PDF shows (domain.md §5, a payer-issued statement used as a
+    qualified invoice): issuer, recipient with its honorific, number, dates, period, lines,
+    amount and tax per rate, withholding, net, due date, bank account, confirmation clause."""
+    partner = statement.partner
+    settings_row = payout_settings(tenant=tenant)
+    is_person = partner.entity_kind == EntityKind.INDIVIDUAL
+    return {
+        "statement": statement,
+        "issuer": {
+            "name": tenant.issuer_legal_name or tenant.name,
+            "address": tenant.issuer_address,
+            "registration_number": tenant.issuer_registration_number,
+        },
+        "recipient": {
+            "name": partner.legal_name,
+            # 御中 after a company, 様 after a person (domain.md §5).
+            "is_person": is_person,
+            # Labels are rendered in the statement's language: the template calls them.
+            "partner": partner,
+            "registration_number": statement.recipient_registration_number,
+        },
+        "lines": list(statement_lines(tenant=tenant, statement=statement)),
+        "taxes": statement.taxes,
+        "bank": {
+            "bank": f"{partner.bank_name} ({partner.bank_code})" if partner.bank_code else "",
+            "branch": f"{partner.branch_name} ({partner.branch_code})"
+            if partner.branch_code
+            else "",
+            "type": partner.get_account_type_display if partner.account_type else "",
+            "number": partner.account_number,
+            "holder": partner.account_holder_kana,
+        },
+        "deemed_days": settings_row.deemed_confirmation_days,
+    }
+
+
+def statement_pdf_intact(statement: Statement) -> bool:
+    """The stored PDF is the one that was issued: its SHA-256 matches the frozen one."""
+    digest = hashlib.sha256()
+    with statement.pdf.open("rb") as stored:
+        for chunk in iter(lambda: stored.read(65536), b""):
+            digest.update(chunk)
+    return digest.hexdigest() == statement.pdf_sha256
+
+
+def statement_pdf_filename(statement: Statement) -> str:
+    return f"statement-{statement.number}.pdf"

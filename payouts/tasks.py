@@ -82,3 +82,12 @@ def statement_generate_task(*, tenant_id: int, period_id: int, partner_id: int) 
         tenant=task_tenant(), period_id=period_id, partner_id=partner_id
     )
     return statement.pk if statement is not None else None
+
+
+@shared_task(base=TenantTask, name="payouts.tasks.statement_issue", ignore_result=True)
+def statement_issue_task(*, tenant_id: int, statement_id: int, actor_id: int | None = None):
+    """Issue one approved statement: its number and its PDF (rendering takes about a second)."""
+    statement = statements.statement_issue(
+        tenant=task_tenant(), statement_id=statement_id, actor_id=actor_id
+    )
+    return statement.number if statement is not None else None

@@ -34,6 +34,16 @@ urlpatterns = [
         name="statement_regenerate",
     ),
     path(
+        "payouts/statements/<int:statement_id>/issue/",
+        statements.statement_issue,
+        name="statement_issue",
+    ),
+    path(
+        "payouts/statements/<int:statement_id>/pdf/",
+        statements.statement_pdf,
+        name="statement_pdf",
+    ),
+    path(
         "payouts/partners/<int:partner_id>/payout-profile/",
         statements.partner_payout_profile,
         name="partner_payout_profile",

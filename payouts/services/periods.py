@@ -27,6 +27,8 @@ from payouts.models import (
     PayoutPeriod,
     PayoutSettings,
     PeriodStatus,
+    Statement,
+    StatementStatus,
     TaxRounding,
 )
 from payouts.selectors import payout_settings
@@ -253,13 +255,22 @@ def period_statements_request(*, tenant: Tenant, period: PayoutPeriod) -> Payout
 def period_reopen(
     *, tenant: Tenant, actor: User | None, period: PayoutPeriod, reason: str
 ) -> PayoutPeriod:
-    """Reopen a closed period (a mistake found before any statement of it was issued)."""
+    """Reopen a closed period: refused once a statement of it has been issued."""
     locked = _locked(tenant, period)
     reason = " ".join((reason or "").split())
     if not locked.is_closed:
         raise ValidationError(_("This period is open."))
     if not reason:
         raise ValidationError({"reason": _("Say why the period is reopened.")})
+    if Statement.objects.filter(
+        tenant=tenant, period=locked, status__in=(StatementStatus.ISSUED, StatementStatus.PAID)
+    ).exists():
+        raise ValidationError(
+            _(
+                "Statements of this period have been issued, and an issued statement never "
+                "changes: book the correction in an open period instead."
+            )
+        )
     locked.status = PeriodStatus.OPEN
     locked.closed_at = None
     locked.closed_by = None

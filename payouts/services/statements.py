@@ -10,9 +10,11 @@ line in its holding period waits for a later statement.
 
 from __future__ import annotations
 
+import hashlib
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
@@ -22,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from accounts.audit import audit_record, register_action_labels, stored_actor
 from accounts.models import Tenant, User
 from accounts.money import money_format
+from accounts.pdf import render_pdf
 from accounts.transactions import service
 from partners.choices import EntityKind
 from partners.models import Partner
@@ -30,17 +33,19 @@ from payouts.models import (
     LedgerLine,
     PartnerPayoutProfile,
     PayoutPeriod,
+    PayoutSettings,
     Statement,
     StatementLine,
     StatementStatus,
 )
-from payouts.selectors import payout_settings
+from payouts.selectors import payout_settings, statement_document
 
 register_action_labels(
     {
         "statement.approved": gettext_lazy("Statement approved"),
         "statement.second_approved": gettext_lazy("Statement approved by a second approver"),
         "payout_profile.changed": gettext_lazy("Partner's payout profile changed"),
+        "statement.issued": gettext_lazy("Statement issued"),
     }
 )
 
@@ -327,3 +332,62 @@ def payout_profile_save(
             changes=changes,
         )
     return profile
+
+
+# --- Issue ----------------------------------------------------------------------------------
+
+
+PDF_TEMPLATE = "payouts/pdf/statement.html"
+
+
+def statement_language(tenant: Tenant) -> str:
+    """Statements are in the tenant's language (Japanese by default); partners have none yet."""
+    return tenant.default_language or "ja"
+
+
+@service
+def statement_issue(*, tenant: Tenant, statement_id: int, actor_id: int | None = None):
+    """Issue an approved statement: the next number (a row lock on the tenant's counter, in
+    this transaction, so numbers have no gaps), today's date, the PDF rendered and frozen with
+    its SHA-256. Harmless to repeat: an issued statement is returned as it is."""
+    statement = (
+        Statement.objects.select_for_update(of=("self",))
+        .select_related("partner", "period")
+        .filter(tenant=tenant, pk=statement_id)
+        .first()
+    )
+    if statement is None:
+        return None
+    if statement.status in (StatementStatus.ISSUED, StatementStatus.PAID):
+        return statement
+    if statement.status != StatementStatus.APPROVED:
+        raise ValidationError(_("Only an approved statement is issued."))
+    counter, _created = PayoutSettings.objects.select_for_update().get_or_create(tenant=tenant)
+    counter.last_statement_number += 1
+    counter.save(update_fields=["last_statement_number"])
+    statement.number = f"{counter.last_statement_number:06d}"
+    statement.issued_on = timezone.localdate()
+    statement.issued_at = timezone.now()
+    statement.issued_by_id = actor_id
+    statement.language = statement_language(tenant)
+    pdf = render_pdf(
+        PDF_TEMPLATE,
+        statement_document(tenant=tenant, statement=statement),
+        language=statement.language,
+    )
+    statement.pdf.save("statement.pdf", ContentFile(pdf), save=False)
+    statement.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
+    statement.status = StatementStatus.ISSUED
+    statement.save()
+    audit_record(
+        tenant=tenant,
+        actor=None,
+        action="statement.issued",
+        target=statement,
+        changes={
+            "number": statement.number,
+            "net_payable": format(statement.net_payable, "f"),
+            "sha256": statement.pdf_sha256,
+        },
+    )
+    return statement

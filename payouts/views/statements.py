@@ -4,6 +4,7 @@ period's statements, and a partner's payout profile."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -12,13 +13,16 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.access import request_has_perm, tenant_view
 from accounts.forms import form_add_service_errors
 from accounts.pagination import paginate, sort_headers
+from accounts.pdf import pdf_download
 from accounts.urls_helpers import tenant_reverse
 from partners.selectors.directory import partner_get
 from payouts import selectors
 from payouts.forms import PayoutProfileForm, StatementFilterForm
+from payouts.models import StatementStatus
 from payouts.permissions import PayoutsPerm
 from payouts.services import statements as services
 from payouts.services.periods import period_statements_request
+from payouts.tasks import statement_issue_task
 
 SORTABLE = ("period", "partner", "net_payable")
 
@@ -179,3 +183,28 @@ def partner_payout_profile(request, tenant_slug, partner_id):
         "payouts/payout_profile.html",
         {"nav": "partners", "partner": partner, "form": form},
     )
+
+
+@tenant_view(audience="staff", perm=PayoutsPerm.MANAGE)
+@require_POST
+def statement_issue(request, tenant_slug, statement_id):
+    """Issue in the worker (the PDF takes about a second); the page shows it when done."""
+    tenant = request.tenant
+    statement = selectors.statement_get(tenant=tenant, statement_id=statement_id)
+    if statement.status != StatementStatus.APPROVED:
+        messages.error(request, _("Only an approved statement is issued."))
+    else:
+        statement_issue_task.delay(
+            tenant_id=tenant.pk, statement_id=statement.pk, actor_id=request.user.pk
+        )
+        messages.success(request, _("The statement is being issued: its number and PDF follow."))
+    return redirect(tenant_reverse(tenant, "payouts:statement", statement_id=statement.pk))
+
+
+@tenant_view(audience="staff", perm=PayoutsPerm.VIEW)
+def statement_pdf(request, tenant_slug, statement_id):
+    """The issued PDF, exactly as it was frozen (its SHA-256 is checked before it is served)."""
+    statement = selectors.statement_get(tenant=request.tenant, statement_id=statement_id)
+    if not statement.pdf or not selectors.statement_pdf_intact(statement):
+        raise Http404
+    return pdf_download(statement.pdf, filename=selectors.statement_pdf_filename(statement))

@@ -1,5 +1,6 @@
 """Finance closes a payout period from the list, after the confirmation, and sees it locked;
-the worker makes its statement, finance approves it; the payout calendar refuses a payment
+the worker makes its statement, finance approves and issues it and downloads the PDF; the
+payout calendar refuses a payment
 date the Freelance Act does not allow."""
 
 import datetime
@@ -57,7 +58,15 @@ def test_finance_closes_a_period_and_keeps_the_calendar_lawful(
     expect(statement.get_by_test_id("statement-status")).to_have_text("Approved")
     statement.get_by_role("link").first.click()
     expect(page.get_by_test_id("figure-net")).to_have_text("¥46,200")
+    page.get_by_test_id("statement-issue").click()
+    expect(page.get_by_test_id("statement-number")).to_contain_text("000001")
+    expect(page.get_by_test_id("statement-status")).to_have_text("Issued")
     screenshot(page, "payouts-statement", share=True)
+    with page.expect_download() as download:
+        page.get_by_test_id("statement-pdf").click()
+    assert download.value.suggested_filename == "statement-000001.pdf"
+    with open(download.value.path(), "rb") as pdf:
+        assert pdf.read(5) == b"%PDF-"
 
     page.goto(f"{server}/{tenant.slug}/settings/payout-calendar/")
     page.get_by_label("Payment month").select_option("2")

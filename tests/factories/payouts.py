@@ -1,6 +1,7 @@
 """Factories for the ledger. A line takes its partner's tenant."""
 
 import datetime
+import hashlib
 from decimal import Decimal
 
 import factory
@@ -72,3 +73,18 @@ class StatementFactory(TenantOwnedFactory):
     carried_in = Decimal(0)
     net_payable = Decimal(11000)
     carried_out = Decimal(0)
+
+
+STAND_IN_PDF = b"%PDF-1.4\n% a stand-in for a rendered statement\n%%EOF\n"
+
+
+class IssuedStatementFactory(StatementFactory):
+    """An issued statement with a stand-in PDF and its SHA-256 (tests/payouts/
+    test_statement_issue.py renders real ones)."""
+
+    status = StatementStatus.ISSUED
+    number = factory.Sequence(lambda n: f"{n + 1:06d}")
+    issued_on = datetime.date(2026, 5, 8)
+    language = "ja"
+    pdf = factory.django.FileField(filename="statement.pdf", data=STAND_IN_PDF)
+    pdf_sha256 = hashlib.sha256(STAND_IN_PDF).hexdigest()

@@ -50,3 +50,12 @@ ROUTES.update(
         "payouts:partner_payout_profile": Route("staff", objects={"partner_id": "partner"}),
     }
 )
+
+ROUTES.update(
+    {
+        "payouts:statement_issue": Route(
+            "staff", ("POST",), objects={"statement_id": "approved_statement"}
+        ),
+        "payouts:statement_pdf": Route("staff", objects={"statement_id": "issued_statement"}),
+    }
+)

@@ -77,7 +77,12 @@ from tests.factories.partners import (
     ProspectFactory,
     portal_membership_for,
 )
-from tests.factories.payouts import LedgerLineFactory, PayoutPeriodFactory, StatementFactory
+from tests.factories.payouts import (
+    IssuedStatementFactory,
+    LedgerLineFactory,
+    PayoutPeriodFactory,
+    StatementFactory,
+)
 from tests.factories.programs import (
     CommissionRuleSetFactory,
     CommissionRuleSetVersionFactory,
@@ -339,6 +344,9 @@ class Side:
     closed_period: PayoutPeriod
     # A draft statement of the partner's in `closed_period`.
     statement: Statement | None = None
+    # The same partner's approved statement and an issued one (with a stand-in PDF).
+    approved_statement: Statement | None = None
+    issued_statement: Statement | None = None
 
     def url(self, name: str, values_from: "Side | None" = None, suffix: str = "") -> str:
         """The route's URL under this tenant, naming objects of `values_from` (default: self);
@@ -450,6 +458,12 @@ def _side(tenant: Tenant) -> Side:
         ),
     )
     side.statement = StatementFactory(partner=partner, period=side.closed_period)
+    side.approved_statement = StatementFactory(
+        partner=partner, period=side.closed_period, revision=1, status="approved"
+    )
+    side.issued_statement = IssuedStatementFactory(
+        partner=partner, period=side.closed_period, revision=2
+    )
     return side
 
 
