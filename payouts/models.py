@@ -324,9 +324,7 @@ class PartnerPayoutProfile(TenantModel):
     consumption tax, and a 外交員's monthly salary (the formula deducts it). A partner without
     a profile is paid with the defaults: no withholding, consumption tax at the standard rate."""
 
-    partner = models.OneToOneField(
-        "partners.Partner", on_delete=models.PROTECT, related_name="payout_profile"
-    )
+    partner = models.ForeignKey("partners.Partner", on_delete=models.PROTECT, related_name="+")
     withholding = models.CharField(
         _("withholding"), max_length=8, choices=Withholding.choices, default=Withholding.NONE
     )

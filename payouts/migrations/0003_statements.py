@@ -77,7 +77,7 @@ class Migration(migrations.Migration):
                 ('adds_consumption_tax', models.BooleanField(default=True, verbose_name='adds consumption tax')),
                 ('monthly_salary', models.DecimalField(decimal_places=3, default=0, help_text='Only for a commission salesperson (外交員): deducted as the formula says.', max_digits=18, verbose_name='salary paid each month')),
                 ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('partner', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='payout_profile', to='partners.partner')),
+                ('partner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='partners.partner')),
                 ('tenant', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.tenant', verbose_name='tenant')),
             ],
             options={

@@ -461,9 +461,8 @@ def _side(tenant: Tenant) -> Side:
     side.approved_statement = StatementFactory(
         partner=partner, period=side.closed_period, revision=1, status="approved"
     )
-    side.issued_statement = IssuedStatementFactory(
-        partner=partner, period=side.closed_period, revision=2
-    )
+    # In the open period: the closed one must stay reopenable (an issued statement forbids it).
+    side.issued_statement = IssuedStatementFactory(partner=partner, period=side.payout_period)
     return side
 
 

@@ -145,7 +145,7 @@ def test_the_pdf_holds_every_required_item(ja_tenant):
 
     for item in (
         "支払通知書",
-        "No.000001",
+        "番号000001",
         "株式会社ガンマ",  # issuer
         "登録番号:T2010001008846",
         "株式会社ミナト商事御中",  # recipient with its honorific
