@@ -31,8 +31,6 @@ from partners.choices import EntityKind
 from partners.models import Partner
 from payouts.models import (
     LedgerLine,
-    LedgerSource,
-    LineKind,
     LineStatus,
     PartnerPayoutProfile,
     PayoutPeriod,
@@ -166,7 +164,6 @@ class LedgerTotals:
     accrued: Decimal
     payable: Decimal
     total: Decimal
-    count: int
 
 
 def ledger_totals(lines: QuerySet[LedgerLine], today: datetime.date) -> dict[str, LedgerTotals]:
@@ -186,7 +183,6 @@ def ledger_totals(lines: QuerySet[LedgerLine], today: datetime.date) -> dict[str
             accrued=row["accrued"] or ZERO,
             payable=row["payable"] or ZERO,
             total=row["total"] or ZERO,
-            count=0,
         )
     return result
 
@@ -204,19 +200,8 @@ def line_reversals(*, tenant: Tenant, line: LedgerLine) -> QuerySet[LedgerLine]:
     return LedgerLine.objects.filter(tenant=tenant, reverses=line)
 
 
-def deal_sources(*, tenant: Tenant, deal_id: int) -> QuerySet[LedgerSource]:
-    return LedgerSource.objects.filter(tenant=tenant, deal_id=deal_id).order_by("processed_at")
-
-
-def partner_choices(*, tenant: Tenant) -> QuerySet[Partner]:
-    return Partner.objects.filter(tenant=tenant).order_by("legal_name", "id")
-
-
 def has_lines(*, tenant: Tenant) -> bool:
     return LedgerLine.objects.filter(tenant=tenant).exists()
-
-
-ADJUSTABLE_KINDS = (LineKind.ADJUSTMENT,)
 
 
 # --- The payout calendar and its periods ----------------------------------------------------
@@ -311,10 +296,6 @@ def statement_lines(*, tenant: Tenant, statement: Statement) -> QuerySet[Stateme
         .select_related("ledger_line__deal", "ledger_line__rep")
         .order_by("ledger_line__accrued_on", "ledger_line_id")
     )
-
-
-def period_choices(*, tenant: Tenant) -> QuerySet[PayoutPeriod]:
-    return PayoutPeriod.objects.filter(tenant=tenant).order_by("-starts_on")
 
 
 def payout_profile(*, tenant: Tenant, partner: Partner) -> PartnerPayoutProfile:

@@ -12,8 +12,6 @@ from accounts.tasks import TenantTask, fan_out_per_tenant, task_tenant
 from payouts.services import ledger as services
 from payouts.services import periods, statements
 
-DEAL_EVENTS = ("won", "amount_changed", "lost", "churned", "meeting_held")
-
 
 @shared_task(base=TenantTask, name="payouts.tasks.ledger_deal_event", ignore_result=True)
 def ledger_deal_event_task(

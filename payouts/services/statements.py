@@ -52,16 +52,20 @@ register_action_labels(
 ZERO = Decimal(0)
 
 
-def open_lines(*, tenant: Tenant, partner_id: int, period: PayoutPeriod, currency: str):
-    """The partner's lines a statement of `period` takes: booked and payable by its closing
-    date, in the currency, on no other statement."""
+def _payable(tenant: Tenant, period: PayoutPeriod, currency: str):
+    """Lines a statement of `period` may take: booked and payable by its closing date, in the
+    currency, on no statement yet."""
     return LedgerLine.objects.filter(
         tenant=tenant,
-        partner_id=partner_id,
         currency=currency,
         booked_on__lte=period.ends_on,
         payable_from__lte=period.ends_on,
     ).exclude(Exists(StatementLine.objects.filter(tenant=tenant, ledger_line=OuterRef("pk"))))
+
+
+def open_lines(*, tenant: Tenant, partner_id: int, period: PayoutPeriod, currency: str):
+    """The partner's lines a statement of `period` takes."""
+    return _payable(tenant, period, currency).filter(partner_id=partner_id)
 
 
 def partners_to_pay(*, tenant: Tenant, period_id: int) -> list[int]:
@@ -71,13 +75,7 @@ def partners_to_pay(*, tenant: Tenant, period_id: int) -> list[int]:
     if period is None or not period.is_closed:
         return []
     with_lines = (
-        LedgerLine.objects.filter(
-            tenant=tenant,
-            currency=tenant.base_currency,
-            booked_on__lte=period.ends_on,
-            payable_from__lte=period.ends_on,
-        )
-        .exclude(Exists(StatementLine.objects.filter(tenant=tenant, ledger_line=OuterRef("pk"))))
+        _payable(tenant, period, tenant.base_currency)
         .order_by()
         .values_list("partner_id", flat=True)
         .distinct()

@@ -486,6 +486,21 @@ def snapshot() -> dict:
     return rows
 
 
+def changed_rows(before: dict, after: dict) -> set:
+    """The (model, pk) keys of rows written, added or removed between two snapshots."""
+    return {key for key in after.keys() | before.keys() if after.get(key) != before.get(key)}
+
+
+def rows_of(tenant: Tenant) -> set:
+    """The (model, pk) keys of every row of `tenant` (call with scopes disabled)."""
+    return {
+        (model._meta.label, obj.pk)
+        for model in apps.get_models()
+        if issubclass(model, TenantModel)
+        for obj in model.objects.filter(tenant=tenant)
+    }
+
+
 WRITES = ("POST", "PATCH")
 
 
@@ -761,14 +776,9 @@ def test_tenant_tasks_of_tenant_a_change_nothing_of_tenant_b(world):
     tier_evaluation_task.delay(tenant_id=a.tenant.pk, on=timezone.localdate().isoformat()).get()
 
     after = snapshot()
-    changed = {key for key in after.keys() | rows.keys() if after.get(key) != rows.get(key)}
+    changed = changed_rows(rows, after)
     with scopes_disabled():
-        b_keys = {
-            (model._meta.label, obj.pk)
-            for model in apps.get_models()
-            if issubclass(model, TenantModel)
-            for obj in model.objects.filter(tenant=b.tenant)
-        }
+        b_keys = rows_of(b.tenant)
     assert changed, "control: the tasks changed tenant A's contracts"
     assert not changed & b_keys, sorted(changed & b_keys)
     assert ("programs.PartnerContract", a.contract.pk) in changed
@@ -818,14 +828,9 @@ def test_protection_expiry_task_of_tenant_a_changes_nothing_of_tenant_b(world):
     protections_expire_task.apply(kwargs={"tenant_id": a.tenant.pk})
 
     after = snapshot()
-    changed = {key for key in after.keys() | rows.keys() if after.get(key) != rows.get(key)}
+    changed = changed_rows(rows, after)
     with scopes_disabled():
-        b_keys = {
-            (model._meta.label, obj.pk)
-            for model in apps.get_models()
-            if issubclass(model, TenantModel)
-            for obj in model.objects.filter(tenant=b.tenant)
-        }
+        b_keys = rows_of(b.tenant)
         a_status = Deal.objects.get(pk=a.moving_deal.pk).registration_status
         b_status = Deal.objects.get(pk=b.moving_deal.pk).registration_status
     assert a_status == RegistrationStatus.EXPIRED, "control: tenant A's protection expired"
@@ -854,14 +859,9 @@ def test_ledger_tasks_of_tenant_a_book_nothing_for_tenant_b(world):
     )
 
     after = snapshot()
-    changed = {key for key in after.keys() | rows.keys() if after.get(key) != rows.get(key)}
+    changed = changed_rows(rows, after)
     with scopes_disabled():
-        b_keys = {
-            (model._meta.label, obj.pk)
-            for model in apps.get_models()
-            if issubclass(model, TenantModel)
-            for obj in model.objects.filter(tenant=b.tenant)
-        }
+        b_keys = rows_of(b.tenant)
         assert LedgerSource.objects.filter(deal=a.moving_deal).exists(), "control"
         assert not LedgerSource.objects.filter(tenant=b.tenant).exists()
     assert not changed & b_keys, sorted(changed & b_keys)
@@ -878,14 +878,41 @@ def test_period_close_task_of_tenant_a_changes_nothing_of_tenant_b(world):
     periods_close_task.apply(kwargs={"tenant_id": a.tenant.pk})
 
     after = snapshot()
-    changed = {key for key in after.keys() | rows.keys() if after.get(key) != rows.get(key)}
+    changed = changed_rows(rows, after)
     with scopes_disabled():
-        b_keys = {
-            (model._meta.label, obj.pk)
-            for model in apps.get_models()
-            if issubclass(model, TenantModel)
-            for obj in model.objects.filter(tenant=b.tenant)
-        }
+        b_keys = rows_of(b.tenant)
         assert PayoutPeriod.objects.get(pk=a.payout_period.pk).is_closed, "control"
         assert not PayoutPeriod.objects.get(pk=b.payout_period.pk).is_closed
+    assert not changed & b_keys, sorted(changed & b_keys)
+
+
+def test_statement_tasks_of_tenant_a_touch_nothing_of_tenant_b(world):
+    """The statement tasks look their period, partner and statement up inside their own
+    tenant: run for tenant A with tenant B's ids, they make and issue nothing; the control
+    issues tenant A's approved statement."""
+    from payouts.tasks import statement_generate_task, statement_issue_task
+
+    a, b = world
+    rows = snapshot()
+
+    made = statement_generate_task.apply(
+        kwargs={
+            "tenant_id": a.tenant.pk,
+            "period_id": b.closed_period.pk,
+            "partner_id": b.partner.pk,
+        }
+    ).get()
+    foreign = statement_issue_task.apply(
+        kwargs={"tenant_id": a.tenant.pk, "statement_id": b.approved_statement.pk}
+    ).get()
+    own = statement_issue_task.apply(
+        kwargs={"tenant_id": a.tenant.pk, "statement_id": a.approved_statement.pk}
+    ).get()
+
+    changed = changed_rows(rows, snapshot())
+    with scopes_disabled():
+        b_keys = rows_of(b.tenant)
+    assert (made, foreign) == (None, None)
+    assert own, "control: tenant A's approved statement is issued"
+    assert ("payouts.Statement", a.approved_statement.pk) in changed
     assert not changed & b_keys, sorted(changed & b_keys)

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 
 from accounts.models import AuditEvent
+from accounts.tenancy import tenant_context
 from payouts.models import LedgerLine, PayoutPeriod, PayoutSettings, PeriodStatus
 from payouts.services import ledger
 from payouts.services import periods as services
@@ -152,7 +153,7 @@ def test_the_daily_job_closes_the_periods_past_their_closing_date_once(tenant):
     from django.utils import timezone
 
     today = timezone.localdate()
-    with tenant_scope(tenant):
+    with tenant_context(tenant):
         services.periods_ensure(
             tenant=tenant, through=today, since=today - datetime.timedelta(days=70)
         )
@@ -160,7 +161,7 @@ def test_the_daily_job_closes_the_periods_past_their_closing_date_once(tenant):
     first = periods_close_task.apply(kwargs={"tenant_id": tenant.pk}).get()
     second = periods_close_task.apply(kwargs={"tenant_id": tenant.pk}).get()
 
-    with tenant_scope(tenant):
+    with tenant_context(tenant):
         statuses = [p[3] for p in periods_of(tenant)]
     assert first >= 2 and second == 0
     assert statuses[-1] == "open" and set(statuses[:-1]) == {"closed"}
@@ -184,9 +185,3 @@ def test_an_adjustment_into_a_closed_period_lands_in_the_next(tenant, bound_tena
     )
 
     assert (line.accrued_on, line.booked_on) == (D(2026, 5, 20), D(2026, 6, 1))
-
-
-def tenant_scope(tenant):
-    from accounts.tenancy import tenant_context
-
-    return tenant_context(tenant)
