@@ -6,12 +6,13 @@ entry fails `test_every_route_is_in_the_registry`, so nobody can add a page and 
 that it keeps tenants apart. Routes outside any tenant are listed in EXEMPT with the reason.
 """
 
+import copy
 import datetime
 from dataclasses import dataclass
 
 import pytest
 from django.apps import apps
-from django.test import Client
+from django.test import Client, TestCase, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django_scopes import scopes_disabled
 
@@ -61,6 +62,7 @@ from tests.factories.accounts import (
     ImportJobFactory,
     InvitationFactory,
     MembershipFactory,
+    TenantFactory,
 )
 from tests.factories.deals import (
     DealFactory,
@@ -466,11 +468,32 @@ def _side(tenant: Tenant) -> Side:
     return side
 
 
+@pytest.fixture(scope="module")
+def _world_once(django_db_setup, django_db_blocker, app_db_role, tmp_path_factory):
+    """The two sides built once for the module (a thousand tests would otherwise build them a
+    thousand times), inside a transaction rolled back after the module: each test runs in a
+    savepoint of it, so what one test writes is gone before the next. The application role
+    exists before the transaction opens (creating it inside would be rolled back with it)."""
+    media = str(tmp_path_factory.mktemp("isolation-media"))
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
+        atomics = TestCase._enter_atomics()
+        try:
+            alpha = TenantFactory(slug="alpha", name="Alpha Software", default_language="en")
+            beta = TenantFactory(slug="beta", name="Beta Systems", default_language="en")
+            yield (_side(alpha), _side(beta)), media
+        finally:
+            TestCase._rollback_atomics(atomics)
+
+
 @pytest.fixture
-def world(tenant, other_tenant):
+def world(_world_once, db, settings):
     """Tenant A ("alpha") and tenant B ("beta"), each with an admin, a partner user, a member,
-    a deactivated member, a pending invitation and an API key."""
-    return _side(tenant), _side(other_tenant)
+    a deactivated member, a pending invitation and an API key. A copy for each test, so an
+    object a test refreshes or changes in memory is fresh again for the next one."""
+    sides, media = _world_once
+    # The issued statement's stand-in PDF lives in the module's media directory.
+    settings.MEDIA_ROOT = media
+    return copy.deepcopy(sides)
 
 
 def snapshot() -> dict:
@@ -638,7 +661,7 @@ def test_control_the_same_request_with_tenant_a_object_works(world, fresh_client
 
         assert response.status_code in {200, 302}, f"{method} {url}"
     if any(method in spec.methods for method in WRITES):
-        changed = {key for key in before if snapshot().get(key) != before[key]}
+        changed = changed_rows(before, snapshot())
         assert any(key[1] == getattr(alpha, k).pk for key in changed for k in spec.objects.values())
 
 
