@@ -213,3 +213,32 @@ class PayoutProfileForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         style(self)
+
+
+class StatementCorrectForm(forms.Form):
+    reason = forms.CharField(
+        label=_("What the correction corrects"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Printed on the correction, e.g. the partner's registration number was wrong."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style(self)
+
+
+class StatementPaidForm(forms.Form):
+    paid_on = forms.DateField(
+        label=_("Paid on"), widget=forms.DateInput(attrs={"type": "date"}), required=True
+    )
+    reference = forms.CharField(
+        label=_("Bank reference"),
+        max_length=64,
+        required=False,
+        help_text=_("The bank's reference of the transfer, to find it in the account statement."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style(self)

@@ -16,13 +16,22 @@ from __future__ import annotations
 
 import datetime
 import secrets
+from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import TenantModel
+from partners.choices import BankAccountType
+from partners.validators import (
+    validate_account_holder_kana,
+    validate_account_number,
+    validate_bank_code,
+    validate_branch_code,
+)
 from payouts.calendar import MONTH_END, Calendar
 from payouts.figures import Withholding
 
@@ -212,6 +221,11 @@ class TaxRounding(models.TextChoices):
     UP = "up", _("Round up (切り上げ)")
 
 
+validate_consignor_code = RegexValidator(
+    r"^[0-9]{10}$",
+    _("A consignor code has 10 digits (the bank gives it with the transfer service)."),
+)
+
 DAY_CHOICES = [(MONTH_END, _("Month end"))] + [(day, str(day)) for day in range(1, 29)]
 
 
@@ -247,6 +261,32 @@ class PayoutSettings(TenantModel):
         max_length=8,
         choices=TaxRounding.choices,
         default=TaxRounding.DOWN,
+    )
+    # The originator of the bank-transfer file (全銀 総合振込): the consignor code the bank gave
+    # the tenant, its name in half-width kana and the account the transfers are paid from.
+    transfer_consignor_code = models.CharField(
+        _("consignor code"), max_length=10, blank=True, validators=[validate_consignor_code]
+    )
+    transfer_consignor_name = models.CharField(
+        _("consignor name (half-width kana)"),
+        max_length=40,
+        blank=True,
+        validators=[validate_account_holder_kana],
+    )
+    transfer_bank_code = models.CharField(
+        _("bank code"), max_length=4, blank=True, validators=[validate_bank_code]
+    )
+    transfer_branch_code = models.CharField(
+        _("branch code"), max_length=3, blank=True, validators=[validate_branch_code]
+    )
+    transfer_account_type = models.CharField(
+        _("account type"),
+        max_length=16,
+        choices=BankAccountType.choices,
+        default=BankAccountType.ORDINARY,
+    )
+    transfer_account_number = models.CharField(
+        _("account number"), max_length=7, blank=True, validators=[validate_account_number]
     )
     # The last statement number issued: the next issue takes this + 1 under a row lock, in the
     # transaction that issues, so numbers are unique and have no gaps.
@@ -362,6 +402,16 @@ class StatementStatus(models.TextChoices):
     PAID = "paid", _("Paid")
 
 
+class PartnerResponse(models.TextChoices):
+    """What the partner said of an issued statement (the portal), or the deemed confirmation
+    once the tenant's days pass without an objection."""
+
+    NONE = "", _("Awaiting the partner")
+    CONFIRMED = "confirmed", _("Confirmed")
+    DISPUTED = "disputed", _("Disputed")
+    DEEMED = "deemed", _("Deemed confirmed")
+
+
 class Statement(TenantModel):
     """A partner's payout statement for one period (支払通知書): its lines and every figure,
     stored as computed. One per partner and period (revision 0), enforced by the database; a
@@ -411,6 +461,32 @@ class Statement(TenantModel):
     language = models.CharField(max_length=8, blank=True)
     pdf = models.FileField(upload_to=statement_pdf_path, max_length=500, blank=True)
     pdf_sha256 = models.CharField(max_length=64, blank=True)
+    # A correction: why it was made, and what the statements it corrects already paid (the
+    # transfer is the difference).
+    correction_reason = models.CharField(_("reason for the correction"), max_length=500, blank=True)
+    settled_before = models.DecimalField(
+        _("paid on the corrected statement"), max_digits=18, decimal_places=3, default=0
+    )
+    # Paid: the value date and the bank's reference, recorded by finance.
+    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    payment_reference = models.CharField(_("bank reference"), max_length=64, blank=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    paid_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The partner's confirmation or dispute (with its comment), or the deemed confirmation.
+    response = models.CharField(
+        _("partner's response"),
+        max_length=10,
+        choices=PartnerResponse.choices,
+        default=PartnerResponse.NONE,
+        blank=True,
+    )
+    responded_at = models.DateTimeField(_("responded at"), null=True, blank=True)
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    response_comment = models.TextField(_("comment"), max_length=2000, blank=True)
 
     class Meta:
         verbose_name = _("statement")
@@ -421,6 +497,15 @@ class Statement(TenantModel):
                 fields=["tenant", "partner", "period", "revision"], name="statement_one_per_period"
             ),
             models.CheckConstraint(condition=models.Q(net_payable__gte=0), name="statement_net"),
+            models.CheckConstraint(
+                condition=models.Q(settled_before__gte=0), name="statement_settled_before"
+            ),
+            # A statement is corrected once: the correction is corrected in turn, if need be.
+            models.UniqueConstraint(
+                fields=["tenant", "corrects"],
+                condition=models.Q(corrects__isnull=False),
+                name="statement_corrected_once",
+            ),
             models.UniqueConstraint(
                 fields=["tenant", "number"],
                 condition=~models.Q(number=""),
@@ -434,6 +519,15 @@ class Statement(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.partner_id} {self.period_id} r{self.revision}"
+
+    @property
+    def is_issued(self) -> bool:
+        return self.status in (StatementStatus.ISSUED, StatementStatus.PAID)
+
+    @property
+    def transfer_amount(self) -> Decimal:
+        """What the bank transfer pays: the net, less what the corrected statements paid."""
+        return max(self.net_payable - self.settled_before, Decimal(0))
 
 
 class StatementLine(TenantModel):

@@ -290,9 +290,21 @@ def statement_get(*, tenant: Tenant, statement_id: int) -> Statement:
     )
 
 
+def statement_correction(*, tenant: Tenant, statement: Statement) -> Statement | None:
+    """The statement that corrects this one, if any (one at most: a database key)."""
+    return Statement.objects.filter(tenant=tenant, corrects=statement).first()
+
+
 def statement_lines(*, tenant: Tenant, statement: Statement) -> QuerySet[StatementLine]:
+    """The statement's lines: a correction states the lines of the statement it corrects
+    (the first of the partner and period holds them, a ledger line being on one statement)."""
     return (
-        StatementLine.objects.filter(tenant=tenant, statement=statement)
+        StatementLine.objects.filter(
+            tenant=tenant,
+            statement__partner=statement.partner_id,
+            statement__period=statement.period_id,
+            statement__revision=0,
+        )
         .select_related("ledger_line__deal", "ledger_line__rep")
         .order_by("ledger_line__accrued_on", "ledger_line_id")
     )

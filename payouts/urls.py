@@ -22,7 +22,27 @@ urlpatterns = [
         statements.statements_bulk_approve,
         name="statements_bulk_approve",
     ),
+    path(
+        "payouts/statements/issue/",
+        statements.statements_bulk_issue,
+        name="statements_bulk_issue",
+    ),
+    path(
+        "payouts/statements/paid/",
+        statements.statements_bulk_paid,
+        name="statements_bulk_paid",
+    ),
     path("payouts/statements/<int:statement_id>/", statements.statement_detail, name="statement"),
+    path(
+        "payouts/statements/<int:statement_id>/paid/",
+        statements.statement_paid,
+        name="statement_paid",
+    ),
+    path(
+        "payouts/statements/<int:statement_id>/correct/",
+        statements.statement_correct,
+        name="statement_correct",
+    ),
     path(
         "payouts/statements/<int:statement_id>/approve/",
         statements.statement_approve,

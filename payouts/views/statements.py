@@ -17,12 +17,16 @@ from accounts.pdf import pdf_download
 from accounts.urls_helpers import tenant_reverse
 from partners.selectors.directory import partner_get
 from payouts import selectors
-from payouts.forms import PayoutProfileForm, StatementFilterForm
+from payouts.forms import (
+    PayoutProfileForm,
+    StatementCorrectForm,
+    StatementFilterForm,
+    StatementPaidForm,
+)
 from payouts.models import StatementStatus
 from payouts.permissions import PayoutsPerm
 from payouts.services import statements as services
 from payouts.services.periods import period_statements_request
-from payouts.tasks import statement_issue_task
 
 SORTABLE = ("period", "partner", "net_payable")
 
@@ -46,6 +50,7 @@ def statement_list(request, tenant_slug):
             "headers": sort_headers(request, SORTABLE, default="-period"),
             "may_manage": request_has_perm(request, PayoutsPerm.MANAGE),
             "query": request.GET.urlencode(),
+            "paid_form": StatementPaidForm(use_required_attribute=False),
         },
     )
 
@@ -79,18 +84,100 @@ def _approve(request, ids: list[int]) -> None:
         )
 
 
-@tenant_view(audience="staff", perm=PayoutsPerm.MANAGE)
-@require_POST
-def statements_bulk_approve(request, tenant_slug):
+def _chosen(request) -> list[int]:
     ids = [int(value) for value in request.POST.getlist("statement") if value.isdigit()]
     if not ids:
         messages.error(request, _("Choose at least one statement."))
-    else:
-        _approve(request, ids)
+    return ids
+
+
+def _back_to_list(request):
     query = request.POST.get("query", "")
     return redirect(
         tenant_reverse(request.tenant, "payouts:statement_list") + (f"?{query}" if query else "")
     )
+
+
+def _errors(request, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+@tenant_view(audience="staff", perm=PayoutsPerm.MANAGE)
+@require_POST
+def statements_bulk_approve(request, tenant_slug):
+    ids = _chosen(request)
+    if ids:
+        _approve(request, ids)
+    return _back_to_list(request)
+
+
+def _issue(request, ids: list[int]) -> None:
+    try:
+        count = services.statements_issue_request(
+            tenant=request.tenant, actor=request.user, statement_ids=ids
+        )
+    except ValidationError as error:
+        _errors(request, error)
+        return
+    messages.success(
+        request,
+        ngettext(
+            "%(count)s statement is being issued: its number and PDF follow.",
+            "%(count)s statements are being issued: their numbers and PDFs follow.",
+            count,
+        )
+        % {"count": count},
+    )
+
+
+@tenant_view(audience="staff", perm=PayoutsPerm.MANAGE)
+@require_POST
+def statements_bulk_issue(request, tenant_slug):
+    """Issue the chosen approved statements in the worker, one task each."""
+    ids = _chosen(request)
+    if ids:
+        _issue(request, ids)
+    return _back_to_list(request)
+
+
+def _mark_paid(request, ids: list[int]) -> bool:
+    form = StatementPaidForm(request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            for error in errors:
+                messages.error(request, f"{label}: {error}" if label else error)
+        return False
+    try:
+        count = services.statements_mark_paid(
+            tenant=request.tenant,
+            actor=request.user,
+            statement_ids=ids,
+            paid_on=form.cleaned_data["paid_on"],
+            reference=form.cleaned_data["reference"],
+        )
+    except ValidationError as error:
+        _errors(request, error)
+        return False
+    messages.success(
+        request,
+        ngettext(
+            "%(count)s statement recorded as paid.", "%(count)s statements recorded as paid.", count
+        )
+        % {"count": count},
+    )
+    return True
+
+
+@tenant_view(audience="staff", perm=PayoutsPerm.MANAGE)
+@require_POST
+def statements_bulk_paid(request, tenant_slug):
+    """Record the bank's payment of the chosen issued statements (one date and reference)."""
+    ids = _chosen(request)
+    if ids:
+        _mark_paid(request, ids)
+    return _back_to_list(request)
 
 
 @tenant_view(audience="staff", perm=PayoutsPerm.VIEW)
@@ -106,6 +193,8 @@ def statement_detail(request, tenant_slug, statement_id):
             "lines": selectors.statement_lines(tenant=tenant, statement=statement),
             "needs_second": services.needs_second_approval(tenant, statement),
             "may_manage": request_has_perm(request, PayoutsPerm.MANAGE),
+            "correction": selectors.statement_correction(tenant=tenant, statement=statement),
+            "paid_form": StatementPaidForm(initial={"paid_on": statement.period.pays_on}),
         },
     )
 
@@ -194,11 +283,50 @@ def statement_issue(request, tenant_slug, statement_id):
     if statement.status != StatementStatus.APPROVED:
         messages.error(request, _("Only an approved statement is issued."))
     else:
-        statement_issue_task.delay(
-            tenant_id=tenant.pk, statement_id=statement.pk, actor_id=request.user.pk
-        )
-        messages.success(request, _("The statement is being issued: its number and PDF follow."))
+        _issue(request, [statement.pk])
     return redirect(tenant_reverse(tenant, "payouts:statement", statement_id=statement.pk))
+
+
+@tenant_view(audience="staff", perm=PayoutsPerm.MANAGE)
+@require_POST
+def statement_paid(request, tenant_slug, statement_id):
+    tenant = request.tenant
+    statement = selectors.statement_get(tenant=tenant, statement_id=statement_id)
+    _mark_paid(request, [statement.pk])
+    return redirect(tenant_reverse(tenant, "payouts:statement", statement_id=statement.pk))
+
+
+@tenant_view(audience="staff", perm=PayoutsPerm.MANAGE)
+@require_http_methods(["GET", "POST"])
+def statement_correct(request, tenant_slug, statement_id):
+    """Correct an issued statement: a new draft that names it (the issued one never changes)."""
+    tenant = request.tenant
+    statement = selectors.statement_get(tenant=tenant, statement_id=statement_id)
+    correction = selectors.statement_correction(tenant=tenant, statement=statement)
+    if correction is not None:
+        messages.info(request, _("This statement has a correction already."))
+        return redirect(tenant_reverse(tenant, "payouts:statement", statement_id=correction.pk))
+    form = StatementCorrectForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            correction = services.statement_correct(
+                tenant=tenant,
+                actor=request.user,
+                statement_id=statement.pk,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            form_add_service_errors(form, error)
+        else:
+            messages.success(
+                request, _("The correction is a draft: review it, approve it and issue it.")
+            )
+            return redirect(tenant_reverse(tenant, "payouts:statement", statement_id=correction.pk))
+    return render(
+        request,
+        "payouts/statement_correct.html",
+        {"nav": "statements", "statement": statement, "form": form},
+    )
 
 
 @tenant_view(audience="staff", perm=PayoutsPerm.VIEW)

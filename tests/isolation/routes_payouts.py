@@ -59,3 +59,21 @@ ROUTES.update(
         "payouts:statement_pdf": Route("staff", objects={"statement_id": "issued_statement"}),
     }
 )
+
+ROUTES.update(
+    {
+        # POST names statements in its body, like the bulk approval: tests/payouts/
+        # test_statement_payment.py proves another tenant's statement is refused and unchanged.
+        "payouts:statements_bulk_issue": Route("staff", ("POST",)),
+        "payouts:statements_bulk_paid": Route("staff", ("POST",)),
+        "payouts:statement_paid": Route(
+            "staff",
+            ("POST",),
+            objects={"statement_id": "issued_statement"},
+            post={"paid_on": "2026-04-30", "reference": "ISOLATION-1"},
+        ),
+        # GET here: the POST writes a new statement, not the one in the URL; tests/payouts/
+        # test_statement_payment.py proves another tenant's statement answers 404 to it.
+        "payouts:statement_correct": Route("staff", objects={"statement_id": "issued_statement"}),
+    }
+)

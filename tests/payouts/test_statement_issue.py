@@ -236,15 +236,18 @@ def test_the_pdf_is_downloaded_as_issued_and_never_when_changed(
     assert tampered.status_code == 404
 
 
-def test_the_issue_button_issues_in_the_worker(ja_tenant, member_factory, client_for):
+def test_the_issue_button_issues_in_the_worker(
+    ja_tenant, member_factory, client_for, django_capture_on_commit_callbacks
+):
     from accounts.roles import Role
 
     finance = member_factory(ja_tenant, Role.FINANCE)
     statement = approved(ja_tenant)
 
-    response = client_for(finance).post(
-        tenant_reverse(ja_tenant, "payouts:statement_issue", statement_id=statement.pk)
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(finance).post(
+            tenant_reverse(ja_tenant, "payouts:statement_issue", statement_id=statement.pk)
+        )
 
     assert response.status_code == 302
     with scopes_disabled():
