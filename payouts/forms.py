@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import CURRENCY_CHOICES
+from partners.choices import BankAccountType
 from partners.forms.directory import style
 from partners.models import Partner
 from payouts.figures import Withholding
@@ -237,6 +238,37 @@ class StatementPaidForm(forms.Form):
         max_length=64,
         required=False,
         help_text=_("The bank's reference of the transfer, to find it in the account statement."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style(self)
+
+
+class TransferOriginatorForm(forms.Form):
+    transfer_consignor_code = forms.CharField(
+        label=_("Consignor code"),
+        max_length=10,
+        required=False,
+        help_text=_("The 10-digit code the bank gave with the transfer service (委託者コード)."),
+    )
+    transfer_consignor_name = forms.CharField(
+        label=_("Consignor name (half-width kana)"),
+        max_length=40,
+        required=False,
+        help_text=_("Your name as the bank holds it, e.g. ｶ)ｱﾙﾌｧ."),
+    )
+    transfer_bank_code = forms.CharField(label=_("Bank code"), max_length=4, required=False)
+    transfer_branch_code = forms.CharField(label=_("Branch code"), max_length=3, required=False)
+    transfer_account_type = forms.ChoiceField(
+        label=_("Account type"),
+        choices=[
+            (BankAccountType.ORDINARY, BankAccountType.ORDINARY.label),
+            (BankAccountType.CURRENT, BankAccountType.CURRENT.label),
+        ],
+    )
+    transfer_account_number = forms.CharField(
+        label=_("Account number"), max_length=7, required=False
     )
 
     def __init__(self, *args, **kwargs):

@@ -70,6 +70,23 @@ urlpatterns = [
     ),
     path("settings/payout-calendar/", periods.payout_calendar, name="payout_calendar"),
     path(
+        "settings/payout-calendar/transfer/",
+        periods.transfer_originator,
+        name="transfer_originator",
+    ),
+    path("payouts/periods/<int:period_id>/zengin/", periods.period_zengin, name="period_zengin"),
+    path(
+        "payouts/periods/<int:period_id>/statements.csv",
+        periods.period_statements_csv,
+        name="period_statements_csv",
+    ),
+    path(
+        "payouts/periods/<int:period_id>/lines.csv",
+        periods.period_lines_csv,
+        name="period_lines_csv",
+    ),
+    path("payouts/annual/", periods.annual_report, name="annual_report"),
+    path(
         "payouts/partners/<int:partner_id>/ledger/",
         staff.partner_ledger,
         name="partner_ledger",

@@ -343,13 +343,8 @@ def _record(fields: Sequence[str]) -> bytes:
     return data
 
 
-def zengin_file(
-    originator: Originator, transfers: Sequence[Transfer], transfer_date: datetime.date
-) -> bytes:
-    """The 総合振込 file paying `transfers` from the originator's account on `transfer_date`
-    (a bank business day: payouts.calendar chose it). Every problem of every row is raised at
-    once, as one ValidationError whose messages each name the row and the field."""
-    errors: list[ValidationError] = []
+def _check_originator(originator: Originator, errors: list[ValidationError]):
+    """The originator's name and account as the file writes them (None where wrong)."""
     us = _("Originator")
     if not re.fullmatch(r"[0-9]{10}", originator.consignor_code):
         errors.append(
@@ -375,6 +370,25 @@ def zengin_file(
         ),
         errors=errors,
     )
+    return our_name, our_account
+
+
+def originator_check(originator: Originator) -> None:
+    """Refuse originator details the bank would refuse (every problem at once)."""
+    errors: list[ValidationError] = []
+    _check_originator(originator, errors)
+    if errors:
+        raise ValidationError(errors)
+
+
+def zengin_file(
+    originator: Originator, transfers: Sequence[Transfer], transfer_date: datetime.date
+) -> bytes:
+    """The 総合振込 file paying `transfers` from the originator's account on `transfer_date`
+    (a bank business day: payouts.calendar chose it). Every problem of every row is raised at
+    once, as one ValidationError whose messages each name the row and the field."""
+    errors: list[ValidationError] = []
+    our_name, our_account = _check_originator(originator, errors)
     if not transfers:
         errors.append(ValidationError(_("There are no transfers to write."), code="empty"))
 

@@ -32,12 +32,14 @@ from payouts.models import (
     TaxRounding,
 )
 from payouts.selectors import payout_settings
+from payouts.zengin import Originator, originator_check, zengin_kana
 
 register_action_labels(
     {
         "payout_settings.changed": gettext_lazy("Payout calendar changed"),
         "payout_period.closed": gettext_lazy("Payout period closed"),
         "payout_period.reopened": gettext_lazy("Payout period reopened"),
+        "payout_settings.transfer_changed": gettext_lazy("Bank-transfer originator changed"),
     }
 )
 
@@ -128,6 +130,61 @@ def payout_settings_save(
             tenant=tenant,
             actor=actor,
             action="payout_settings.changed",
+            target=current,
+            changes=changes,
+        )
+    return current
+
+
+TRANSFER_FIELDS = (
+    "transfer_consignor_code",
+    "transfer_consignor_name",
+    "transfer_bank_code",
+    "transfer_branch_code",
+    "transfer_account_type",
+    "transfer_account_number",
+)
+
+
+@service
+def transfer_originator_save(*, tenant: Tenant, actor: User | None, **values) -> PayoutSettings:
+    """The tenant's details in the Zengin transfer file (consignor code and kana name, the
+    account paid from), checked against the Zengin bank data as the bank would; audited."""
+    values = {name: (values.get(name) or "").strip() for name in TRANSFER_FIELDS}
+    if values["transfer_consignor_name"]:
+        try:
+            values["transfer_consignor_name"] = zengin_kana(values["transfer_consignor_name"])
+        except ValidationError as error:
+            raise ValidationError({"transfer_consignor_name": error.messages}) from error
+    # All blank (but the account type, which has a default): the tenant pays some other way.
+    if any(value for name, value in values.items() if name != "transfer_account_type"):
+        originator_check(
+            Originator(
+                consignor_code=values["transfer_consignor_code"],
+                name_kana=values["transfer_consignor_name"],
+                bank_code=values["transfer_bank_code"],
+                branch_code=values["transfer_branch_code"],
+                account_type=values["transfer_account_type"],
+                account_number=values["transfer_account_number"],
+            )
+        )
+    current = PayoutSettings.objects.select_for_update().filter(tenant=tenant).first()
+    if current is None:
+        current = PayoutSettings(tenant=tenant)
+    changes = {
+        name: [str(getattr(current, name)), value]
+        for name, value in values.items()
+        if getattr(current, name) != value
+    }
+    for name, value in values.items():
+        setattr(current, name, value)
+    current.updated_at = timezone.now()
+    current.save()
+    if changes:
+        audit_record(
+            tenant=tenant,
+            actor=actor,
+            action="payout_settings.transfer_changed",
             target=current,
             changes=changes,
         )

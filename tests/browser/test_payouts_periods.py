@@ -1,7 +1,7 @@
 """Finance closes a payout period from the list, after the confirmation, and sees it locked;
-the worker makes its statement, finance approves and issues it and downloads the PDF; the
-payout calendar refuses a payment
-date the Freelance Act does not allow."""
+the worker makes its statement, finance approves and issues it and downloads the PDF, saves
+the bank-transfer details, downloads the period's Zengin file and records the payment; the
+payout calendar refuses a payment date the Freelance Act does not allow."""
 
 import datetime
 from decimal import Decimal
@@ -23,7 +23,14 @@ def test_finance_closes_a_period_and_keeps_the_calendar_lawful(
 ):
     april = PayoutPeriodFactory(tenant=tenant)
     LedgerLineFactory(
-        partner=PartnerFactory(tenant=tenant),
+        partner=PartnerFactory(
+            tenant=tenant,
+            bank_code="0005",
+            branch_code="001",
+            account_type="ordinary",
+            account_number="7654321",
+            account_holder_kana="ｱｸﾒ",
+        ),
         amount=Decimal(42000),
         accrued_on=datetime.date(2026, 4, 10),
         payable_from=datetime.date(2026, 4, 10),
@@ -67,6 +74,40 @@ def test_finance_closes_a_period_and_keeps_the_calendar_lawful(
     assert download.value.suggested_filename == "statement-000001.pdf"
     with open(download.value.path(), "rb") as pdf:
         assert pdf.read(5) == b"%PDF-"
+
+    # The bank-transfer details, then the period's Zengin file pays the issued statement.
+    page.goto(f"{server}/{tenant.slug}/settings/payout-calendar/")
+    form = page.get_by_test_id("transfer-originator-form")
+    form.get_by_label("Consignor code").fill("1234567890")
+    form.get_by_label("Consignor name (half-width kana)").fill("カ）アルファ")
+    form.get_by_label("Bank code").fill("0001")
+    form.get_by_label("Branch code").fill("001")
+    form.get_by_label("Account number").fill("1234567")
+    page.get_by_test_id("transfer-originator-save").click()
+    expect(
+        page.get_by_role("alert").filter(has_text="bank-transfer details are saved")
+    ).to_be_visible()
+    page.locator('nav.sidebar [data-nav="periods"]').click()
+    row.get_by_test_id("period-downloads").click()
+    with page.expect_download() as download:
+        row.get_by_test_id("period-zengin").click()
+    assert download.value.suggested_filename == "zengin-20260601.txt"
+    with open(download.value.path(), "rb") as zengin:
+        content = zengin.read()
+    assert content.startswith(b"1210" + b"1234567890") and len(content) == 4 * 122
+    assert b"0000046200" in content  # ¥46,200 to ｱｸﾒ
+
+    # The bank paid: finance records it from the list.
+    row.get_by_test_id("period-statements").get_by_role("link").click()
+    statement.get_by_test_id("statement-select").check()
+    page.get_by_label("Paid on").fill("2026-06-01")
+    page.get_by_label("Bank reference").fill("FB-0601")
+    page.get_by_test_id("bulk-paid").click()
+    expect(
+        page.get_by_role("alert").filter(has_text="1 statement recorded as paid.")
+    ).to_be_visible()
+    expect(statement.get_by_test_id("statement-status")).to_have_text("Paid")
+    screenshot(page, "payouts-statements-paid", share=True)
 
     page.goto(f"{server}/{tenant.slug}/settings/payout-calendar/")
     page.get_by_label("Payment month").select_option("2")

@@ -77,3 +77,14 @@ ROUTES.update(
         "payouts:statement_correct": Route("staff", objects={"statement_id": "issued_statement"}),
     }
 )
+
+ROUTES.update(
+    {
+        # The tenant's own settings row (no object in the URL): the views' tests save it.
+        "payouts:transfer_originator": Route("staff", ("GET", "POST")),
+        "payouts:period_zengin": Route("staff", objects={"period_id": "closed_period"}),
+        "payouts:period_statements_csv": Route("staff", objects={"period_id": "closed_period"}),
+        "payouts:period_lines_csv": Route("staff", objects={"period_id": "closed_period"}),
+        "payouts:annual_report": Route("staff"),
+    }
+)
