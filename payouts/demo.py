@@ -1,7 +1,8 @@
 """Demo data of the ledger: the demo deals booked by the same handlers as real ones (the
 reconciliation finds every won deal, meeting, change and clawback without its lines), and
 one manual adjustment, so the ledger pages have something true to show; the payout periods
-since the first line, the past ones closed."""
+since the first line, the past ones closed; the statements of the last two closed periods, the
+older period's issued (real PDFs) and paid, the latest period's approved, for review."""
 
 from __future__ import annotations
 
@@ -9,11 +10,17 @@ from decimal import Decimal
 
 from django.utils import timezone, translation
 
-from accounts.models import Tenant
+from accounts.models import Membership, Tenant
+from accounts.roles import Role
 from accounts.tenancy import tenant_context
-from payouts.models import LedgerLine, LineKind
+from payouts.models import LedgerLine, LineKind, PayoutPeriod, PeriodStatus, StatementStatus
+from payouts.services import statements
 from payouts.services.ledger import ledger_adjustment_create, ledger_reconcile
 from payouts.services.periods import periods_close_due, periods_ensure
+
+# Statements of the last closed periods only: each issue renders a PDF (about a second), and
+# the worker makes the older periods' statements after the demo is loaded.
+STATED_PERIODS = 2
 
 
 def load_ledger_demo(tenant: Tenant, *, stdout=None) -> int:
@@ -50,6 +57,7 @@ def load_ledger_demo(tenant: Tenant, *, stdout=None) -> int:
         )
         periods_ensure(tenant=tenant, through=today, since=earliest or today)
         periods_close_due(tenant=tenant, today=today)
+        _statements_demo(tenant, today)
         count = LedgerLine.objects.filter(tenant=tenant).count()
         if stdout is not None:
             stdout.write(
@@ -57,3 +65,52 @@ def load_ledger_demo(tenant: Tenant, *, stdout=None) -> int:
                 f"({booked['won']} won deals, {booked['clawbacks']} clawbacks booked)"
             )
         return count
+
+
+def _statements_demo(tenant: Tenant, today) -> None:
+    finance = (
+        Membership.objects.filter(tenant=tenant, role=Role.FINANCE, is_active=True)
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
+    if finance is None:
+        return
+    latest = list(
+        PayoutPeriod.objects.filter(tenant=tenant, status=PeriodStatus.CLOSED).order_by(
+            "-starts_on"
+        )[:STATED_PERIODS]
+    )
+    for age, period in enumerate(reversed(latest)):
+        made = [
+            statement
+            for partner_id in statements.partners_to_pay(tenant=tenant, period_id=period.pk)
+            if (
+                statement := statements.statement_generate(
+                    tenant=tenant, period_id=period.pk, partner_id=partner_id
+                )
+            )
+            is not None
+        ]
+        drafts = [s.pk for s in made if s.status == StatementStatus.DRAFT]
+        # The demo's one finance person approves alone: above the second-approval amount a
+        # statement stays waiting for a second approver, as it would.
+        small = [
+            s.pk for s in made if s.pk in drafts and not statements.needs_second_approval(tenant, s)
+        ]
+        if small:
+            statements.statements_approve(tenant=tenant, actor=finance.user, statement_ids=small)
+        if age == len(latest) - 1:
+            continue  # the latest period's statements wait for review
+        issued = [
+            statements.statement_issue(tenant=tenant, statement_id=pk, actor_id=finance.user_id)
+            for pk in small
+        ]
+        if issued:
+            statements.statements_mark_paid(
+                tenant=tenant,
+                actor=finance.user,
+                statement_ids=[s.pk for s in issued],
+                paid_on=min(period.pays_on, today),
+                reference=f"FB-{period.pays_on:%Y%m%d}",
+            )

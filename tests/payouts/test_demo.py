@@ -40,3 +40,17 @@ def test_the_demo_books_the_won_deals_once(demo_once, unscoped):
         periods = PayoutPeriod.objects.filter(tenant=sakura)
         assert periods.filter(status=PeriodStatus.CLOSED).count() >= 6
         assert periods.filter(status=PeriodStatus.OPEN).count() == 1
+
+
+def test_the_demo_has_statements_paid_and_to_review(demo_once, unscoped):
+    from payouts.models import Statement, StatementStatus
+
+    with unscoped():
+        sakura = Tenant.objects.get(slug="sakura")
+        statements = Statement.objects.filter(tenant=sakura)
+        paid = statements.filter(status=StatementStatus.PAID)
+
+        assert paid.exists() and all(s.pdf_sha256 and s.payment_reference for s in paid)
+        assert statements.filter(status=StatementStatus.APPROVED).exists()
+        numbers = sorted(int(s.number) for s in paid)
+        assert numbers == list(range(1, len(numbers) + 1))
