@@ -42,6 +42,8 @@ class LedgerFilterForm(forms.Form):
             ("", _("All")),
             (LineStatus.ACCRUED, LineStatus.ACCRUED.label),
             (LineStatus.PAYABLE, LineStatus.PAYABLE.label),
+            (LineStatus.ON_STATEMENT, LineStatus.ON_STATEMENT.label),
+            (LineStatus.PAID, LineStatus.PAID.label),
         ],
         widget=forms.Select(attrs=SMALL),
     )

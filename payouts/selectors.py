@@ -14,6 +14,7 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    Exists,
     OuterRef,
     Q,
     QuerySet,
@@ -105,10 +106,34 @@ def partner_revenue_before(*, tenant: Tenant, deal: Deal, won_on: datetime.date)
 # --- The ledger -----------------------------------------------------------------------------------
 
 
+def _held(tenant_ref="tenant"):
+    """The statement line that holds the outer ledger line (one at most: a database key)."""
+    return StatementLine.objects.filter(tenant=OuterRef(tenant_ref), ledger_line=OuterRef("pk"))
+
+
+def _paid_held():
+    """The same, when a statement of its partner and period (the one that holds the line, or
+    a correction of it) has been paid."""
+    return _held().filter(
+        Exists(
+            Statement.objects.filter(
+                tenant=OuterRef("tenant"),
+                partner=OuterRef("statement__partner"),
+                period=OuterRef("statement__period"),
+                status=StatementStatus.PAID,
+            )
+        )
+    )
+
+
 def with_status(lines: QuerySet[LedgerLine], today: datetime.date) -> QuerySet[LedgerLine]:
-    """Each line's status as `line_status` (accrued until its holding period ends)."""
+    """Each line's status as `line_status`: paid once its statement is, on statement once one
+    holds it, else payable when its holding period has ended and accrued before (two
+    correlated EXISTS on unique keys, in the same query)."""
     return lines.annotate(
         line_status=Case(
+            When(Exists(_paid_held()), then=Value(LineStatus.PAID)),
+            When(Exists(_held()), then=Value(LineStatus.ON_STATEMENT)),
             When(payable_from__lte=today, then=Value(LineStatus.PAYABLE)),
             default=Value(LineStatus.ACCRUED),
             output_field=CharField(),
@@ -141,10 +166,9 @@ def ledger_lines(
         lines = lines.filter(partner_id=partner_id)
     if kind:
         lines = lines.filter(kind=kind)
-    if status == LineStatus.PAYABLE:
-        lines = lines.filter(payable_from__lte=today)
-    elif status == LineStatus.ACCRUED:
-        lines = lines.filter(payable_from__gt=today)
+    lines = with_status(lines, today)
+    if status in LineStatus.values:
+        lines = lines.filter(line_status=status)
     if date_from:
         lines = lines.filter(accrued_on__gte=date_from)
     if date_to:
@@ -156,7 +180,7 @@ def ledger_lines(
     descending = sort.startswith("-")
     fields = LEDGER_SORTS.get(sort.lstrip("-"), LEDGER_SORTS["accrued_on"])
     order = [f"-{field}" if descending else field for field in fields]
-    return with_status(lines, today).select_related("partner", "rep", "deal").order_by(*order)
+    return lines.select_related("partner", "rep", "deal").order_by(*order)
 
 
 @dataclass(frozen=True)
