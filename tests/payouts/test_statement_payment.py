@@ -19,7 +19,7 @@ from payouts.models import PartnerPayoutProfile, PartnerResponse, Statement, Sta
 from payouts.selectors import statement_lines
 from payouts.services import statements as services
 from tests.factories.partners import PartnerFactory
-from tests.factories.payouts import IssuedStatementFactory, LedgerLineFactory, StatementFactory
+from tests.factories.payouts import IssuedStatementFactory, StatementFactory
 from tests.payouts.test_statements import close, generate, line
 
 D = Decimal
