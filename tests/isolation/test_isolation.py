@@ -954,3 +954,26 @@ def test_statement_tasks_of_tenant_a_touch_nothing_of_tenant_b(world):
     assert ("payouts.Statement", a.approved_statement.pk) in changed
     assert not changed & b_keys, sorted(changed & b_keys)
 
+
+def test_deem_confirmation_task_of_tenant_a_changes_nothing_of_tenant_b(world):
+    """Both tenants' issued statements have waited past their days without an answer; the
+    daily job run for tenant A deems A's confirmed (the control) and leaves B's waiting."""
+    from payouts.models import PartnerResponse
+    from payouts.tasks import statements_deem_confirmed_task
+
+    a, b = world
+    rows = snapshot()
+
+    count = statements_deem_confirmed_task.apply(kwargs={"tenant_id": a.tenant.pk}).get()
+
+    changed = changed_rows(rows, snapshot())
+    with scopes_disabled():
+        b_keys = rows_of(b.tenant)
+        assert Statement.objects.get(pk=a.issued_statement.pk).response == PartnerResponse.DEEMED
+        b_responses = set(
+            Statement.objects.filter(tenant=b.tenant).values_list("response", flat=True)
+        )
+    assert count >= 1, "control: tenant A's issued statement is deemed confirmed"
+    assert ("payouts.Statement", a.issued_statement.pk) in changed
+    assert b_responses == {PartnerResponse.NONE}
+    assert not changed & b_keys, sorted(changed & b_keys)
