@@ -48,6 +48,38 @@ class PayoutsConfig(AppConfig):
                 **staff,
             )
         )
+        # The portal: a rep's own commission (the company's for the partner admin), and the
+        # company's statements for its partner admin only (the perm hides the entry from reps).
+        registry.register_nav(
+            NavEntry(
+                audience="portal",
+                key="commissions",
+                label=_("Commissions"),
+                url_name="payouts:portal_commissions",
+                icon="bi-cash-coin",
+                order=40,
+                perm=PayoutsPerm.PORTAL_VIEW,
+                description=_(
+                    "What you have earned, line by line, how each amount was computed and "
+                    "whether it is paid."
+                ),
+            )
+        )
+        registry.register_nav(
+            NavEntry(
+                audience="portal",
+                key="statements",
+                label=_("Statements"),
+                url_name="payouts:portal_statements",
+                icon="bi-file-earmark-text",
+                order=45,
+                perm=PayoutsPerm.PORTAL_COMPANY,
+                description=_(
+                    "Your company's payment statements: download the PDF, confirm it or tell "
+                    "us what is wrong."
+                ),
+            )
+        )
         registry.register_settings_tab(
             SettingsTab(
                 key="payout_calendar",

@@ -1,4 +1,5 @@
-"""Forms of the ledger pages: the filters and a manual adjustment."""
+"""Forms of the ledger pages: the filters and a manual adjustment; the portal's filter and the
+partner's dispute of a statement."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -271,6 +272,35 @@ class TransferOriginatorForm(forms.Form):
     )
     transfer_account_number = forms.CharField(
         label=_("Account number"), max_length=7, required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style(self)
+
+
+class PortalLedgerFilterForm(forms.Form):
+    """The portal's commission list: by status only (the partner's lines are few)."""
+
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All")), *LineStatus.choices],
+        widget=forms.Select(attrs=SMALL),
+    )
+
+    def status_filter(self) -> str:
+        return self.cleaned_data["status"] if self.is_valid() else ""
+
+
+class StatementDisputeForm(forms.Form):
+    comment = forms.CharField(
+        label=_("What is wrong with the statement"),
+        max_length=2000,
+        # The service says the same when the comment is missing; here it is said first.
+        error_messages={"required": _("Say what is wrong with the statement.")},
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Finance reads this and answers you. You can still confirm it afterwards."),
     )
 
     def __init__(self, *args, **kwargs):

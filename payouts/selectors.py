@@ -23,17 +23,19 @@ from django.db.models import (
     Value,
     When,
 )
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import Tenant
 from deals.models import Deal, DealEvent, DealEventKind
 from partners.choices import EntityKind
-from partners.models import Partner
+from partners.models import Partner, PartnerRep
 from payouts.models import (
     LedgerLine,
     LineStatus,
     PartnerPayoutProfile,
+    PartnerResponse,
     PayoutPeriod,
     PayoutSettings,
     Statement,
@@ -404,3 +406,178 @@ def statement_pdf_intact(statement: Statement) -> bool:
 
 def statement_pdf_filename(statement: Statement) -> str:
     return f"statement-{statement.number}.pdf"
+
+
+# --- The partner portal ---------------------------------------------------------------------------
+#
+# SECURITY(tenant): every read below takes the partner of the requesting portal user
+# (partners.access.portal_partner / portal_rep), never a partner id from the request; a rep
+# also passes `rep` and reads only what credits them. Another partner's (or rep's) row answers
+# 404 like a missing one. Drafts and approved statements are finance's work in progress: the
+# partner sees a statement once it is issued.
+
+PORTAL_STATEMENT_STATUSES = (StatementStatus.ISSUED, StatementStatus.PAID)
+
+
+def with_portal_status(
+    tenant: Tenant, lines: QuerySet[LedgerLine], today: datetime.date
+) -> QuerySet[LedgerLine]:
+    """Each line's status as the partner sees it, as `line_status`: paid once a statement of
+    its partner and period that is paid holds it (the first statement, or a correction that
+    restates its lines), on statement once an issued one does, else accrued or payable as
+    `with_status` says. A draft statement does not count: the partner has not seen it."""
+    # The period of the statement that holds the line (a ledger line is on one at most).
+    holder_period = StatementLine.objects.filter(
+        tenant=tenant, ledger_line=OuterRef(OuterRef("pk"))
+    ).values("statement__period_id")[:1]
+
+    def stated(statuses) -> Exists:
+        return Exists(
+            Statement.objects.filter(
+                tenant=tenant,
+                partner_id=OuterRef("partner_id"),
+                period_id=Subquery(holder_period),
+                status__in=statuses,
+            )
+        )
+
+    return lines.annotate(
+        line_status=Case(
+            When(stated([StatementStatus.PAID]), then=Value(LineStatus.PAID)),
+            When(stated(PORTAL_STATEMENT_STATUSES), then=Value(LineStatus.ON_STATEMENT)),
+            When(payable_from__lte=today, then=Value(LineStatus.PAYABLE)),
+            default=Value(LineStatus.ACCRUED),
+            output_field=CharField(),
+        )
+    )
+
+
+def _portal_lines(
+    tenant: Tenant, partner: Partner, rep: PartnerRep | None, today: datetime.date
+) -> QuerySet[LedgerLine]:
+    lines = LedgerLine.objects.filter(tenant=tenant, partner=partner)
+    if rep is not None:
+        lines = lines.filter(rep=rep)
+    return with_portal_status(tenant, lines, today)
+
+
+def portal_ledger_lines(
+    *,
+    tenant: Tenant,
+    partner: Partner,
+    today: datetime.date,
+    rep: PartnerRep | None = None,
+    status: str = "",
+) -> QuerySet[LedgerLine]:
+    """The partner's lines, newest first (`rep`: only the lines crediting that rep)."""
+    lines = _portal_lines(tenant, partner, rep, today)
+    if status in LineStatus.values:
+        lines = lines.filter(line_status=status)
+    return lines.select_related("rep", "deal").order_by("-accrued_on", "-id")
+
+
+@dataclass(frozen=True)
+class PortalTotals:
+    accrued: Decimal
+    payable: Decimal
+    paid: Decimal
+
+
+def portal_ledger_totals(
+    *, tenant: Tenant, partner: Partner, today: datetime.date, rep: PartnerRep | None = None
+) -> dict[str, PortalTotals]:
+    """Per currency (one aggregate query): accrued, in the holding period; payable, not yet
+    paid (on a statement or waiting for the next one); paid. The three add up to the total."""
+    rows = (
+        _portal_lines(tenant, partner, rep, today)
+        .order_by()
+        .values("currency")
+        .annotate(
+            accrued=Sum("amount", filter=Q(line_status=LineStatus.ACCRUED)),
+            payable=Sum(
+                "amount", filter=Q(line_status__in=[LineStatus.PAYABLE, LineStatus.ON_STATEMENT])
+            ),
+            paid=Sum("amount", filter=Q(line_status=LineStatus.PAID)),
+        )
+    )
+    return {
+        row["currency"]: PortalTotals(
+            accrued=row["accrued"] or ZERO,
+            payable=row["payable"] or ZERO,
+            paid=row["paid"] or ZERO,
+        )
+        for row in rows
+    }
+
+
+def portal_has_lines(*, tenant: Tenant, partner: Partner, rep: PartnerRep | None = None) -> bool:
+    lines = LedgerLine.objects.filter(tenant=tenant, partner=partner)
+    if rep is not None:
+        lines = lines.filter(rep=rep)
+    return lines.exists()
+
+
+def portal_ledger_line_get(
+    *,
+    tenant: Tenant,
+    partner: Partner,
+    line_id: int,
+    today: datetime.date,
+    rep: PartnerRep | None = None,
+) -> LedgerLine:
+    line = (
+        _portal_lines(tenant, partner, rep, today)
+        .select_related("rep", "deal", "reverses")
+        .filter(pk=line_id)
+        .first()
+    )
+    if line is None:
+        raise Http404
+    return line
+
+
+def portal_line_reversals(
+    *, tenant: Tenant, line: LedgerLine, rep: PartnerRep | None = None
+) -> QuerySet[LedgerLine]:
+    """The lines that take this one back (of the same partner; a rep's own only)."""
+    reversals = LedgerLine.objects.filter(tenant=tenant, partner_id=line.partner_id, reverses=line)
+    if rep is not None:
+        reversals = reversals.filter(rep=rep)
+    return reversals.order_by("accrued_on", "id")
+
+
+def _portal_statements(tenant: Tenant, partner: Partner) -> QuerySet[Statement]:
+    issued_correction = Statement.objects.filter(
+        tenant=tenant, corrects=OuterRef("pk"), status__in=PORTAL_STATEMENT_STATUSES
+    )
+    return (
+        Statement.objects.filter(
+            tenant=tenant, partner=partner, status__in=PORTAL_STATEMENT_STATUSES
+        )
+        .annotate(is_corrected=Exists(issued_correction))
+        .select_related("period")
+    )
+
+
+def portal_statements(*, tenant: Tenant, partner: Partner) -> QuerySet[Statement]:
+    """The partner's issued and paid statements, newest period first (a correction before the
+    statement it corrects); `is_corrected`: an issued correction replaces it."""
+    return _portal_statements(tenant, partner).order_by("-period__starts_on", "-revision", "-id")
+
+
+def portal_statement_get(*, tenant: Tenant, partner: Partner, statement_id: int) -> Statement:
+    """The partner's own issued (or paid) statement; any other answers 404."""
+    statement = (
+        _portal_statements(tenant, partner)
+        .select_related("corrects", "responded_by")
+        .filter(pk=statement_id)
+        .first()
+    )
+    if statement is None:
+        raise Http404
+    return statement
+
+
+def portal_statement_awaits_response(statement: Statement) -> bool:
+    """The partner may still confirm it, or dispute it (a dispute is withdrawn by confirming)."""
+    return statement.response in (PartnerResponse.NONE, PartnerResponse.DISPUTED)

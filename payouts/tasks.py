@@ -1,7 +1,8 @@
-"""Tasks of the ledger: one per deal event (sent by the receivers of the deals signals) and a
-daily reconciliation per tenant that books what any lost event left out. Each calls one
-service; every service is harmless to repeat, so a retried or redelivered task books nothing
-twice."""
+"""Tasks of the payouts app: one per deal event (sent by the receivers of the deals signals),
+a daily reconciliation per tenant that books what any lost event left out, the closing of
+periods, the statements' generation and issue, and their daily deemed confirmation. Each calls
+one service; every service is harmless to repeat, so a retried or redelivered task books
+nothing twice."""
 
 import datetime
 
@@ -89,3 +90,16 @@ def statement_issue_task(*, tenant_id: int, statement_id: int, actor_id: int | N
         tenant=task_tenant(), statement_id=statement_id, actor_id=actor_id
     )
     return statement.number if statement is not None else None
+
+
+@shared_task(name="payouts.tasks.statements_deem_confirmed_fanout", ignore_result=True)
+def statements_deem_confirmed_fanout_task() -> int:
+    """Beat's daily entry point: one statements_deem_confirmed_task per tenant."""
+    return fan_out_per_tenant(statements_deem_confirmed_task)
+
+
+@shared_task(base=TenantTask, name="payouts.tasks.statements_deem_confirmed", ignore_result=True)
+def statements_deem_confirmed_task(*, tenant_id: int) -> int:
+    """Issued statements left without an answer for the tenant's days are deemed confirmed
+    (the clause each statement prints); on the tenant's date, harmless to repeat."""
+    return statements.statements_deem_confirmed(tenant=task_tenant(), today=timezone.localdate())

@@ -2,7 +2,9 @@
 
 from django.urls import path
 
-from payouts.views import periods, staff, statements
+from payouts.views import periods, portal, staff, statements
+
+STATEMENT = "portal/statements/<int:statement_id>/"
 
 urlpatterns = [
     path("payouts/ledger/", staff.ledger_list, name="ledger_list"),
@@ -91,4 +93,16 @@ urlpatterns = [
         staff.partner_ledger,
         name="partner_ledger",
     ),
+    # The partner portal: my commissions, and the company's statements (its partner admin).
+    path("portal/commissions/", portal.portal_commissions, name="portal_commissions"),
+    path(
+        "portal/commissions/<int:line_id>/",
+        portal.portal_commission,
+        name="portal_commission",
+    ),
+    path("portal/statements/", portal.portal_statements, name="portal_statements"),
+    path(STATEMENT, portal.portal_statement, name="portal_statement"),
+    path(STATEMENT + "statement.pdf", portal.portal_statement_pdf, name="portal_statement_pdf"),
+    path(STATEMENT + "confirm/", portal.portal_statement_confirm, name="portal_statement_confirm"),
+    path(STATEMENT + "dispute/", portal.portal_statement_dispute, name="portal_statement_dispute"),
 ]

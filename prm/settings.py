@@ -200,6 +200,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "payouts.tasks.periods_close_fanout",
         "schedule": 3600.0,
     },
+    # Daily at 03:00 UTC: issued statements without an answer once the tenant's days have
+    # passed since issue are deemed confirmed (payouts.tasks), counted on each tenant's date;
+    # one UPDATE of those still unanswered, so a second run changes nothing.
+    "payouts-statements-deem-confirmed": {
+        "task": "payouts.tasks.statements_deem_confirmed_fanout",
+        "schedule": crontab(minute=0, hour=3),
+    },
 }
 
 # --- Auth (django-allauth) --------------------------------------------------------------------

@@ -50,6 +50,8 @@ def test_partners_registers_its_routes_navigation_tab_and_dashboard_panel():
         "programs",
         "deals",
         "target_accounts",
+        "commissions",
+        "statements",
     ]
     assert [t.key for t in registry.tabs()] == [
         "activity",

@@ -39,6 +39,8 @@ deals.stages.manage     x . . . . .
 deals.register          . . . . x x
 payouts.view            x x x . . .
 payouts.manage          x . x . . .
+payouts.portal.view     . . . . x x
+payouts.portal.company  . . . . x .
 """
 
 

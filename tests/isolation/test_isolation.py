@@ -108,6 +108,7 @@ from tests.isolation import (
     routes_notices,
     routes_partners,
     routes_payouts,
+    routes_payouts_portal,
     routes_portal_api,
     routes_programs,
     routes_programs_portal,
@@ -182,6 +183,7 @@ ROUTES: dict[str, Route] = {
     **routes_deals_registrations.ROUTES,
     **routes_deals_pipeline.ROUTES,
     **routes_payouts.ROUTES,
+    **routes_payouts_portal.ROUTES,
 }
 assert len(ROUTES) == sum(
     len(part.ROUTES)
@@ -200,6 +202,7 @@ assert len(ROUTES) == sum(
         routes_deals_registrations,
         routes_deals_pipeline,
         routes_payouts,
+        routes_payouts_portal,
     )
 ) + len(KERNEL_ROUTES), "a route name is registered twice"
 
@@ -342,6 +345,7 @@ class Side:
     # Payouts: an adjustment line of the partner's; an open period that has ended (April
     # 2026) and a closed one (March 2026).
     ledger_line: LedgerLine
+    ledger_line_of_other_partner: LedgerLine
     payout_period: PayoutPeriod
     closed_period: PayoutPeriod
     # A draft statement of the partner's in `closed_period`.
@@ -349,6 +353,8 @@ class Side:
     # The same partner's approved statement and an issued one (with a stand-in PDF).
     approved_statement: Statement | None = None
     issued_statement: Statement | None = None
+    # The other partner's issued statement, for the partner-scoped portal routes.
+    issued_statement_of_other_partner: Statement | None = None
 
     def url(self, name: str, values_from: "Side | None" = None, suffix: str = "") -> str:
         """The route's URL under this tenant, naming objects of `values_from` (default: self);
@@ -450,6 +456,7 @@ def _side(tenant: Tenant) -> Side:
         moving_deal=DealFactory(partner=partner, program=agency, **approved),
         moving_deal_of_other_partner=DealFactory(partner=other_partner, program=agency, **approved),
         ledger_line=LedgerLineFactory(partner=partner),
+        ledger_line_of_other_partner=LedgerLineFactory(partner=other_partner),
         payout_period=PayoutPeriodFactory(tenant=tenant),
         closed_period=PayoutPeriodFactory(
             tenant=tenant,
@@ -465,6 +472,9 @@ def _side(tenant: Tenant) -> Side:
     )
     # In the open period: the closed one must stay reopenable (an issued statement forbids it).
     side.issued_statement = IssuedStatementFactory(partner=partner, period=side.payout_period)
+    side.issued_statement_of_other_partner = IssuedStatementFactory(
+        partner=other_partner, period=side.payout_period
+    )
     return side
 
 
@@ -942,4 +952,28 @@ def test_statement_tasks_of_tenant_a_touch_nothing_of_tenant_b(world):
     assert (made, foreign) == (None, None)
     assert own, "control: tenant A's approved statement is issued"
     assert ("payouts.Statement", a.approved_statement.pk) in changed
+    assert not changed & b_keys, sorted(changed & b_keys)
+
+
+def test_deem_confirmation_task_of_tenant_a_changes_nothing_of_tenant_b(world):
+    """Both tenants' issued statements have waited past their days without an answer; the
+    daily job run for tenant A deems A's confirmed (the control) and leaves B's waiting."""
+    from payouts.models import PartnerResponse
+    from payouts.tasks import statements_deem_confirmed_task
+
+    a, b = world
+    rows = snapshot()
+
+    count = statements_deem_confirmed_task.apply(kwargs={"tenant_id": a.tenant.pk}).get()
+
+    changed = changed_rows(rows, snapshot())
+    with scopes_disabled():
+        b_keys = rows_of(b.tenant)
+        assert Statement.objects.get(pk=a.issued_statement.pk).response == PartnerResponse.DEEMED
+        b_responses = set(
+            Statement.objects.filter(tenant=b.tenant).values_list("response", flat=True)
+        )
+    assert count >= 1, "control: tenant A's issued statement is deemed confirmed"
+    assert ("payouts.Statement", a.issued_statement.pk) in changed
+    assert b_responses == {PartnerResponse.NONE}
     assert not changed & b_keys, sorted(changed & b_keys)
