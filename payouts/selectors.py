@@ -304,7 +304,12 @@ def statement_list(
     descending = sort.startswith("-")
     fields = STATEMENT_SORTS.get(sort.lstrip("-"), STATEMENT_SORTS["period"])
     order = [f"-{field}" if descending else field for field in fields]
-    return statements.select_related("partner", "period", "approved_by").order_by(*order)
+    corrected = Statement.objects.filter(tenant=tenant, corrects=OuterRef("pk"))
+    return (
+        statements.annotate(is_corrected=Exists(corrected))
+        .select_related("partner", "period", "approved_by")
+        .order_by(*order)
+    )
 
 
 def statement_get(*, tenant: Tenant, statement_id: int) -> Statement:

@@ -502,3 +502,5 @@ def test_the_correction_page_makes_a_draft_that_names_the_original(
     )
     page = client.get(response["Location"]).content.decode()
     assert "Wrong address" in page and f"No. {statement.number}" in page
+    listed = client.get(tenant_reverse(tenant, "payouts:statement_list")).content.decode()
+    assert listed.count('data-testid="statement-corrected"') == 1 and "Correction 1" in listed
