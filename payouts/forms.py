@@ -13,6 +13,7 @@ from payouts.models import (
     DAY_CHOICES,
     LineKind,
     LineStatus,
+    PartnerResponse,
     PayoutPeriod,
     StatementStatus,
     TaxRounding,
@@ -175,6 +176,17 @@ class StatementFilterForm(forms.Form):
         empty_label=_("All"),
         widget=forms.Select(attrs=SMALL),
     )
+    # "-" (not ""): the empty choice is "all", so awaiting the partner needs a value of its own.
+    response = forms.ChoiceField(
+        label=_("Partner's response"),
+        required=False,
+        choices=[
+            ("", _("All")),
+            ("-", PartnerResponse.NONE.label),
+            *[(value, label) for value, label in PartnerResponse.choices if value],
+        ],
+        widget=forms.Select(attrs=SMALL),
+    )
 
     def __init__(self, *args, tenant, **kwargs):
         super().__init__(*args, **kwargs)
@@ -193,6 +205,7 @@ class StatementFilterForm(forms.Form):
             "period_id": data["period"].pk if data["period"] else None,
             "status": data["status"],
             "partner_id": data["partner"].pk if data["partner"] else None,
+            "response": {"": None, "-": ""}.get(data["response"], data["response"]),
         }
 
 

@@ -279,6 +279,8 @@ def current_period(*, tenant: Tenant, today: datetime.date) -> PayoutPeriod | No
 # --- Statements ---------------------------------------------------------------------------------
 
 
+ISSUED_STATUSES = (StatementStatus.ISSUED, StatementStatus.PAID)
+
 STATEMENT_SORTS = {
     "partner": ("partner__legal_name", "id"),
     "net_payable": ("net_payable", "id"),
@@ -292,9 +294,12 @@ def statement_list(
     period_id: int | None = None,
     status: str = "",
     partner_id: int | None = None,
+    response: str | None = None,
     sort: str = "-period",
 ) -> QuerySet[Statement]:
     statements = Statement.objects.filter(tenant=tenant)
+    if response is not None:
+        statements = statements.filter(response=response, status__in=ISSUED_STATUSES)
     if period_id:
         statements = statements.filter(period_id=period_id)
     if status:

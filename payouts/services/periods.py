@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from accounts.audit import audit_record, register_action_labels, stored_actor
 from accounts.models import Tenant, User
 from accounts.transactions import service
+from payouts import exports
 from payouts.calendar import FREELANCE_LIMIT_DAYS, Calendar
 from payouts.models import (
     DAY_CHOICES,
@@ -40,6 +41,7 @@ register_action_labels(
         "payout_period.closed": gettext_lazy("Payout period closed"),
         "payout_period.reopened": gettext_lazy("Payout period reopened"),
         "payout_settings.transfer_changed": gettext_lazy("Bank-transfer originator changed"),
+        "payout_period.bank_file": gettext_lazy("Bank-transfer file downloaded"),
     }
 )
 
@@ -189,6 +191,26 @@ def transfer_originator_save(*, tenant: Tenant, actor: User | None, **values) ->
             changes=changes,
         )
     return current
+
+
+def bank_file_download(*, tenant: Tenant, actor: User | None, period: PayoutPeriod) -> bytes:
+    """The period's Zengin file for finance to upload to the bank, recorded in the audit log
+    (how many transfers and their total): money leaves on the strength of this file."""
+    transfers = list(exports.period_transfers(tenant=tenant, period=period))
+    content = exports.period_zengin_file(tenant=tenant, period=period)
+    audit_record(
+        tenant=tenant,
+        actor=actor,
+        action="payout_period.bank_file",
+        target=period,
+        changes={
+            "period": str(period),
+            "transfers": len(transfers),
+            "total": format(sum(s.transfer_amount for s in transfers), "f"),
+            "statements": [s.number or str(s.pk) for s in transfers],
+        },
+    )
+    return content
 
 
 # --- Periods ------------------------------------------------------------------------------------

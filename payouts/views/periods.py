@@ -170,7 +170,7 @@ def period_zengin(request, tenant_slug, period_id):
     tenant = request.tenant
     period = selectors.payout_period_get(tenant=tenant, period_id=period_id)
     try:
-        content = exports.period_zengin_file(tenant=tenant, period=period)
+        content = services.bank_file_download(tenant=tenant, actor=request.user, period=period)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)

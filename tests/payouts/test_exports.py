@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django_scopes import scopes_disabled
 
 from accounts.models import AuditEvent
 from accounts.roles import Role
@@ -259,6 +260,9 @@ def test_the_period_downloads_answer_with_files(tenant, client_for, member_facto
         tenant_reverse(tenant, "payouts:annual_report") + "?year=2026&format=csv"
     )
 
+    with scopes_disabled():
+        event = AuditEvent.objects.get(tenant=tenant, action="payout_period.bank_file")
+    assert (event.changes["transfers"], event.changes["total"]) == (1, "11000.000")
     assert zengin.status_code == 200 and zengin["Content-Type"].endswith("shift_jis")
     assert zengin.content.startswith(b"1210") and len(zengin.content) == 4 * 122
     assert b"".join(statements.streaming_content).decode().count("\r\n") == 2

@@ -504,3 +504,25 @@ def test_the_correction_page_makes_a_draft_that_names_the_original(
     assert "Wrong address" in page and f"No. {statement.number}" in page
     listed = client.get(tenant_reverse(tenant, "payouts:statement_list")).content.decode()
     assert listed.count('data-testid="statement-corrected"') == 1 and "Correction 1" in listed
+
+
+def test_the_review_list_finds_the_disputed_statements(tenant, finance, client_for, member_factory):
+    disputed = IssuedStatementFactory(
+        partner=PartnerFactory(tenant=tenant, display_name="Disputing KK"),
+        response=PartnerResponse.DISPUTED,
+    )
+    IssuedStatementFactory(partner=PartnerFactory(tenant=tenant, display_name="Quiet KK"))
+    StatementFactory(partner=PartnerFactory(tenant=tenant, display_name="Draft KK"))
+    client = client_for(member_factory(tenant, Role.FINANCE))
+    url = tenant_reverse(tenant, "payouts:statement_list")
+
+    disputes = client.get(url, {"response": "disputed"}).content.decode()
+    awaiting = client.get(url, {"response": "-"}).content.decode()
+
+    def row(name):
+        return f'data-partner="{name}"'
+
+    assert row("Disputing KK") in disputes and row("Quiet KK") not in disputes
+    assert row("Quiet KK") in awaiting and row("Disputing KK") not in awaiting
+    assert row("Draft KK") not in awaiting
+    assert f'value="{disputed.pk}"' in disputes
