@@ -21,6 +21,9 @@ class Route:
     partner_scoped: a partner user may reach it for their own partner's objects; the objects
         of another partner of the same tenant (Side attribute "<key>_of_other_partner")
         answer 404.
+    as_partner_user: an API route only partner users may use (staff get 403): the tests of
+        another tenant's object and their control sign in as the partner user, as for portal
+        routes.
     """
 
     audience: str
@@ -33,3 +36,4 @@ class Route:
     anonymous: dict[str, int] = field(default_factory=dict)
     why: str = ""
     partner_scoped: bool = False
+    as_partner_user: bool = False

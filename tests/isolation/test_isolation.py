@@ -406,7 +406,10 @@ def _side(tenant: Tenant) -> Side:
         inactive_member=inactive,
         invitation=InvitationFactory(tenant=tenant, token=f"{slug}-invitation-token"),
         invitation_token=f"{slug}-invitation-token",
-        api_key=ApiKeyFactory(tenant=tenant, secret=f"{slug}0000-isolation-api-key-secret"),
+        # Finance's role: the key reads every area's API, the payouts API included.
+        api_key=ApiKeyFactory(
+            tenant=tenant, secret=f"{slug}0000-isolation-api-key-secret", role=Role.FINANCE
+        ),
         api_key_secret=f"{slug}0000-isolation-api-key-secret",
         partner=partner,
         partner_type=PartnerTypeFactory(tenant=tenant),
@@ -636,8 +639,9 @@ WITH_OBJECTS = routes_where(lambda spec: bool(spec.objects))
 
 def member_for(side: Side, spec: Route) -> Membership:
     """The tenant-A member whom the route serves: portal routes refuse staff with a 404 anyway,
-    so only the partner user proves that the tenant check, not the audience check, answers."""
-    return side.partner_user if spec.audience == "portal" else side.admin
+    so only the partner user proves that the tenant check, not the audience check, answers;
+    API routes for partner users only (`as_partner_user`) refuse staff with a 403."""
+    return side.partner_user if spec.audience == "portal" or spec.as_partner_user else side.admin
 
 
 @pytest.mark.parametrize("name", WITH_OBJECTS, ids=WITH_OBJECTS)
