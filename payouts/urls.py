@@ -1,6 +1,6 @@
 """The payouts app's routes inside a tenant (mounted under /<tenant_slug>/, namespace "payouts")."""
 
-from django.urls import path
+from django.urls import include, path
 
 from payouts.views import periods, portal, staff, statements
 
@@ -65,6 +65,8 @@ urlpatterns = [
         statements.statement_pdf,
         name="statement_pdf",
     ),
+    # The REST API: the ledger and the statements (payouts/api/).
+    path("", include("payouts.api.urls")),
     path(
         "payouts/partners/<int:partner_id>/payout-profile/",
         statements.partner_payout_profile,

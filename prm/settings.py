@@ -337,6 +337,8 @@ SPECTACULAR_SETTINGS = {
         "PartnerStatusEnum": "partners.choices.PartnerStatus",
         "ContractStatusEnum": "programs.models.ContractStatus",
         "TierProposalStatusEnum": "programs.models.TierProposalStatus",
+        "LedgerLineKindEnum": "payouts.models.LineKind",
+        "LedgerLineStatusEnum": "payouts.api.ledger.LINE_STATUSES",
     },
 }
 

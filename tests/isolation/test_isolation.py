@@ -108,6 +108,7 @@ from tests.isolation import (
     routes_notices,
     routes_partners,
     routes_payouts,
+    routes_payouts_api,
     routes_payouts_portal,
     routes_portal_api,
     routes_programs,
@@ -183,6 +184,7 @@ ROUTES: dict[str, Route] = {
     **routes_deals_registrations.ROUTES,
     **routes_deals_pipeline.ROUTES,
     **routes_payouts.ROUTES,
+    **routes_payouts_api.ROUTES,
     **routes_payouts_portal.ROUTES,
 }
 assert len(ROUTES) == sum(
@@ -202,6 +204,7 @@ assert len(ROUTES) == sum(
         routes_deals_registrations,
         routes_deals_pipeline,
         routes_payouts,
+        routes_payouts_api,
         routes_payouts_portal,
     )
 ) + len(KERNEL_ROUTES), "a route name is registered twice"

@@ -1,0 +1,48 @@
+"""Reads of the payouts REST API (payouts/api/): the ledger lines and statements a caller may
+see, already narrowed to them, for the API's filters and pages to work on.
+
+SECURITY(tenant): the tenant is explicit everywhere. A partner user passes their own partner
+(partners.access, never a partner id from the request), and a partner rep also their own rep:
+a rep sees only the lines that credit them. Another partner's row is simply not in the
+queryset, so it answers 404 like a missing one. Drafts and approved statements are finance's
+work in progress: a partner sees a statement once it is issued.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import QuerySet
+
+from accounts.models import Tenant
+from partners.models import Partner, PartnerRep
+from payouts.models import LedgerLine
+from payouts.selectors import with_status
+
+
+def api_ledger_lines(
+    *,
+    tenant: Tenant,
+    today: datetime.date,
+    portal: bool,
+    own: Partner | None = None,
+    rep: PartnerRep | None = None,
+) -> QuerySet[LedgerLine]:
+    """The lines the API lists, newest first, each with its `line_status` (accrued or
+    payable on `today`): every line of the tenant for staff; for a partner user their own
+    partner's (only those crediting `rep` when given; none without a partner)."""
+    lines = LedgerLine.objects.filter(tenant=tenant)
+    if portal:
+        if own is None:
+            return with_status(lines.none(), today)
+        # SECURITY(tenant): a partner user reads their own partner's lines, a rep their own.
+        lines = lines.filter(partner=own)
+        if rep is not None:
+            lines = lines.filter(rep=rep)
+    # created_by too: the serializer drops it for partner users after reading it, so a join
+    # here keeps their pages at the same number of queries.
+    return (
+        with_status(lines, today)
+        .select_related("partner", "rep", "deal", "rule_set_version__rule_set", "created_by")
+        .order_by("-accrued_on", "-id")
+    )
