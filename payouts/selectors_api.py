@@ -16,8 +16,10 @@ from django.db.models import QuerySet
 
 from accounts.models import Tenant
 from partners.models import Partner, PartnerRep
-from payouts.models import LedgerLine
+from payouts.models import LedgerLine, Statement, StatementStatus
 from payouts.selectors import with_status
+
+PARTNER_STATEMENT_STATUSES = (StatementStatus.ISSUED, StatementStatus.PAID)
 
 
 def api_ledger_lines(
@@ -46,3 +48,20 @@ def api_ledger_lines(
         .select_related("partner", "rep", "deal", "rule_set_version__rule_set", "created_by")
         .order_by("-accrued_on", "-id")
     )
+
+
+def api_statements(
+    *, tenant: Tenant, portal: bool, own: Partner | None = None
+) -> QuerySet[Statement]:
+    """The statements the API lists, latest period first: every statement of the tenant for
+    staff; a partner user's own partner's issued and paid ones (none without a partner)."""
+    statements = Statement.objects.filter(tenant=tenant)
+    if portal:
+        if own is None:
+            return statements.none()
+        # SECURITY(tenant): the partner's own statements, and only once they are issued.
+        statements = statements.filter(partner=own, status__in=PARTNER_STATEMENT_STATUSES)
+    # The approvers too: read, then dropped for partner users (see api_ledger_lines).
+    return statements.select_related(
+        "partner", "period", "approved_by", "second_approved_by"
+    ).order_by("-period__starts_on", "partner__legal_name", "revision", "id")

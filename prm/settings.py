@@ -339,6 +339,7 @@ SPECTACULAR_SETTINGS = {
         "TierProposalStatusEnum": "programs.models.TierProposalStatus",
         "LedgerLineKindEnum": "payouts.models.LineKind",
         "LedgerLineStatusEnum": "payouts.api.ledger.LINE_STATUSES",
+        "StatementStatusEnum": "payouts.models.StatementStatus",
     },
 }
 

@@ -1,4 +1,4 @@
-"""What the payouts API's areas share: who reads what.
+"""What the payouts API's areas share: who reads what, and the downloads' renderers.
 
 Staff read with PayoutsPerm.VIEW and act with PayoutsPerm.MANAGE. Partner users read their
 own partner's rows only, the partner coming from their login: a partner admin
@@ -10,6 +10,8 @@ eyes only (who booked or approved) never reach a partner user.
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from rest_framework import renderers
 
 from accounts.api_auth import request_role
 from accounts.api_schema import TenantQuerysetMixin
@@ -78,4 +80,27 @@ class StaffOnlyFieldsMixin:
         if self.context.get("portal", True):
             for name in self.staff_only_fields:
                 data.pop(name, None)
+        return data
+
+
+class PdfRenderer(renderers.BaseRenderer):
+    """Lets a client ask for `Accept: application/pdf`; the view answers the stored file."""
+
+    media_type = "application/pdf"
+    format = "pdf"
+    charset = None
+    render_style = "binary"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data
+
+
+class CsvRenderer(renderers.BaseRenderer):
+    """Lets a client ask for `Accept: text/csv`; the view streams the file."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
         return data

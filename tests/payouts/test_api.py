@@ -1,6 +1,7 @@
-"""The payouts API: ledger lines read by staff, by a partner admin (the company's only) and by
-a partner rep (the lines crediting them only); another tenant's or partner's line answering
-404; flat query counts; the paths in the OpenAPI schema."""
+"""The payouts API: ledger lines and statements read by staff, by a partner admin (the
+company's only, issued statements only) and by a partner rep (the lines crediting them only);
+the PDF and CSV downloads; another tenant's or partner's object answering 404; flat query
+counts; the paths in the OpenAPI schema."""
 
 import datetime
 from decimal import Decimal
@@ -14,12 +15,17 @@ from django_scopes import scopes_disabled
 from accounts.roles import Role
 from accounts.tenancy import tenant_context
 from accounts.urls_helpers import tenant_reverse
-from payouts.models import LedgerLine, LineKind
+from payouts.models import LedgerLine, LineKind, Statement, StatementStatus
 from payouts.services import ledger as ledger_services
 from tests.factories.partners import PartnerFactory, portal_membership_for
 from tests.factories.payouts import (
+    STAND_IN_PDF,
+    IssuedStatementFactory,
     LedgerLineFactory,
+    PayoutPeriodFactory,
+    StatementFactory,
 )
+from tests.payouts.test_statement_issue import approved
 
 D = Decimal
 JSON = {"content_type": "application/json"}
@@ -193,6 +199,152 @@ def test_a_viewer_without_payouts_view_is_refused(tenant, viewer_member, client_
     assert response.status_code == 403
 
 
+# --- Statements: reading -------------------------------------------------------------------------
+
+
+def test_staff_list_statements_of_every_status_and_filter_them(
+    tenant, partner, other_partner, finance
+):
+    april = PayoutPeriodFactory(tenant=tenant, status="closed")
+    march = PayoutPeriodFactory(
+        tenant=tenant,
+        starts_on=datetime.date(2026, 3, 1),
+        ends_on=datetime.date(2026, 3, 31),
+        pays_on=datetime.date(2026, 4, 30),
+        status="closed",
+    )
+    draft = StatementFactory(partner=partner, period=april)
+    issued = IssuedStatementFactory(partner=other_partner, period=april)
+    earlier = StatementFactory(partner=partner, period=march, status=StatementStatus.APPROVED)
+    path = url(tenant, "api_statement_list")
+
+    assert ids(finance.get(path)) == {draft.pk, issued.pk, earlier.pk}
+    assert ids(finance.get(path, {"period": march.pk})) == {earlier.pk}
+    assert ids(finance.get(path, {"status": "issued"})) == {issued.pk}
+    assert ids(finance.get(path, {"partner": partner.pk})) == {draft.pk, earlier.pk}
+    row = next(r for r in finance.get(path).json()["results"] if r["id"] == issued.pk)
+    assert (row["net_payable"], row["number"], row["period_starts_on"]) == (
+        "11000.000",
+        issued.number,
+        "2026-04-01",
+    )
+
+
+def test_a_partner_admin_lists_the_companys_issued_and_paid_statements_only(
+    tenant, partner, other_partner, partner_admin, fresh_client_for
+):
+    period = PayoutPeriodFactory(tenant=tenant, status="closed")
+    StatementFactory(partner=partner, period=period)  # draft
+    StatementFactory(partner=partner, period=period, revision=1, status=StatementStatus.APPROVED)
+    issued = IssuedStatementFactory(partner=partner, period=period, revision=2)
+    paid = IssuedStatementFactory(
+        partner=partner,
+        period=period,
+        revision=3,
+        status=StatementStatus.PAID,
+        paid_on=datetime.date(2026, 6, 1),
+        payment_reference="FB-0601",
+    )
+    IssuedStatementFactory(partner=other_partner, period=period)
+    client = fresh_client_for(partner_admin)
+
+    listed = client.get(url(tenant, "api_statement_list"))
+    drafts = client.get(url(tenant, "api_statement_list"), {"status": "draft"})
+
+    assert ids(listed) == {issued.pk, paid.pk}
+    assert ids(drafts) == set()
+    row = next(r for r in listed.json()["results"] if r["id"] == paid.pk)
+    assert (row["paid_on"], row["payment_reference"]) == ("2026-06-01", "FB-0601")
+    assert "approved_by_email" not in row and "generated_at" not in row
+
+
+def test_a_partner_rep_reads_no_statement(tenant, partner, partner_rep, fresh_client_for):
+    membership, _rep = partner_rep
+    issued = IssuedStatementFactory(partner=partner)
+    client = fresh_client_for(membership)
+
+    listed = client.get(url(tenant, "api_statement_list"))
+    detail = client.get(url(tenant, "api_statement_detail", statement_id=issued.pk))
+    pdf = client.get(url(tenant, "api_statement_pdf", statement_id=issued.pk))
+
+    assert (listed.status_code, detail.status_code, pdf.status_code) == (403, 403, 403)
+
+
+def test_a_statement_shows_its_figures_taxes_lines_and_number(
+    tenant, finance_member, fresh_client_for
+):
+    statement = approved(tenant, lines=2)
+    with scopes_disabled():
+        Statement.objects.filter(pk=statement.pk).update(
+            status=StatementStatus.ISSUED,
+            number="000042",
+            issued_on=datetime.date(2026, 5, 8),
+            taxes=[{"rate": "10", "base": "20000", "tax": "2000"}],
+        )
+        partner = statement.partner
+    membership, _rep = portal_membership_for(partner, role=Role.PARTNER_ADMIN)
+    path = url(tenant, "api_statement_detail", statement_id=statement.pk)
+
+    staff = fresh_client_for(finance_member).get(path).json()
+    own = fresh_client_for(membership).get(path).json()
+
+    assert (staff["subtotal"], staff["tax"], staff["gross"]) == (
+        "20000.000",
+        "2000.000",
+        "22000.000",
+    )
+    assert staff["taxes"] == [{"rate": "10", "base": "20000", "tax": "2000"}]
+    assert (staff["number"], staff["issued_on"], staff["status"]) == (
+        "000042",
+        "2026-05-08",
+        "issued",
+    )
+    assert [line["amount"] for line in staff["lines"]] == ["10000.000", "10000.000"]
+    assert [line["description"] for line in staff["lines"]] == ["紹介料 1", "紹介料 2"]
+    assert staff["lines"][0]["tax_rate"] == "10.00"
+    assert "approved_by_email" in staff
+    assert own["lines"] == staff["lines"] and own["number"] == "000042"
+    assert "approved_by_email" not in own and "second_approved_at" not in own
+
+
+def test_another_partners_or_tenants_statement_answers_404(
+    tenant, other_tenant, other_partner, partner_admin, finance, fresh_client_for
+):
+    foreign = IssuedStatementFactory(partner=PartnerFactory(tenant=other_tenant))
+    theirs = IssuedStatementFactory(partner=other_partner)
+    admin = fresh_client_for(partner_admin)
+
+    for name in ("api_statement_detail", "api_statement_pdf"):
+        assert finance.get(url(tenant, name, statement_id=foreign.pk)).status_code == 404
+        assert admin.get(url(tenant, name, statement_id=theirs.pk)).status_code == 404
+
+
+def test_the_statement_lists_run_the_same_queries_at_two_sizes(
+    tenant, partner, finance_member, partner_admin, fresh_client_for
+):
+    staff = fresh_client_for(finance_member)
+    admin = fresh_client_for(partner_admin)
+    months = iter(range(1, 13))
+
+    def count(client, statements):
+        for _ in range(statements):
+            month = next(months)
+            period = PayoutPeriodFactory(
+                tenant=tenant,
+                starts_on=datetime.date(2025, month, 1),
+                ends_on=datetime.date(2025, month, 28),
+                pays_on=datetime.date(2025, month, 28),
+                status="closed",
+            )
+            IssuedStatementFactory(partner=partner, period=period)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url(tenant, "api_statement_list")).status_code == 200
+        return len(queries)
+
+    assert count(staff, 1) == count(staff, 4)
+    assert count(admin, 1) == count(admin, 4)
+
+
 def test_the_ledger_list_runs_the_same_queries_at_two_sizes(
     tenant, book, finance_member, fresh_client_for
 ):
@@ -217,6 +369,59 @@ def test_the_ledger_list_runs_the_same_queries_at_two_sizes(
     assert count(portal, 2) == count(portal, 12)
 
 
+# --- Downloads ----------------------------------------------------------------------------------
+
+
+def test_the_pdf_is_served_to_staff_and_the_own_partner_admin_when_intact(
+    tenant, partner, partner_admin, finance, fresh_client_for
+):
+    statement = IssuedStatementFactory(partner=partner)
+    path = url(tenant, "api_statement_pdf", statement_id=statement.pk)
+
+    staff = finance.get(path)
+    own = fresh_client_for(partner_admin).get(path, HTTP_ACCEPT="application/pdf")
+
+    for response in (staff, own):
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/pdf"
+        assert b"".join(response.streaming_content) == STAND_IN_PDF
+
+
+def test_a_tampered_pdf_or_a_draft_answers_404(tenant, partner, finance):
+    tampered = IssuedStatementFactory(partner=partner)
+    # The database refuses a change to an issued statement: the file is what can change.
+    with open(tampered.pdf.path, "wb") as stored:
+        stored.write(STAND_IN_PDF.replace(b"stand-in", b"forgery!"))
+    draft = StatementFactory(partner=PartnerFactory(tenant=tenant))
+
+    for statement in (tampered, draft):
+        response = finance.get(url(tenant, "api_statement_pdf", statement_id=statement.pk))
+        assert response.status_code == 404
+        assert response["Content-Type"] == "application/json"
+
+
+def test_the_periods_statements_csv_is_for_staff(
+    tenant, other_tenant, partner, partner_admin, finance, fresh_client_for
+):
+    statement = IssuedStatementFactory(partner=partner)
+    path = url(tenant, "api_period_statements_csv", period_id=statement.period_id)
+    with scopes_disabled():
+        foreign = PayoutPeriodFactory(tenant=other_tenant)
+
+    response = finance.get(path)
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    refused = fresh_client_for(partner_admin).get(path)
+    elsewhere = finance.get(url(tenant, "api_period_statements_csv", period_id=foreign.pk))
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert "statements-202604.csv" in response["Content-Disposition"]
+    assert text.splitlines()[0].startswith('"Statement number",')
+    assert statement.number in text and "11000" in text
+    assert refused.status_code == 403
+    assert elsewhere.status_code == 404
+
+
 # --- The OpenAPI schema ---------------------------------------------------------------------------
 
 
@@ -228,10 +433,17 @@ def test_the_schema_documents_the_payouts_api(tenant, manager_member, client_for
     paths = {
         "ledger-lines/": {"get"},
         "ledger-lines/{line_id}/": {"get"},
+        "statements/": {"get"},
+        "statements/{statement_id}/": {"get"},
+        "statements/{statement_id}/pdf/": {"get"},
+        "payout-periods/{period_id}/statements.csv": {"get"},
     }
     for path, methods in paths.items():
         assert methods <= set(schema["paths"][prefix + path]), path
+    pdf = schema["paths"][prefix + "statements/{statement_id}/pdf/"]["get"]
+    assert "application/pdf" in pdf["responses"]["200"]["content"]
     components = schema["components"]["schemas"]
     # Fields partner users never get are not promised to them.
     assert "created_by_email" not in components["LedgerLineOut"].get("required", [])
+    assert "approved_by_email" not in components["StatementOut"].get("required", [])
     assert components["LedgerLineStatusEnum"]["enum"] == ["accrued", "payable"]
