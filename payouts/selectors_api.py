@@ -65,3 +65,16 @@ def api_statements(
     return statements.select_related(
         "partner", "period", "approved_by", "second_approved_by"
     ).order_by("-period__starts_on", "partner__legal_name", "revision", "id")
+
+
+def statements_by_ids(*, tenant: Tenant, statement_ids: list[int]) -> QuerySet[Statement]:
+    """The tenant's statements among `statement_ids` (staff's bulk actions), as listed."""
+    return api_statements(tenant=tenant, portal=False).filter(pk__in=statement_ids)
+
+
+def unknown_statement_ids(*, tenant: Tenant, statement_ids: list[int]) -> list[int]:
+    """The ids that name no statement of the tenant (another tenant's are unknown here too)."""
+    known = set(
+        Statement.objects.filter(tenant=tenant, pk__in=statement_ids).values_list("pk", flat=True)
+    )
+    return sorted(set(statement_ids) - known)

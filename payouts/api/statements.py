@@ -1,22 +1,30 @@
-"""The statements API: payout statements listed and read (figures, tax per rate, lines), and
-the downloads (a statement's PDF, a period's statements as CSV).
+"""The statements API: payout statements listed and read (figures, tax per rate, lines), the
+finance actions (approve, issue, record the payment), the partner's confirmation or dispute,
+and the downloads (a statement's PDF, a period's statements as CSV).
 
-Staff read with PayoutsPerm.VIEW. A partner admin (PayoutsPerm.PORTAL_COMPANY) reads the
-company's issued and paid statements only and downloads their PDFs; a partner rep reads no
+Staff read with PayoutsPerm.VIEW and act with PayoutsPerm.MANAGE; the actions name statements
+in the body and go through the services, which take all of them or none and change nothing
+twice. A partner admin (PayoutsPerm.PORTAL_COMPANY) reads the company's issued and paid
+statements only, downloads their PDFs and confirms or disputes them; a partner rep reads no
 statement (it shows the whole company's commission).
 """
 
 import django_filters
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, StreamingHttpResponse
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
-from rest_framework import generics, serializers
+from rest_framework import generics, serializers, status
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.api_filters import IdFilter
 from accounts.pdf import pdf_download
+from partners.api.common import raise_drf, request_actor
 from payouts import exports, selectors, selectors_api
 from payouts.api.common import (
     CsvRenderer,
@@ -28,6 +36,7 @@ from payouts.api.common import (
 )
 from payouts.models import LineKind, Statement, StatementLine, StatementStatus
 from payouts.permissions import PayoutsPerm
+from payouts.services import statements as services
 
 # --- Reading ----------------------------------------------------------------------------------
 
@@ -72,7 +81,9 @@ class StatementOutSerializer(StaffOnlyFieldsMixin, serializers.ModelSerializer):
         source="second_approved_by.email",
         default=None,
         allow_null=True,
-        help_text=gettext_lazy("Staff only: the second approver, above the tenant's amount."),
+        help_text=gettext_lazy(
+            "Staff only: the second approver, above the second-approval amount."
+        ),
     )
 
     staff_only_fields = (
@@ -204,6 +215,222 @@ class StatementListView(StatementReadMixin, generics.ListAPIView):
 class StatementDetailView(StatementReadMixin, generics.RetrieveAPIView):
     serializer_class = StatementDetailOutSerializer
     lookup_url_kwarg = "statement_id"
+
+
+# --- Finance's actions ---------------------------------------------------------------------------
+
+
+class StatementIdsInSerializer(serializers.Serializer):
+    statements = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        min_length=1,
+        max_length=500,
+        help_text=gettext_lazy("The ids of the statements: all of them are taken, or none."),
+    )
+
+    def __init__(self, *args, tenant=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.tenant = tenant
+
+    def validate_statements(self, ids):
+        ids = list(dict.fromkeys(ids))
+        # SECURITY(tenant): ids resolve inside this tenant; another tenant's are unknown.
+        unknown = selectors_api.unknown_statement_ids(tenant=self.tenant, statement_ids=ids)
+        if unknown:
+            raise ValidationError(
+                ngettext(
+                    "No statement of this organization has the id %(ids)s.",
+                    "No statements of this organization have the ids %(ids)s.",
+                    len(unknown),
+                )
+                % {"ids": ", ".join(str(pk) for pk in unknown)}
+            )
+        return ids
+
+
+class MarkPaidInSerializer(StatementIdsInSerializer):
+    paid_on = serializers.DateField(help_text=gettext_lazy("The value date of the transfer."))
+    reference = serializers.CharField(
+        max_length=64,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=gettext_lazy("The bank's reference of the transfer."),
+    )
+
+
+class ApproveOutSerializer(serializers.Serializer):
+    approved = serializers.IntegerField(help_text=gettext_lazy("Statements now approved."))
+    awaiting_second_approval = serializers.IntegerField(
+        help_text=gettext_lazy(
+            "Statements above the second-approval amount that a second person must approve."
+        )
+    )
+    statements = StatementOutSerializer(many=True)
+
+
+class IssueOutSerializer(serializers.Serializer):
+    queued = serializers.IntegerField(
+        help_text=gettext_lazy(
+            "Statements handed to the worker to be issued (already issued ones are not "
+            "issued again); their number and PDF follow."
+        )
+    )
+    statements = StatementOutSerializer(many=True)
+
+
+class MarkPaidOutSerializer(serializers.Serializer):
+    paid = serializers.IntegerField(
+        help_text=gettext_lazy("Statements recorded as paid now (a paid one stays as it was).")
+    )
+    statements = StatementOutSerializer(many=True)
+
+
+def _raise_action_error(error: DjangoValidationError):
+    """A service's refusal as a 400: its fields as named; a refusal of the whole lot (which
+    names the statement and its partner) under `statements`."""
+    if hasattr(error, "error_dict"):
+        raise ValidationError(error.message_dict) from error
+    raise ValidationError({"statements": error.messages}) from error
+
+
+class StatementActionView(APIView):
+    """POST: one finance action on the statements named in the body (PayoutsPerm.MANAGE)."""
+
+    required_perm = PayoutsPerm.MANAGE
+    in_serializer_class = StatementIdsInSerializer
+    success_status = status.HTTP_200_OK
+
+    def act(self, *, tenant, actor, data: dict) -> dict:
+        raise NotImplementedError
+
+    def post(self, request, tenant_slug):
+        tenant = request._request.tenant
+        serializer = self.in_serializer_class(data=request.data, tenant=tenant)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            result = self.act(tenant=tenant, actor=request_actor(request), data=data)
+        except DjangoValidationError as error:
+            _raise_action_error(error)
+        statements = selectors_api.statements_by_ids(
+            tenant=tenant, statement_ids=data["statements"]
+        )
+        body = {
+            **result,
+            "statements": StatementOutSerializer(
+                statements, many=True, context={"portal": False}
+            ).data,
+        }
+        return Response(body, status=self.success_status)
+
+
+class StatementsApproveView(StatementActionView):
+    """Approve draft statements, all or none. Above the tenant's amount a statement needs a
+    second person: the first approval leaves it a draft that waits for them."""
+
+    @extend_schema(request=StatementIdsInSerializer, responses=ApproveOutSerializer)
+    def post(self, request, tenant_slug):
+        return super().post(request, tenant_slug)
+
+    def act(self, *, tenant, actor, data):
+        if actor is None:
+            # The four-eyes rule counts people: an API key is no one.
+            raise PermissionDenied(_("A person approves statements: sign in to approve them."))
+        done = services.statements_approve(
+            tenant=tenant, actor=actor, statement_ids=data["statements"]
+        )
+        return {"approved": done["approved"], "awaiting_second_approval": done["first"]}
+
+
+class StatementsIssueView(StatementActionView):
+    """Issue approved statements in the worker (a number and a PDF each), all or none;
+    answers 202 at once with the statements as they stand."""
+
+    success_status = status.HTTP_202_ACCEPTED
+
+    @extend_schema(request=StatementIdsInSerializer, responses={202: IssueOutSerializer})
+    def post(self, request, tenant_slug):
+        return super().post(request, tenant_slug)
+
+    def act(self, *, tenant, actor, data):
+        queued = services.statements_issue_request(
+            tenant=tenant, actor=actor, statement_ids=data["statements"]
+        )
+        return {"queued": queued}
+
+
+class StatementsMarkPaidView(StatementActionView):
+    """Record the bank's payment of issued statements (value date and reference), all or
+    none; a paid statement stays paid as it was."""
+
+    in_serializer_class = MarkPaidInSerializer
+
+    @extend_schema(request=MarkPaidInSerializer, responses=MarkPaidOutSerializer)
+    def post(self, request, tenant_slug):
+        return super().post(request, tenant_slug)
+
+    def act(self, *, tenant, actor, data):
+        paid = services.statements_mark_paid(
+            tenant=tenant,
+            actor=actor,
+            statement_ids=data["statements"],
+            paid_on=data["paid_on"],
+            reference=data["reference"],
+        )
+        return {"paid": paid}
+
+
+# --- The partner's response ---------------------------------------------------------------------
+
+DECISIONS = [
+    ("confirm", gettext_lazy("Confirm the statement")),
+    ("dispute", gettext_lazy("Dispute the statement (say why in the comment)")),
+]
+
+
+class RespondInSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=DECISIONS)
+    comment = serializers.CharField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=gettext_lazy("Required to dispute: what is wrong with the statement."),
+    )
+
+
+class StatementRespondView(APIView):
+    """POST: the partner admin confirms an issued statement of the company, or disputes it
+    with a comment (PayoutsPerm.PORTAL_COMPANY). A dispute may be withdrawn by confirming; a
+    confirmation is final."""
+
+    required_perm = PayoutsPerm.PORTAL_COMPANY
+
+    @extend_schema(request=RespondInSerializer, responses=StatementDetailOutSerializer)
+    def post(self, request, tenant_slug, statement_id):
+        tenant = request._request.tenant
+        partner = portal_scope(request).partner
+        # SECURITY(tenant): the company's own issued statements only; any other answers 404.
+        own = selectors_api.api_statements(tenant=tenant, portal=True, own=partner)
+        statement = generics.get_object_or_404(own, pk=statement_id)
+        serializer = RespondInSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            services.statement_respond(
+                tenant=tenant,
+                actor=request_actor(request),
+                partner=partner,
+                statement_id=statement.pk,
+                confirm=data["decision"] == "confirm",
+                comment=data["comment"],
+            )
+        except DjangoValidationError as error:
+            raise_drf(error)
+        statement = generics.get_object_or_404(own, pk=statement.pk)
+        context = {"portal": True, "tenant": tenant}
+        return Response(StatementDetailOutSerializer(statement, context=context).data)
 
 
 # --- Downloads ----------------------------------------------------------------------------------

@@ -1,13 +1,17 @@
 """The payouts API: ledger lines and statements read by staff, by a partner admin (the
 company's only, issued statements only) and by a partner rep (the lines crediting them only);
-the PDF and CSV downloads; another tenant's or partner's object answering 404; flat query
-counts; the paths in the OpenAPI schema."""
+finance's actions (approve, issue in the worker, record the payment), each taking all or none
+and changing nothing twice; the partner's confirmation and dispute; the PDF and CSV downloads;
+another tenant's or partner's object answering 404 and staying as it was; flat query counts;
+the paths in the OpenAPI schema."""
 
 import datetime
+import hashlib
 from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_scopes import scopes_disabled
@@ -15,8 +19,9 @@ from django_scopes import scopes_disabled
 from accounts.roles import Role
 from accounts.tenancy import tenant_context
 from accounts.urls_helpers import tenant_reverse
-from payouts.models import LedgerLine, LineKind, Statement, StatementStatus
+from payouts.models import LedgerLine, LineKind, PartnerResponse, Statement, StatementStatus
 from payouts.services import ledger as ledger_services
+from tests.factories.accounts import ApiKeyFactory
 from tests.factories.partners import PartnerFactory, portal_membership_for
 from tests.factories.payouts import (
     STAND_IN_PDF,
@@ -369,6 +374,288 @@ def test_the_ledger_list_runs_the_same_queries_at_two_sizes(
     assert count(portal, 2) == count(portal, 12)
 
 
+# --- Finance's actions -----------------------------------------------------------------------
+
+
+def post(client, path, body):
+    return client.post(path, body, **JSON)
+
+
+def test_approving_approves_the_drafts_and_a_second_call_changes_nothing(
+    tenant, partner, other_partner, finance
+):
+    drafts = [StatementFactory(partner=p) for p in (partner, other_partner)]
+    body = {"statements": [s.pk for s in drafts]}
+
+    response = post(finance, url(tenant, "api_statements_approve"), body)
+    with scopes_disabled():
+        approved_at = [Statement.objects.get(pk=s.pk).approved_at for s in drafts]
+    again = post(finance, url(tenant, "api_statements_approve"), body)
+
+    assert response.status_code == 200, response.json()
+    assert response.json()["approved"] == 2
+    assert response.json()["awaiting_second_approval"] == 0
+    assert {row["status"] for row in response.json()["statements"]} == {"approved"}
+    assert again.status_code == 400 and "statements" in again.json()
+    with scopes_disabled():
+        assert [Statement.objects.get(pk=s.pk).approved_at for s in drafts] == approved_at
+
+
+def test_approving_is_all_or_nothing(tenant, partner, other_partner, finance):
+    draft = StatementFactory(partner=partner)
+    done = StatementFactory(partner=other_partner, status=StatementStatus.APPROVED)
+
+    response = post(
+        finance, url(tenant, "api_statements_approve"), {"statements": [draft.pk, done.pk]}
+    )
+
+    assert response.status_code == 400
+    assert "not a draft" in response.json()["statements"][0]
+    assert fetch(Statement, draft.pk).status == StatementStatus.DRAFT
+
+
+def test_a_large_statement_waits_for_a_second_approver(
+    tenant, partner, finance_member, member_factory, fresh_client_for
+):
+    large = StatementFactory(partner=partner, net_payable=D(2_000_000), gross=D(2_000_000))
+    body = {"statements": [large.pk]}
+    first = fresh_client_for(finance_member)
+    second = fresh_client_for(member_factory(tenant, Role.FINANCE))
+
+    once = post(first, url(tenant, "api_statements_approve"), body)
+    same_person = post(first, url(tenant, "api_statements_approve"), body)
+    other_person = post(second, url(tenant, "api_statements_approve"), body)
+
+    assert once.json()["awaiting_second_approval"] == 1
+    assert once.json()["statements"][0]["status"] == "draft"
+    assert same_person.status_code == 400 and "second person" in same_person.json()["statements"][0]
+    assert other_person.json()["approved"] == 1
+    assert fetch(Statement, large.pk).status == StatementStatus.APPROVED
+
+
+def test_issuing_answers_202_and_the_worker_issues_once(
+    tenant, finance, django_capture_on_commit_callbacks
+):
+    statement = approved(tenant)
+    body = {"statements": [statement.pk]}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post(finance, url(tenant, "api_statements_issue"), body)
+    issued = fetch(Statement, statement.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        again = post(finance, url(tenant, "api_statements_issue"), body)
+
+    assert response.status_code == 202, response.json()
+    # The answer comes before the worker: the statement as it stood, approved.
+    assert response.json()["queued"] == 1
+    assert response.json()["statements"][0]["status"] == "approved"
+    assert issued.status == StatementStatus.ISSUED and issued.number
+    assert again.status_code == 202 and again.json()["queued"] == 0
+    assert again.json()["statements"][0]["number"] == issued.number
+    assert fetch(Statement, statement.pk).pdf_sha256 == issued.pdf_sha256
+
+    pdf = finance.get(url(tenant, "api_statement_pdf", statement_id=statement.pk))
+    content = b"".join(pdf.streaming_content)
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    assert content.startswith(b"%PDF") and hashlib.sha256(content).hexdigest() == issued.pdf_sha256
+    assert f"statement-{issued.number}.pdf" in pdf["Content-Disposition"]
+
+
+def test_issuing_a_draft_refuses_the_lot_and_queues_nothing(
+    tenant, partner, finance, django_capture_on_commit_callbacks
+):
+    ready = StatementFactory(partner=partner, status=StatementStatus.APPROVED)
+    draft = StatementFactory(partner=PartnerFactory(tenant=tenant))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post(
+            finance, url(tenant, "api_statements_issue"), {"statements": [ready.pk, draft.pk]}
+        )
+
+    assert response.status_code == 400 and "approve it first" in response.json()["statements"][0]
+    assert fetch(Statement, ready.pk).status == StatementStatus.APPROVED
+
+
+def test_recording_the_payment_once(tenant, partner, finance):
+    statement = IssuedStatementFactory(partner=partner)
+    path = url(tenant, "api_statements_mark_paid")
+
+    paid = post(
+        finance, path, {"statements": [statement.pk], "paid_on": "2026-06-01", "reference": "FB-1"}
+    )
+    again = post(
+        finance, path, {"statements": [statement.pk], "paid_on": "2026-06-02", "reference": "FB-2"}
+    )
+
+    assert paid.status_code == 200 and paid.json()["paid"] == 1
+    assert paid.json()["statements"][0]["status"] == "paid"
+    assert again.status_code == 200 and again.json()["paid"] == 0
+    stored = fetch(Statement, statement.pk)
+    assert (stored.status, stored.paid_on, stored.payment_reference) == (
+        StatementStatus.PAID,
+        datetime.date(2026, 6, 1),
+        "FB-1",
+    )
+
+
+def test_payment_errors_name_the_field(tenant, partner, finance):
+    issued = IssuedStatementFactory(partner=partner)
+    draft = StatementFactory(partner=PartnerFactory(tenant=tenant))
+    path = url(tenant, "api_statements_mark_paid")
+    tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+
+    missing = post(finance, path, {"statements": [issued.pk]})
+    future = post(finance, path, {"statements": [issued.pk], "paid_on": tomorrow})
+    long_reference = post(
+        finance,
+        path,
+        {"statements": [issued.pk], "paid_on": "2026-06-01", "reference": "R" * 65},
+    )
+    not_issued = post(finance, path, {"statements": [draft.pk], "paid_on": "2026-06-01"})
+    empty = post(finance, path, {"statements": [], "paid_on": "2026-06-01"})
+
+    assert missing.status_code == 400 and set(missing.json()) == {"paid_on"}
+    assert future.status_code == 400 and "future" in future.json()["paid_on"][0]
+    assert long_reference.status_code == 400 and set(long_reference.json()) == {"reference"}
+    assert not_issued.status_code == 400 and "not issued yet" in not_issued.json()["statements"][0]
+    assert empty.status_code == 400 and set(empty.json()) == {"statements"}
+    assert fetch(Statement, issued.pk).status == StatementStatus.ISSUED
+
+
+@pytest.mark.parametrize(
+    "name, body",
+    [
+        ("api_statements_approve", {}),
+        ("api_statements_issue", {}),
+        ("api_statements_mark_paid", {"paid_on": "2026-06-01"}),
+    ],
+)
+def test_an_action_on_another_tenants_statement_is_refused_and_changes_nothing(
+    tenant, other_tenant, partner, finance, django_capture_on_commit_callbacks, name, body
+):
+    with scopes_disabled():
+        foreign_partner = PartnerFactory(tenant=other_tenant)
+        # Each one ready for the action: a draft, an approved one, an issued one.
+        foreign = {
+            "api_statements_approve": lambda: StatementFactory(partner=foreign_partner),
+            "api_statements_issue": lambda: StatementFactory(
+                partner=foreign_partner, status=StatementStatus.APPROVED
+            ),
+            "api_statements_mark_paid": lambda: IssuedStatementFactory(partner=foreign_partner),
+        }[name]()
+    own = StatementFactory(partner=partner)
+    before = fetch(Statement, foreign.pk)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post(finance, url(tenant, name), {**body, "statements": [own.pk, foreign.pk]})
+
+    assert response.status_code == 400
+    assert str(foreign.pk) in response.json()["statements"][0]
+    after = fetch(Statement, foreign.pk)
+    assert (after.status, after.approved_at, after.number, after.paid_on) == (
+        before.status,
+        before.approved_at,
+        before.number,
+        before.paid_on,
+    )
+    assert fetch(Statement, own.pk).status == StatementStatus.DRAFT
+
+
+@pytest.mark.parametrize(
+    "name", ["api_statements_approve", "api_statements_issue", "api_statements_mark_paid"]
+)
+def test_partner_users_and_readers_cannot_act(
+    tenant, partner, partner_admin, manager_member, fresh_client_for, name
+):
+    statement = IssuedStatementFactory(partner=partner)
+    body = {"statements": [statement.pk], "paid_on": "2026-06-01"}
+
+    for membership in (partner_admin, manager_member):
+        response = post(fresh_client_for(membership), url(tenant, name), body)
+        assert response.status_code == 403, membership.role
+    assert fetch(Statement, statement.pk).status == StatementStatus.ISSUED
+
+
+def test_an_api_key_reads_but_only_a_person_approves(tenant, other_tenant, partner):
+    draft = StatementFactory(partner=partner)
+    ApiKeyFactory(tenant=tenant, secret="alpha0000-payouts-api-key-secret", role=Role.FINANCE)
+    key = Client(HTTP_AUTHORIZATION="Api-Key prm_alpha0000-payouts-api-key-secret")
+
+    listed = key.get(url(tenant, "api_statement_list"))
+    approve = post(key, url(tenant, "api_statements_approve"), {"statements": [draft.pk]})
+    elsewhere = post(key, url(other_tenant, "api_statements_approve"), {"statements": [draft.pk]})
+
+    assert ids(listed) == {draft.pk}
+    assert approve.status_code == 403 and "person" in approve.json()["detail"]
+    assert elsewhere.status_code == 401
+    assert fetch(Statement, draft.pk).status == StatementStatus.DRAFT
+
+
+# --- The partner's response ----------------------------------------------------------------------
+
+
+def respond(client, tenant, statement, **body):
+    return post(client, url(tenant, "api_statement_respond", statement_id=statement.pk), body)
+
+
+def test_the_partner_admin_disputes_then_confirms_an_issued_statement(
+    tenant, partner, partner_admin, fresh_client_for
+):
+    statement = IssuedStatementFactory(partner=partner)
+    client = fresh_client_for(partner_admin)
+
+    no_comment = respond(client, tenant, statement, decision="dispute")
+    disputed = respond(client, tenant, statement, decision="dispute", comment="Deal 12 is missing")
+    twice = respond(client, tenant, statement, decision="dispute", comment="Still missing")
+    confirmed = respond(client, tenant, statement, decision="confirm")
+    final = respond(client, tenant, statement, decision="dispute", comment="Changed my mind")
+
+    assert no_comment.status_code == 400 and set(no_comment.json()) == {"comment"}
+    assert disputed.status_code == 200 and disputed.json()["response"] == "disputed"
+    assert disputed.json()["response_comment"] == "Deal 12 is missing"
+    assert "approved_by_email" not in disputed.json()
+    assert twice.status_code == 400 and "non_field_errors" in twice.json()
+    assert confirmed.status_code == 200 and confirmed.json()["response"] == "confirmed"
+    assert final.status_code == 400
+    assert fetch(Statement, statement.pk).response == PartnerResponse.CONFIRMED
+
+
+def test_a_response_to_another_partners_or_an_unissued_statement_answers_404(
+    tenant, partner, other_partner, partner_admin, fresh_client_for
+):
+    theirs = IssuedStatementFactory(partner=other_partner)
+    draft = StatementFactory(partner=partner)
+    client = fresh_client_for(partner_admin)
+
+    for statement in (theirs, draft):
+        response = respond(client, tenant, statement, decision="confirm")
+        assert response.status_code == 404
+        assert fetch(Statement, statement.pk).response == PartnerResponse.NONE
+
+
+def test_another_tenants_statement_answers_404_to_a_response(
+    tenant, other_tenant, partner_admin, fresh_client_for
+):
+    foreign = IssuedStatementFactory(partner=PartnerFactory(tenant=other_tenant))
+
+    response = respond(fresh_client_for(partner_admin), tenant, foreign, decision="confirm")
+
+    assert response.status_code == 404
+    assert fetch(Statement, foreign.pk).response == PartnerResponse.NONE
+
+
+def test_staff_and_reps_do_not_respond_for_the_partner(
+    tenant, partner, partner_rep, finance_member, fresh_client_for
+):
+    statement = IssuedStatementFactory(partner=partner)
+    rep_membership, _rep = partner_rep
+
+    for membership in (finance_member, rep_membership):
+        response = respond(fresh_client_for(membership), tenant, statement, decision="confirm")
+        assert response.status_code == 403, membership.role
+    assert fetch(Statement, statement.pk).response == PartnerResponse.NONE
+
+
 # --- Downloads ----------------------------------------------------------------------------------
 
 
@@ -435,11 +722,17 @@ def test_the_schema_documents_the_payouts_api(tenant, manager_member, client_for
         "ledger-lines/{line_id}/": {"get"},
         "statements/": {"get"},
         "statements/{statement_id}/": {"get"},
+        "statements/approve/": {"post"},
+        "statements/issue/": {"post"},
+        "statements/mark-paid/": {"post"},
+        "statements/{statement_id}/respond/": {"post"},
         "statements/{statement_id}/pdf/": {"get"},
         "payout-periods/{period_id}/statements.csv": {"get"},
     }
     for path, methods in paths.items():
         assert methods <= set(schema["paths"][prefix + path]), path
+    issue = schema["paths"][prefix + "statements/issue/"]["post"]
+    assert "202" in issue["responses"]
     pdf = schema["paths"][prefix + "statements/{statement_id}/pdf/"]["get"]
     assert "application/pdf" in pdf["responses"]["200"]["content"]
     components = schema["components"]["schemas"]
