@@ -17,7 +17,7 @@ from django.db.models import QuerySet
 from accounts.models import Tenant
 from partners.models import Partner, PartnerRep
 from payouts.models import LedgerLine, Statement, StatementStatus
-from payouts.selectors import with_status
+from payouts.selectors import with_portal_status, with_status
 
 PARTNER_STATEMENT_STATUSES = (StatementStatus.ISSUED, StatementStatus.PAID)
 
@@ -30,9 +30,10 @@ def api_ledger_lines(
     own: Partner | None = None,
     rep: PartnerRep | None = None,
 ) -> QuerySet[LedgerLine]:
-    """The lines the API lists, newest first, each with its `line_status` (accrued or
-    payable on `today`): every line of the tenant for staff; for a partner user their own
-    partner's (only those crediting `rep` when given; none without a partner)."""
+    """The lines the API lists, newest first, each with its `line_status` on `today`: every
+    line of the tenant for staff (a line on a draft is on statement); for a partner user their
+    own partner's (only those crediting `rep` when given; none without a partner), with the
+    status the portal shows them (a draft statement does not count: they have not seen it)."""
     lines = LedgerLine.objects.filter(tenant=tenant)
     if portal:
         if own is None:
@@ -41,13 +42,14 @@ def api_ledger_lines(
         lines = lines.filter(partner=own)
         if rep is not None:
             lines = lines.filter(rep=rep)
+        lines = with_portal_status(tenant, lines, today)
+    else:
+        lines = with_status(lines, today)
     # created_by too: the serializer drops it for partner users after reading it, so a join
     # here keeps their pages at the same number of queries.
-    return (
-        with_status(lines, today)
-        .select_related("partner", "rep", "deal", "rule_set_version__rule_set", "created_by")
-        .order_by("-accrued_on", "-id")
-    )
+    return lines.select_related(
+        "partner", "rep", "deal", "rule_set_version__rule_set", "created_by"
+    ).order_by("-accrued_on", "-id")
 
 
 def api_statements(

@@ -338,7 +338,7 @@ SPECTACULAR_SETTINGS = {
         "ContractStatusEnum": "programs.models.ContractStatus",
         "TierProposalStatusEnum": "programs.models.TierProposalStatus",
         "LedgerLineKindEnum": "payouts.models.LineKind",
-        "LedgerLineStatusEnum": "payouts.api.ledger.LINE_STATUSES",
+        "LedgerLineStatusEnum": "payouts.models.LineStatus",
         "StatementStatusEnum": "payouts.models.StatementStatus",
     },
 }

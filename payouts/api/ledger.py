@@ -21,13 +21,6 @@ from payouts.api.common import (
 )
 from payouts.models import LedgerLine, LineKind, LineStatus
 
-# A line's status as the ledger knows it: accrued during its holding period, payable after
-# (payouts.selectors.with_status). Whether a statement holds it is the statements' business.
-LINE_STATUSES = [
-    (LineStatus.ACCRUED.value, LineStatus.ACCRUED.label),
-    (LineStatus.PAYABLE.value, LineStatus.PAYABLE.label),
-]
-
 
 class LedgerLineOutSerializer(StaffOnlyFieldsMixin, serializers.ModelSerializer):
     partner_name = serializers.CharField(source="partner.name", read_only=True)
@@ -39,9 +32,13 @@ class LedgerLineOutSerializer(StaffOnlyFieldsMixin, serializers.ModelSerializer)
     )
     status = serializers.ChoiceField(
         source="line_status",
-        choices=LINE_STATUSES,
+        choices=LineStatus.choices,
         read_only=True,
-        help_text=_("Accrued during the holding period, payable from `payable_from` on."),
+        help_text=_(
+            "Accrued during the holding period, payable from `payable_from` on, on statement "
+            "once a statement holds it, paid once that statement is paid. A partner user's "
+            "lines count issued statements only."
+        ),
     )
     rule_set_version_number = serializers.IntegerField(
         source="rule_set_version.number", default=None, allow_null=True, read_only=True
@@ -116,7 +113,7 @@ class LedgerLineFilter(django_filters.FilterSet):
     rep = IdFilter(field_name="rep_id")
     deal = IdFilter(field_name="deal_id")
     kind = django_filters.ChoiceFilter(choices=LineKind.choices)
-    status = django_filters.ChoiceFilter(field_name="line_status", choices=LINE_STATUSES)
+    status = django_filters.ChoiceFilter(field_name="line_status", choices=LineStatus.choices)
     accrued_from = django_filters.DateFilter(
         field_name="accrued_on", lookup_expr="gte", label=_("Accrued on or after")
     )

@@ -19,7 +19,14 @@ from django_scopes import scopes_disabled
 from accounts.roles import Role
 from accounts.tenancy import tenant_context
 from accounts.urls_helpers import tenant_reverse
-from payouts.models import LedgerLine, LineKind, PartnerResponse, Statement, StatementStatus
+from payouts.models import (
+    LedgerLine,
+    LineKind,
+    PartnerResponse,
+    Statement,
+    StatementLine,
+    StatementStatus,
+)
 from payouts.services import ledger as ledger_services
 from tests.factories.accounts import ApiKeyFactory
 from tests.factories.partners import PartnerFactory, portal_membership_for
@@ -103,7 +110,7 @@ def test_staff_list_every_line_and_filter_by_partner_kind_status_and_date(
     assert ids(finance.get(path, {"status": "payable"})) == {may.pk, june.pk}
     window = {"accrued_from": "2026-05-10", "accrued_to": "2026-05-31"}
     assert ids(finance.get(path, window)) == {held.pk}
-    refused = finance.get(path, {"status": "paid", "accrued_from": "May"})
+    refused = finance.get(path, {"status": "settled", "accrued_from": "May"})
     assert refused.status_code == 400 and {"status", "accrued_from"} <= set(refused.json())
 
 
@@ -176,6 +183,62 @@ def test_a_partner_rep_reads_only_the_lines_crediting_them(
         detail = client.get(url(tenant, "api_ledger_line_detail", line_id=other.pk))
         assert detail.status_code == 404
     assert client.get(url(tenant, "api_ledger_line_detail", line_id=mine.pk)).status_code == 200
+
+
+def month(tenant, number):
+    """A closed payout period of 2026's month `number` (day 28 as its end will do here)."""
+    return PayoutPeriodFactory(
+        tenant=tenant,
+        starts_on=datetime.date(2026, number, 1),
+        ends_on=datetime.date(2026, number, 28),
+        pays_on=datetime.date(2026, number + 1, 28),
+        status="closed",
+    )
+
+
+def test_a_lines_status_follows_its_statement_and_a_partner_never_sees_a_draft(
+    tenant, partner, partner_admin, finance, fresh_client_for
+):
+    today = timezone.localdate()
+    payable = today - datetime.timedelta(days=1)
+    on_draft, on_issued, on_paid = (
+        LedgerLineFactory(partner=partner, accrued_on=datetime.date(2026, 1, day))
+        for day in (1, 2, 3)
+    )
+    statements = (
+        StatementFactory(partner=partner, period=month(tenant, 4)),
+        IssuedStatementFactory(partner=partner, period=month(tenant, 3)),
+        IssuedStatementFactory(
+            partner=partner, period=month(tenant, 2), status=StatementStatus.PAID
+        ),
+    )
+    with scopes_disabled():
+        for statement, line in zip(statements, (on_draft, on_issued, on_paid), strict=True):
+            StatementLine.objects.create(
+                tenant=tenant, statement=statement, ledger_line=line, tax_rate=D(10)
+            )
+    path = url(tenant, "api_ledger_line_list")
+
+    def statuses(client, **query):
+        rows = client.get(path, query).json()["results"]
+        return {row["id"]: row["status"] for row in rows}
+
+    staff = statuses(finance)
+    own = statuses(fresh_client_for(partner_admin))
+
+    assert on_draft.payable_from <= payable
+    assert [staff[line.pk] for line in (on_draft, on_issued, on_paid)] == [
+        "on_statement",
+        "on_statement",
+        "paid",
+    ]
+    # The partner has not seen the draft: its line is still payable for them.
+    assert [own[line.pk] for line in (on_draft, on_issued, on_paid)] == [
+        "payable",
+        "on_statement",
+        "paid",
+    ]
+    assert set(statuses(finance, status="paid")) == {on_paid.pk}
 
 
 def test_a_portal_login_linked_to_no_partner_reads_no_line(
@@ -739,4 +802,9 @@ def test_the_schema_documents_the_payouts_api(tenant, manager_member, client_for
     # Fields partner users never get are not promised to them.
     assert "created_by_email" not in components["LedgerLineOut"].get("required", [])
     assert "approved_by_email" not in components["StatementOut"].get("required", [])
-    assert components["LedgerLineStatusEnum"]["enum"] == ["accrued", "payable"]
+    assert components["LedgerLineStatusEnum"]["enum"] == [
+        "accrued",
+        "payable",
+        "on_statement",
+        "paid",
+    ]
