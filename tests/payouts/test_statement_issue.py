@@ -264,3 +264,23 @@ def test_a_period_with_an_issued_statement_is_not_reopened(ja_tenant):
         periods.period_reopen(
             tenant=ja_tenant, actor=None, period=statement.period, reason="A late invoice"
         )
+
+
+def test_the_correction_pdf_names_the_statement_it_replaces(ja_tenant, member_factory):
+    from accounts.roles import Role
+
+    finance = member_factory(ja_tenant, Role.FINANCE).user
+    original = issue(ja_tenant, approved(ja_tenant))
+    with tenant_context(ja_tenant):
+        correction = services.statement_correct(
+            tenant=ja_tenant, actor=finance, statement_id=original.pk, reason="登録番号の誤り"
+        )
+        services.statements_approve(tenant=ja_tenant, actor=finance, statement_ids=[correction.pk])
+    correction = issue(ja_tenant, correction)
+
+    text = pdf_text(correction)
+    assert correction.number == "000002"
+    assert "番号000001を訂正し、これに代わるものです。" in text
+    assert "訂正内容:登録番号の誤り" in text
+    # The same line as the statement it corrects: ¥10,000, ¥11,000 with tax.
+    assert text.count("紹介料1") == 1 and "差引支払額11,000円" in text
