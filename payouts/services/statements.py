@@ -218,6 +218,20 @@ def statement_generate(*, tenant: Tenant, period_id: int, partner_id: int) -> St
 # --- Approval -----------------------------------------------------------------------------------
 
 
+def _chosen(tenant: Tenant, statement_ids: list[int], *, lock: bool) -> list[Statement]:
+    """The chosen statements of this tenant in id order (locked for the caller's transaction
+    when `lock`), or a refusal when any id is not one of them: a bulk action is all or none."""
+    statements = Statement.objects.select_related("partner").filter(
+        tenant=tenant, pk__in=statement_ids
+    )
+    if lock:
+        statements = statements.select_for_update(of=("self",))
+    chosen = list(statements.order_by("pk"))
+    if len(chosen) != len(set(statement_ids)) or not chosen:
+        raise ValidationError(_("Choose statements of this organization."))
+    return chosen
+
+
 def needs_second_approval(tenant: Tenant, statement: Statement) -> bool:
     return statement.net_payable > payout_settings(tenant=tenant).second_approval_over
 
@@ -266,14 +280,7 @@ def statements_approve(*, tenant: Tenant, actor: User, statement_ids: list[int])
     """Approve the statements, all or none: one that cannot be approved refuses the lot with
     a message naming its partner. Returns how many were approved and how many now wait for a
     second approver."""
-    statements = list(
-        Statement.objects.select_for_update(of=("self",))
-        .select_related("partner")
-        .filter(tenant=tenant, pk__in=statement_ids)
-        .order_by("pk")
-    )
-    if len(statements) != len(set(statement_ids)) or not statements:
-        raise ValidationError(_("Choose statements of this organization."))
+    statements = _chosen(tenant, statement_ids, lock=True)
     done = {"approved": 0, "first": 0}
     for statement in statements:
         outcome = _approve_one(tenant, actor, statement)
@@ -420,13 +427,7 @@ def statements_issue_request(*, tenant: Tenant, actor: User, statement_ids: list
     issued ones are left as they are, so a second click issues nothing twice."""
     from payouts.tasks import statement_issue_task
 
-    statements = list(
-        Statement.objects.select_related("partner")
-        .filter(tenant=tenant, pk__in=statement_ids)
-        .order_by("pk")
-    )
-    if len(statements) != len(set(statement_ids)) or not statements:
-        raise ValidationError(_("Choose statements of this organization."))
+    statements = _chosen(tenant, statement_ids, lock=False)
     waiting = [statement for statement in statements if not statement.is_issued]
     for statement in waiting:
         if statement.status != StatementStatus.APPROVED:
@@ -471,14 +472,7 @@ def statements_mark_paid(
         errors["reference"] = _("The bank reference has at most 64 characters.")
     if errors:
         raise ValidationError(errors)
-    statements = list(
-        Statement.objects.select_for_update(of=("self",))
-        .select_related("partner")
-        .filter(tenant=tenant, pk__in=statement_ids)
-        .order_by("pk")
-    )
-    if len(statements) != len(set(statement_ids)) or not statements:
-        raise ValidationError(_("Choose statements of this organization."))
+    statements = _chosen(tenant, statement_ids, lock=True)
     unpaid = [statement for statement in statements if statement.status != StatementStatus.PAID]
     for statement in unpaid:
         if statement.status != StatementStatus.ISSUED:
