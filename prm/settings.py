@@ -297,6 +297,8 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("PRM_MEDIA_ROOT", BASE_DIR / "var" / "media"))
 # The largest signed contract PDF a person may upload (programs/services/contracts.py).
 PRM_CONTRACT_PDF_MAX_BYTES = int(os.environ.get("PRM_CONTRACT_PDF_MAX_BYTES", 10 * 1024 * 1024))
+# The largest file a person may upload to the content library (programs/services/library.py).
+PRM_LIBRARY_MAX_BYTES = int(os.environ.get("PRM_LIBRARY_MAX_BYTES", 50 * 1024 * 1024))
 
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {

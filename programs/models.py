@@ -520,3 +520,154 @@ class TierProposal(TenantModel):
         indexes = [
             models.Index(fields=["tenant", "status"], name="tier_proposal_tenant_status"),
         ]
+
+
+# --- The content library (enablement) ----------------------------------------------------------
+
+
+class AssetCategory(models.TextChoices):
+    PRODUCT_DEMO = "product_demo", _("Product demo")
+    FEATURE_REFERENCE = "feature_reference", _("Feature reference")
+    CASE_STUDY = "case_study", _("Case study")
+    FAQ = "faq", _("FAQ")
+    PRICE_SHEET = "price_sheet", _("Price sheet")
+    SALES_PROCESS = "sales_process", _("Sales process")
+
+
+class AssetLanguage(models.TextChoices):
+    JAPANESE = "ja", _("Japanese")
+    ENGLISH = "en", _("English")
+
+
+class AssetKind(models.TextChoices):
+    FILE = "file", _("File")
+    LINK = "link", _("Link")
+
+
+class Asset(TenantModel):
+    """One piece of enablement content in the library: a file (its uploads are versions) or a
+    link (a video, a page elsewhere; `url`, http or https only).
+
+    Visibility, read by the portal:
+    - no program chosen: every partner of the tenant sees it;
+    - programs chosen and no tier: partners with a current contract in one of those programs,
+      at any of its tiers;
+    - tiers chosen too: in a chosen program, only partners at one of the chosen tiers (a chosen
+      program with none of its tiers chosen still shows to all of its tiers).
+    Archived assets are hidden from partners and kept for the record."""
+
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), max_length=5000, blank=True)
+    category = models.CharField(_("category"), max_length=24, choices=AssetCategory)
+    language = models.CharField(
+        _("language"), max_length=2, choices=AssetLanguage, default=AssetLanguage.JAPANESE
+    )
+    kind = models.CharField(_("kind"), max_length=8, choices=AssetKind, default=AssetKind.FILE)
+    url = models.URLField(_("link"), max_length=1000, blank=True)
+    programs = models.ManyToManyField(
+        Program,
+        through="AssetProgram",
+        related_name="assets",
+        blank=True,
+        verbose_name=_("programs"),
+    )
+    tiers = models.ManyToManyField(
+        Tier, through="AssetTier", related_name="assets", blank=True, verbose_name=_("tiers")
+    )
+    is_archived = models.BooleanField(_("archived"), default=False)
+    # The new-asset form's one-time token: a second submit of the same form finds this asset
+    # instead of creating another (unique per tenant).
+    create_token = models.CharField(max_length=64, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("asset")
+        verbose_name_plural = _("assets")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind="file", url="") | models.Q(kind="link") & ~models.Q(url=""),
+                name="asset_link_has_url",
+            ),
+            models.UniqueConstraint(
+                fields=["tenant", "create_token"],
+                condition=~models.Q(create_token=""),
+                name="asset_create_token",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["tenant", "is_archived", "-created_at"], name="asset_tenant_new"),
+            models.Index(fields=["tenant", "category", "language"], name="asset_tenant_category"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class AssetProgram(TenantModel):
+    asset = models.ForeignKey(Asset, on_delete=models.CASCADE)
+    program = models.ForeignKey(Program, on_delete=models.PROTECT)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "asset", "program"], name="asset_program"),
+        ]
+
+
+class AssetTier(TenantModel):
+    asset = models.ForeignKey(Asset, on_delete=models.CASCADE)
+    tier = models.ForeignKey(Tier, on_delete=models.PROTECT)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "asset", "tier"], name="asset_tier"),
+        ]
+
+
+def asset_file_path(version: "AssetVersion", filename: str) -> str:
+    """Under the tenant, in a directory named by a random token: only the download views, which
+    check who asks, serve it. The uploader's file name is kept in `file_name`, never in the
+    path (only its checked extension is)."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"library/{version.tenant_id}/{secrets.token_urlsafe(24)}/asset.{extension}"
+
+
+class AssetVersion(TenantModel):
+    """One upload of a file asset. A new upload is a new version (numbered 1, 2, …); older
+    versions stay readable for the record. `content_type` is what the content is (detected
+    from its bytes), not what the browser said; `sha256` refuses the same file twice on one
+    asset (a double submit stores one version)."""
+
+    asset = models.ForeignKey(
+        Asset, on_delete=models.PROTECT, related_name="versions", verbose_name=_("asset")
+    )
+    number = models.PositiveIntegerField(_("version"))
+    file = models.FileField(upload_to=asset_file_path, max_length=500)
+    file_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(max_length=120)
+    size = models.PositiveBigIntegerField(_("size"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("asset version")
+        verbose_name_plural = _("asset versions")
+        ordering = ["asset", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "asset", "number"], name="asset_version_number"
+            ),
+            models.UniqueConstraint(
+                fields=["tenant", "asset", "sha256"], name="asset_version_content"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.asset} v{self.number}"

@@ -6,6 +6,9 @@ import factory
 from django_scopes import scopes_disabled
 
 from programs.models import (
+    Asset,
+    AssetCategory,
+    AssetVersion,
     CommissionRuleSet,
     CommissionRuleSetVersion,
     ContractKind,
@@ -138,3 +141,32 @@ class TierProposalFactory(TenantOwnedFactory):
     window_start = datetime.date(2025, 12, 1)
     window_end = datetime.date(2026, 11, 30)
     figures = factory.LazyFunction(dict)
+
+
+# A minimal PDF: what `filetype` reads as a PDF (the magic bytes) and a viewer opens.
+LIBRARY_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+class AssetFactory(TenantOwnedFactory):
+    class Meta:
+        model = Asset
+
+    tenant = factory.SubFactory(TenantFactory)
+    title = factory.Sequence(lambda n: f"Asset {n}")
+    category = AssetCategory.CASE_STUDY
+    language = "en"
+    kind = "file"
+
+
+class AssetVersionFactory(TenantOwnedFactory):
+    class Meta:
+        model = AssetVersion
+
+    asset = factory.SubFactory(AssetFactory)
+    tenant = factory.SelfAttribute("asset.tenant")
+    number = factory.Sequence(lambda n: n + 1)
+    file = factory.django.FileField(filename="asset.pdf", data=LIBRARY_PDF)
+    file_name = "brochure.pdf"
+    content_type = "application/pdf"
+    size = len(LIBRARY_PDF)
+    sha256 = factory.Sequence(lambda n: f"{n:064x}")

@@ -1,0 +1,220 @@
+"""The content library, staff side: uploads checked by their content, versions, visibility
+kept to the tenant's own programs and tiers, double submits, downloads and the list page."""
+
+import io
+import zipfile
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django_scopes import scopes_disabled
+
+from accounts.models import AuditEvent
+from programs.models import Asset, AssetVersion
+from programs.services import library as services
+from tests.factories.accounts import TenantFactory
+from tests.factories.programs import (
+    LIBRARY_PDF,
+    AssetFactory,
+    ProgramFactory,
+    TierFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _unscoped():
+    """The tests read rows directly (requests still enter their own scope)."""
+    with scopes_disabled():
+        yield
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def _office(folder: str) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr(f"{folder}/document.xml", "<x/>")
+    return buffer.getvalue()
+
+
+def _create(tenant, actor, **overrides):
+    values = {
+        "tenant": tenant,
+        "actor": actor,
+        "title": "Case study: Kita Logistics",
+        "category": "case_study",
+        "language": "ja",
+        "token": services.new_asset_token(),
+        "upload": SimpleUploadedFile("kita.pdf", LIBRARY_PDF),
+    }
+    values.update(overrides)
+    return services.asset_create(**values)
+
+
+# --- Uploads ---------------------------------------------------------------------------------
+
+
+def test_a_pdf_asset_stores_its_first_version_with_the_detected_type(tenant, actor):
+    asset = _create(tenant, actor)
+    version = AssetVersion.objects.get(tenant=tenant, asset=asset)
+    assert (version.number, version.content_type, version.size) == (
+        1,
+        "application/pdf",
+        len(LIBRARY_PDF),
+    )
+    assert version.file_name == "kita.pdf"
+    assert f"library/{tenant.pk}/" in version.file.name and "kita" not in version.file.name
+    assert AuditEvent.objects.filter(tenant=tenant, action="asset.created").count() == 1
+
+
+def test_an_image_with_a_pdf_name_is_refused_by_its_content(tenant, actor):
+    with pytest.raises(ValidationError) as error:
+        _create(tenant, actor, upload=SimpleUploadedFile("price.pdf", PNG))
+    assert "price.pdf" in error.value.message_dict["file"][0]
+    assert "PNG" in error.value.message_dict["file"][0]
+    assert not Asset.objects.filter(tenant=tenant).exists()
+
+
+def test_a_word_file_named_as_excel_is_refused_and_as_word_accepted(tenant, actor):
+    with pytest.raises(ValidationError) as error:
+        _create(tenant, actor, upload=SimpleUploadedFile("sheet.xlsx", _office("word")))
+    assert "file" in error.value.message_dict
+    asset = _create(tenant, actor, upload=SimpleUploadedFile("guide.docx", _office("word")))
+    assert asset.versions.get().content_type.endswith("wordprocessingml.document")
+
+
+def test_a_text_file_is_refused_naming_the_field(tenant, actor):
+    with pytest.raises(ValidationError) as error:
+        _create(tenant, actor, upload=SimpleUploadedFile("notes.pdf", b"just some text"))
+    assert "notes.pdf" in error.value.message_dict["file"][0]
+
+
+def test_a_file_over_the_size_limit_is_refused(tenant, actor, settings):
+    settings.PRM_LIBRARY_MAX_BYTES = 1024 * 1024
+    big = LIBRARY_PDF + b"0" * (1024 * 1024)
+    with pytest.raises(ValidationError) as error:
+        _create(tenant, actor, upload=SimpleUploadedFile("big.pdf", big))
+    assert "1 MB" in error.value.message_dict["file"][0]
+    assert not Asset.objects.filter(tenant=tenant).exists()
+
+
+@pytest.mark.parametrize(
+    "url", ["javascript:alert(1)", "ftp://example.com/a", "example.com/video", "https://"]
+)
+def test_a_link_must_be_http_or_https(tenant, actor, url):
+    with pytest.raises(ValidationError) as error:
+        _create(tenant, actor, upload=None, url=url)
+    assert "url" in error.value.message_dict
+
+
+def test_a_link_asset_has_no_version(tenant, actor):
+    asset = _create(tenant, actor, upload=None, url="https://video.example.com/demo")
+    assert (asset.kind, asset.url) == ("link", "https://video.example.com/demo")
+    assert not asset.versions.exists()
+
+
+# --- Versions --------------------------------------------------------------------------------
+
+
+def test_new_uploads_are_numbered_versions_and_the_old_ones_stay(tenant, actor):
+    asset = _create(tenant, actor)
+    second = services.asset_version_add(
+        tenant=tenant,
+        actor=actor,
+        asset=asset,
+        upload=SimpleUploadedFile("kita-v2.pdf", LIBRARY_PDF + b"% v2\n"),
+    )
+    third = services.asset_version_add(
+        tenant=tenant, actor=actor, asset=asset, upload=SimpleUploadedFile("kita.png", PNG)
+    )
+    assert (second.number, third.number) == (2, 3)
+    assert list(asset.versions.values_list("number", flat=True)) == [3, 2, 1]
+    assert third.content_type == "image/png"
+
+
+def test_the_same_file_uploaded_twice_is_one_version(tenant, actor):
+    asset = _create(tenant, actor)
+    again = services.asset_version_add(
+        tenant=tenant, actor=actor, asset=asset, upload=SimpleUploadedFile("x.pdf", LIBRARY_PDF)
+    )
+    assert again.number == 1
+    assert asset.versions.count() == 1
+
+
+def test_a_double_submit_of_the_new_asset_form_creates_one_asset(tenant, actor):
+    token = services.new_asset_token()
+    first = _create(tenant, actor, token=token)
+    second = _create(tenant, actor, token=token)
+    assert first.pk == second.pk
+    assert Asset.objects.filter(tenant=tenant).count() == 1
+    assert AssetVersion.objects.filter(tenant=tenant).count() == 1
+
+
+def test_an_asset_of_another_tenant_gets_no_version(tenant, actor):
+    foreign = AssetFactory(tenant=TenantFactory())
+    with pytest.raises(ValidationError):
+        services.asset_version_add(
+            tenant=tenant,
+            actor=actor,
+            asset=foreign,
+            upload=SimpleUploadedFile("a.pdf", LIBRARY_PDF),
+        )
+
+
+# --- Visibility ------------------------------------------------------------------------------
+
+
+def test_visibility_is_kept_and_changed(tenant, actor):
+    program = ProgramFactory(tenant=tenant)
+    gold = TierFactory(tenant=tenant, program=program)
+    asset = _create(tenant, actor, programs=[program], tiers=[gold])
+    assert list(asset.programs.all()) == [program] and list(asset.tiers.all()) == [gold]
+    services.asset_update(
+        tenant=tenant,
+        actor=actor,
+        asset=asset,
+        programs=[program],
+        tiers=[],
+        title="Renamed",
+        description="",
+        category="faq",
+        language="en",
+    )
+    asset.refresh_from_db()
+    assert (asset.title, asset.category, list(asset.tiers.all())) == ("Renamed", "faq", [])
+    event = AuditEvent.objects.get(tenant=tenant, action="asset.updated")
+    assert event.changes["title"] == ["Case study: Kita Logistics", "Renamed"]
+
+
+def test_a_program_or_tier_of_another_tenant_is_refused(tenant, actor):
+    other = TenantFactory()
+    foreign_program = ProgramFactory(tenant=other)
+    foreign_tier = TierFactory(tenant=other, program=foreign_program)
+    with pytest.raises(ValidationError) as error:
+        _create(tenant, actor, programs=[foreign_program])
+    assert "programs" in error.value.message_dict
+    own = ProgramFactory(tenant=tenant)
+    with pytest.raises(ValidationError) as error:
+        _create(tenant, actor, programs=[own], tiers=[foreign_tier])
+    assert "tiers" in error.value.message_dict
+    assert not Asset.objects.filter(tenant=tenant).exists()
+
+
+def test_a_tier_needs_its_program_chosen(tenant, actor):
+    tier = TierFactory(program=ProgramFactory(tenant=tenant))
+    with pytest.raises(ValidationError) as error:
+        _create(tenant, actor, tiers=[tier])
+    assert "tiers" in error.value.message_dict
+
+
+def test_archiving_keeps_the_asset_and_twice_changes_nothing(tenant, actor):
+    asset = _create(tenant, actor)
+    services.asset_archive(tenant=tenant, actor=actor, asset=asset)
+    services.asset_archive(tenant=tenant, actor=actor, asset=asset)
+    asset.refresh_from_db()
+    assert asset.is_archived
+    assert AuditEvent.objects.filter(tenant=tenant, action="asset.archived").count() == 1
