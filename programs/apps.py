@@ -79,6 +79,17 @@ class ProgramsConfig(AppConfig):
         )
         registry.register_nav(
             NavEntry(
+                key="library",
+                label=_("Library"),
+                url_name="programs:asset_list",
+                icon="bi-collection",
+                order=40,
+                parent="programs",
+                **staff,
+            )
+        )
+        registry.register_nav(
+            NavEntry(
                 audience="portal",
                 key="programs",
                 label=_("Our programs"),

@@ -1,13 +1,14 @@
 """The programs app's routes inside a tenant (mounted under /<tenant_slug>/, namespace
 "programs"). One module per area, so each area's routes sit beside its views."""
 
-from programs.urls import api, commission, contracts, portal, staff, tiers
+from programs.urls import api, commission, contracts, library, portal, staff, tiers
 
 urlpatterns = [
     *staff.urlpatterns,
     *commission.urlpatterns,
     *contracts.urlpatterns,
     *tiers.urlpatterns,
+    *library.urlpatterns,
     *portal.urlpatterns,
     *api.urlpatterns,
 ]

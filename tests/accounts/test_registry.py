@@ -41,6 +41,7 @@ def test_partners_registers_its_routes_navigation_tab_and_dashboard_panel():
         "commission",
         "contracts",
         "tier_proposals",
+        "library",
         "ledger",
         "periods",
         "statements",

@@ -44,6 +44,8 @@ from partners.models import (
 )
 from payouts.models import LedgerLine, PayoutPeriod, PeriodStatus, Statement
 from programs.models import (
+    Asset,
+    AssetVersion,
     CommissionRuleSet,
     CommissionRuleSetVersion,
     ContractKind,
@@ -86,6 +88,8 @@ from tests.factories.payouts import (
     StatementFactory,
 )
 from tests.factories.programs import (
+    AssetFactory,
+    AssetVersionFactory,
     CommissionRuleSetFactory,
     CommissionRuleSetVersionFactory,
     ContractTypeFactory,
@@ -105,6 +109,7 @@ from tests.isolation import (
     routes_deals_registrations,
     routes_deals_targets,
     routes_engagement,
+    routes_library,
     routes_notices,
     routes_partners,
     routes_payouts,
@@ -178,6 +183,7 @@ ROUTES: dict[str, Route] = {
     **routes_programs.ROUTES,
     **routes_contracts.ROUTES,
     **routes_tiers.ROUTES,
+    **routes_library.ROUTES,
     **routes_programs_portal.ROUTES,
     **routes_notices.ROUTES,
     **routes_deals_targets.ROUTES,
@@ -198,6 +204,7 @@ assert len(ROUTES) == sum(
         routes_programs,
         routes_contracts,
         routes_tiers,
+        routes_library,
         routes_programs_portal,
         routes_notices,
         routes_deals_targets,
@@ -331,6 +338,9 @@ class Side:
     evaluation: TierEvaluation
     # A pending promotion of `contract` from gold to platinum.
     proposal: TierProposal
+    # A file asset of the library with its first version, shown to every partner.
+    asset: Asset
+    asset_version: AssetVersion
     # Deals: the partner's listed target account and its registration awaiting review (the
     # partner has accepted `contract`'s terms only where a route needs it), the same for the
     # other partner, a direct deal, a pending extension request and a stage of the tenant's.
@@ -397,6 +407,7 @@ def _side(tenant: Tenant) -> Side:
     agency = ProgramFactory(
         tenant=tenant, contract_type=built_in_contract_type(tenant, ContractKind.AGENCY)
     )
+    asset = AssetFactory(tenant=tenant)
     approved = {
         "registration_status": RegistrationStatus.APPROVED,
         "stage": stage_of(tenant, StageCode.APPROVED),
@@ -446,6 +457,8 @@ def _side(tenant: Tenant) -> Side:
         proposal=TierProposalFactory(
             contract=contract, evaluation=evaluation, proposed_tier=tier_platinum
         ),
+        asset=asset,
+        asset_version=AssetVersionFactory(asset=asset, number=1),
         target_account=TargetAccountFactory(partner=partner),
         target_account_of_other_partner=TargetAccountFactory(partner=other_partner),
         deal=deal,

@@ -7,6 +7,9 @@ import zipfile
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django_scopes import scopes_disabled
 
 from accounts.models import AuditEvent
@@ -16,6 +19,7 @@ from tests.factories.accounts import TenantFactory
 from tests.factories.programs import (
     LIBRARY_PDF,
     AssetFactory,
+    AssetVersionFactory,
     ProgramFactory,
     TierFactory,
 )
@@ -218,3 +222,202 @@ def test_archiving_keeps_the_asset_and_twice_changes_nothing(tenant, actor):
     asset.refresh_from_db()
     assert asset.is_archived
     assert AuditEvent.objects.filter(tenant=tenant, action="asset.archived").count() == 1
+
+
+# --- Staff pages -----------------------------------------------------------------------------
+
+
+def _url(tenant, name, **kwargs):
+    return reverse(name, kwargs={"tenant_slug": tenant.slug, **kwargs})
+
+
+def test_the_new_asset_page_uploads_a_pdf_shown_to_one_tier_then_downloads_it(
+    client, tenant, actor
+):
+    program = ProgramFactory(tenant=tenant)
+    gold = TierFactory(program=program, name="Gold")
+    client.force_login(actor)
+    form = client.get(_url(tenant, "programs:asset_create"))
+    token = form.context["form"].initial["token"]
+    body = {
+        "title": "Price sheet 2027",
+        "category": "price_sheet",
+        "language": "ja",
+        "programs": [program.pk],
+        "tiers": [gold.pk],
+        "token": token,
+    }
+    response = client.post(
+        _url(tenant, "programs:asset_create"),
+        {**body, "file": SimpleUploadedFile("prices.pdf", LIBRARY_PDF)},
+    )
+    assert response.status_code == 302
+    # The same form submitted again: still one asset.
+    client.post(
+        _url(tenant, "programs:asset_create"),
+        {**body, "file": SimpleUploadedFile("prices.pdf", LIBRARY_PDF)},
+    )
+    asset = Asset.objects.get(tenant=tenant)
+    assert list(asset.tiers.all()) == [gold]
+    detail = client.get(response["Location"])
+    assert "prices.pdf" in detail.content.decode()
+    version = asset.versions.get()
+    download = client.get(
+        _url(tenant, "programs:asset_version_download", asset_id=asset.pk, version_id=version.pk)
+    )
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == LIBRARY_PDF
+    assert download["Content-Type"] == "application/pdf"
+    assert download["Content-Disposition"].startswith("attachment")
+    assert download["Cache-Control"] == "private, no-store"
+    listing = client.get(_url(tenant, "programs:asset_list"))
+    assert "Price sheet 2027" in listing.content.decode()
+
+
+def test_a_misleading_upload_is_refused_on_the_page_with_the_fields_message(client, tenant, actor):
+    client.force_login(actor)
+    response = client.post(
+        _url(tenant, "programs:asset_create"),
+        {
+            "title": "Deck",
+            "category": "product_demo",
+            "language": "en",
+            "token": services.new_asset_token(),
+            "file": SimpleUploadedFile("deck.pdf", PNG),
+        },
+    )
+    assert response.status_code == 400
+    assert "deck.pdf" in str(response.context["form"].errors["file"])
+    assert not Asset.objects.filter(tenant=tenant).exists()
+
+
+def test_another_tenants_program_in_the_new_asset_form_is_refused(client, tenant, actor):
+    foreign = ProgramFactory(tenant=TenantFactory())
+    client.force_login(actor)
+    response = client.post(
+        _url(tenant, "programs:asset_create"),
+        {
+            "title": "Deck",
+            "category": "faq",
+            "language": "en",
+            "url": "https://example.com/deck",
+            "programs": [foreign.pk],
+            "token": services.new_asset_token(),
+        },
+    )
+    assert response.status_code == 400
+    assert not Asset.objects.filter(tenant=tenant).exists()
+
+
+def test_a_version_of_another_tenants_asset_downloads_404(client, tenant, actor):
+    foreign = AssetVersionFactory(asset=AssetFactory(tenant=TenantFactory()))
+    own = AssetFactory(tenant=tenant)
+    client.force_login(actor)
+    for asset_id in (foreign.asset_id, own.pk):
+        response = client.get(
+            _url(
+                tenant,
+                "programs:asset_version_download",
+                asset_id=asset_id,
+                version_id=foreign.pk,
+            )
+        )
+        assert response.status_code == 404
+
+
+def test_uploading_a_version_to_another_tenants_asset_answers_404_and_stores_nothing(
+    client, tenant, actor
+):
+    foreign = AssetFactory(tenant=TenantFactory())
+    client.force_login(actor)
+    response = client.post(
+        _url(tenant, "programs:asset_version_add", asset_id=foreign.pk),
+        {"file": SimpleUploadedFile("a.pdf", LIBRARY_PDF)},
+    )
+    assert response.status_code == 404
+    assert not AssetVersion.objects.filter(asset=foreign).exists()
+
+
+def test_a_version_uploaded_on_the_page_becomes_the_next_one(client, tenant, actor):
+    asset = _create(tenant, actor)
+    client.force_login(actor)
+    client.post(
+        _url(tenant, "programs:asset_version_add", asset_id=asset.pk),
+        {"file": SimpleUploadedFile("kita-2.pdf", LIBRARY_PDF + b"% 2\n")},
+    )
+    assert list(asset.versions.values_list("number", flat=True)) == [2, 1]
+
+
+def test_archiving_asks_first_then_hides_it_from_the_list(client, tenant, actor):
+    asset = _create(tenant, actor)
+    client.force_login(actor)
+    url = _url(tenant, "programs:asset_archive", asset_id=asset.pk)
+    assert client.get(url).status_code == 200
+    asset.refresh_from_db()
+    assert not asset.is_archived
+    client.post(url)
+    asset.refresh_from_db()
+    assert asset.is_archived
+    listing = client.get(_url(tenant, "programs:asset_list"))
+    assert asset.title not in listing.content.decode()
+
+
+def test_the_list_searches_filters_and_sorts(client, tenant, actor):
+    program = ProgramFactory(tenant=tenant)
+    faq = _create(tenant, actor, title="Onboarding FAQ", category="faq", language="en")
+    demo = _create(tenant, actor, title="Demo video", upload=None, url="https://v.example.com/")
+    services.asset_update(
+        tenant=tenant, actor=actor, asset=demo, programs=[program], tiers=[], title="Demo video"
+    )
+    client.force_login(actor)
+
+    def titles(**query):
+        response = client.get(_url(tenant, "programs:asset_list"), query)
+        return [asset.title for asset in response.context["page"]]
+
+    assert titles(q="onboarding") == ["Onboarding FAQ"]
+    assert titles(category="faq") == [faq.title]
+    assert titles(language="ja") == ["Demo video"]
+    assert titles(program=program.pk) == ["Demo video"]
+    assert titles(sort="title") == ["Demo video", "Onboarding FAQ"]
+    assert titles(sort="newest") == ["Demo video", "Onboarding FAQ"]
+
+
+def test_the_empty_library_shows_its_empty_state(client, tenant, actor):
+    client.force_login(actor)
+    response = client.get(_url(tenant, "programs:asset_list"))
+    assert b'data-testid="empty-state"' in response.content
+
+
+def test_a_viewer_sees_the_library_but_may_not_add_to_it(client, tenant, member_factory):
+    from accounts.roles import Role
+
+    viewer = member_factory(tenant, Role.VIEWER).user
+    client.force_login(viewer)
+    assert client.get(_url(tenant, "programs:asset_list")).status_code == 200
+    assert client.get(_url(tenant, "programs:asset_create")).status_code == 403
+
+
+def _list_queries(client, tenant) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(_url(tenant, "programs:asset_list"))
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_the_list_makes_as_many_queries_with_twenty_assets_as_with_two(client, tenant, actor):
+    def add(n):
+        for _ in range(n):
+            program = ProgramFactory(tenant=tenant)
+            asset = AssetFactory(tenant=tenant)
+            services.asset_update(
+                tenant=tenant, actor=actor, asset=asset, programs=[program], tiers=[]
+            )
+            AssetVersionFactory(asset=asset, number=1)
+            AssetVersionFactory(asset=asset, number=2)
+
+    client.force_login(actor)
+    add(2)
+    small = _list_queries(client, tenant)
+    add(18)
+    assert _list_queries(client, tenant) == small

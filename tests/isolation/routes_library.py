@@ -1,0 +1,38 @@
+"""Isolation registry entries for the content library's staff pages."""
+
+from tests.isolation.registry import Route
+
+ASSET = {"asset_id": "asset"}
+
+ROUTES: dict[str, Route] = {
+    "programs:asset_list": Route("staff"),
+    # The body names the requested side's program; tests/programs/test_library.py proves
+    # another tenant's program or tier in a body creates nothing.
+    "programs:asset_create": Route(
+        "staff",
+        ("GET", "POST"),
+        post={
+            "title": "Isolation asset",
+            "category": "faq",
+            "language": "en",
+            "url": "https://video.example.com/isolation",
+            "token": "isolation-asset-token",
+        },
+        post_objects={"programs": "program"},
+    ),
+    "programs:asset_detail": Route("staff", objects=ASSET),
+    "programs:asset_edit": Route(
+        "staff",
+        ("GET", "POST"),
+        objects=ASSET,
+        post={"title": "Renamed by isolation", "category": "faq", "language": "en"},
+    ),
+    # GET here (it goes back to the detail page): a POST without a file changes nothing, which
+    # the control test cannot see; tests/programs/test_library.py proves a POST to another
+    # tenant's asset answers 404 and stores no version.
+    "programs:asset_version_add": Route("staff", objects=ASSET),
+    "programs:asset_archive": Route("staff", ("GET", "POST"), objects=ASSET),
+    "programs:asset_version_download": Route(
+        "staff", objects={"asset_id": "asset", "version_id": "asset_version"}
+    ),
+}
