@@ -26,6 +26,7 @@ STAFF_NAV = [
     "Commission",
     "Contracts",
     "Tier proposals",
+    "Library",
     "Payouts",
     "Payout periods",
     "Statements",
