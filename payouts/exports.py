@@ -19,11 +19,15 @@ from django.utils.translation import gettext as _
 from accounts.exports import csv_lines
 from accounts.models import Tenant
 from partners.choices import EntityKind
-from payouts.models import PayoutPeriod, Statement, StatementLine, StatementStatus
+from payouts.models import (
+    ISSUED_STATUSES,
+    PayoutPeriod,
+    Statement,
+    StatementLine,
+    StatementStatus,
+)
 from payouts.selectors import payout_settings
 from payouts.zengin import Originator, Transfer, zengin_file
-
-ISSUED = (StatementStatus.ISSUED, StatementStatus.PAID)
 
 
 def _not_corrected(tenant: Tenant) -> Exists:
@@ -205,13 +209,15 @@ def annual_payment_totals(*, tenant: Tenant, year: int) -> list[AnnualTotal]:
     rows = (
         Statement.objects.filter(
             tenant=tenant,
-            status__in=ISSUED,
+            status__in=ISSUED_STATUSES,
             period__pays_on__range=(start, end),
             partner__entity_kind=EntityKind.INDIVIDUAL,
         )
         .filter(
             ~Exists(
-                Statement.objects.filter(tenant=tenant, corrects=OuterRef("pk"), status__in=ISSUED)
+                Statement.objects.filter(
+                    tenant=tenant, corrects=OuterRef("pk"), status__in=ISSUED_STATUSES
+                )
             )
         )
         .values("partner_id", "partner__legal_name", "partner__registration_number")

@@ -402,6 +402,10 @@ class StatementStatus(models.TextChoices):
     PAID = "paid", _("Paid")
 
 
+# Issued statements: numbered, frozen, and what the partner sees.
+ISSUED_STATUSES = (StatementStatus.ISSUED, StatementStatus.PAID)
+
+
 class PartnerResponse(models.TextChoices):
     """What the partner said of an issued statement (the portal), or the deemed confirmation
     once the tenant's days pass without an objection."""
@@ -522,7 +526,7 @@ class Statement(TenantModel):
 
     @property
     def is_issued(self) -> bool:
-        return self.status in (StatementStatus.ISSUED, StatementStatus.PAID)
+        return self.status in ISSUED_STATUSES
 
     @property
     def transfer_amount(self) -> Decimal:

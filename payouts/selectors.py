@@ -32,6 +32,7 @@ from deals.models import Deal, DealEvent, DealEventKind
 from partners.choices import EntityKind
 from partners.models import Partner, PartnerRep
 from payouts.models import (
+    ISSUED_STATUSES,
     LedgerLine,
     LineStatus,
     PartnerPayoutProfile,
@@ -108,34 +109,34 @@ def partner_revenue_before(*, tenant: Tenant, deal: Deal, won_on: datetime.date)
 # --- The ledger -----------------------------------------------------------------------------------
 
 
-def _held(tenant_ref="tenant"):
-    """The statement line that holds the outer ledger line (one at most: a database key)."""
-    return StatementLine.objects.filter(tenant=OuterRef(tenant_ref), ledger_line=OuterRef("pk"))
+def with_status(
+    lines: QuerySet[LedgerLine], today: datetime.date, *, issued_only: bool = False
+) -> QuerySet[LedgerLine]:
+    """Each line's status as `line_status`: paid once a paid statement of its partner and
+    period holds it (the first statement, or a correction that restates its lines), on
+    statement once one does, else payable when its holding period has ended and accrued
+    before. `issued_only`: as the partner sees it, for whom a draft or approved statement does
+    not count yet (a line on one is still payable). Correlated EXISTS on keys, one query."""
+    # The period of the statement that holds the line (a ledger line is on one at most).
+    holder_period = StatementLine.objects.filter(
+        tenant=OuterRef(OuterRef("tenant")), ledger_line=OuterRef(OuterRef("pk"))
+    ).values("statement__period_id")[:1]
 
-
-def _paid_held():
-    """The same, when a statement of its partner and period (the one that holds the line, or
-    a correction of it) has been paid."""
-    return _held().filter(
-        Exists(
-            Statement.objects.filter(
-                tenant=OuterRef("tenant"),
-                partner=OuterRef("statement__partner"),
-                period=OuterRef("statement__period"),
-                status=StatementStatus.PAID,
-            )
+    def stated(statuses) -> Exists:
+        statements = Statement.objects.filter(
+            tenant=OuterRef("tenant"),
+            partner_id=OuterRef("partner_id"),
+            period_id=Subquery(holder_period),
         )
-    )
+        return Exists(statements.filter(status__in=statuses) if statuses else statements)
 
-
-def with_status(lines: QuerySet[LedgerLine], today: datetime.date) -> QuerySet[LedgerLine]:
-    """Each line's status as `line_status`: paid once its statement is, on statement once one
-    holds it, else payable when its holding period has ended and accrued before (two
-    correlated EXISTS on unique keys, in the same query)."""
     return lines.annotate(
         line_status=Case(
-            When(Exists(_paid_held()), then=Value(LineStatus.PAID)),
-            When(Exists(_held()), then=Value(LineStatus.ON_STATEMENT)),
+            When(stated([StatementStatus.PAID]), then=Value(LineStatus.PAID)),
+            When(
+                stated(ISSUED_STATUSES if issued_only else None),
+                then=Value(LineStatus.ON_STATEMENT),
+            ),
             When(payable_from__lte=today, then=Value(LineStatus.PAYABLE)),
             default=Value(LineStatus.ACCRUED),
             output_field=CharField(),
@@ -278,8 +279,6 @@ def current_period(*, tenant: Tenant, today: datetime.date) -> PayoutPeriod | No
 
 # --- Statements ---------------------------------------------------------------------------------
 
-
-ISSUED_STATUSES = (StatementStatus.ISSUED, StatementStatus.PAID)
 
 STATEMENT_SORTS = {
     "partner": ("partner__legal_name", "id"),
@@ -426,41 +425,6 @@ def statement_pdf_filename(statement: Statement) -> str:
 # 404 like a missing one. Drafts and approved statements are finance's work in progress: the
 # partner sees a statement once it is issued.
 
-PORTAL_STATEMENT_STATUSES = (StatementStatus.ISSUED, StatementStatus.PAID)
-
-
-def with_portal_status(
-    tenant: Tenant, lines: QuerySet[LedgerLine], today: datetime.date
-) -> QuerySet[LedgerLine]:
-    """Each line's status as the partner sees it, as `line_status`: paid once a statement of
-    its partner and period that is paid holds it (the first statement, or a correction that
-    restates its lines), on statement once an issued one does, else accrued or payable as
-    `with_status` says. A draft statement does not count: the partner has not seen it."""
-    # The period of the statement that holds the line (a ledger line is on one at most).
-    holder_period = StatementLine.objects.filter(
-        tenant=tenant, ledger_line=OuterRef(OuterRef("pk"))
-    ).values("statement__period_id")[:1]
-
-    def stated(statuses) -> Exists:
-        return Exists(
-            Statement.objects.filter(
-                tenant=tenant,
-                partner_id=OuterRef("partner_id"),
-                period_id=Subquery(holder_period),
-                status__in=statuses,
-            )
-        )
-
-    return lines.annotate(
-        line_status=Case(
-            When(stated([StatementStatus.PAID]), then=Value(LineStatus.PAID)),
-            When(stated(PORTAL_STATEMENT_STATUSES), then=Value(LineStatus.ON_STATEMENT)),
-            When(payable_from__lte=today, then=Value(LineStatus.PAYABLE)),
-            default=Value(LineStatus.ACCRUED),
-            output_field=CharField(),
-        )
-    )
-
 
 def _portal_lines(
     tenant: Tenant, partner: Partner, rep: PartnerRep | None, today: datetime.date
@@ -468,7 +432,7 @@ def _portal_lines(
     lines = LedgerLine.objects.filter(tenant=tenant, partner=partner)
     if rep is not None:
         lines = lines.filter(rep=rep)
-    return with_portal_status(tenant, lines, today)
+    return with_status(lines, today, issued_only=True)
 
 
 def portal_ledger_lines(
@@ -558,12 +522,10 @@ def portal_line_reversals(
 
 def _portal_statements(tenant: Tenant, partner: Partner) -> QuerySet[Statement]:
     issued_correction = Statement.objects.filter(
-        tenant=tenant, corrects=OuterRef("pk"), status__in=PORTAL_STATEMENT_STATUSES
+        tenant=tenant, corrects=OuterRef("pk"), status__in=ISSUED_STATUSES
     )
     return (
-        Statement.objects.filter(
-            tenant=tenant, partner=partner, status__in=PORTAL_STATEMENT_STATUSES
-        )
+        Statement.objects.filter(tenant=tenant, partner=partner, status__in=ISSUED_STATUSES)
         .annotate(is_corrected=Exists(issued_correction))
         .select_related("period")
     )

@@ -16,10 +16,8 @@ from django.db.models import QuerySet
 
 from accounts.models import Tenant
 from partners.models import Partner, PartnerRep
-from payouts.models import LedgerLine, Statement, StatementStatus
-from payouts.selectors import with_portal_status, with_status
-
-PARTNER_STATEMENT_STATUSES = (StatementStatus.ISSUED, StatementStatus.PAID)
+from payouts.models import ISSUED_STATUSES, LedgerLine, Statement
+from payouts.selectors import with_status
 
 
 def api_ledger_lines(
@@ -42,7 +40,7 @@ def api_ledger_lines(
         lines = lines.filter(partner=own)
         if rep is not None:
             lines = lines.filter(rep=rep)
-        lines = with_portal_status(tenant, lines, today)
+        lines = with_status(lines, today, issued_only=True)
     else:
         lines = with_status(lines, today)
     # created_by too: the serializer drops it for partner users after reading it, so a join
@@ -62,7 +60,7 @@ def api_statements(
         if own is None:
             return statements.none()
         # SECURITY(tenant): the partner's own statements, and only once they are issued.
-        statements = statements.filter(partner=own, status__in=PARTNER_STATEMENT_STATUSES)
+        statements = statements.filter(partner=own, status__in=ISSUED_STATUSES)
     # The approvers too: read, then dropped for partner users (see api_ledger_lines).
     return statements.select_related(
         "partner", "period", "approved_by", "second_approved_by"

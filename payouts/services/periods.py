@@ -25,11 +25,11 @@ from payouts import exports
 from payouts.calendar import FREELANCE_LIMIT_DAYS, Calendar
 from payouts.models import (
     DAY_CHOICES,
+    ISSUED_STATUSES,
     PayoutPeriod,
     PayoutSettings,
     PeriodStatus,
     Statement,
-    StatementStatus,
     TaxRounding,
 )
 from payouts.selectors import payout_settings
@@ -341,9 +341,7 @@ def period_reopen(
         raise ValidationError(_("This period is open."))
     if not reason:
         raise ValidationError({"reason": _("Say why the period is reopened.")})
-    if Statement.objects.filter(
-        tenant=tenant, period=locked, status__in=(StatementStatus.ISSUED, StatementStatus.PAID)
-    ).exists():
+    if Statement.objects.filter(tenant=tenant, period=locked, status__in=ISSUED_STATUSES).exists():
         raise ValidationError(
             _(
                 "Statements of this period have been issued, and an issued statement never "

@@ -31,6 +31,7 @@ from partners.choices import EntityKind
 from partners.models import Partner
 from payouts.figures import STANDARD_TAX_RATE, Withholding, statement_figures
 from payouts.models import (
+    ISSUED_STATUSES,
     LedgerLine,
     PartnerPayoutProfile,
     PartnerResponse,
@@ -57,7 +58,6 @@ register_action_labels(
 )
 
 ZERO = Decimal(0)
-ISSUED = (StatementStatus.ISSUED, StatementStatus.PAID)
 
 
 def _payable(tenant: Tenant, period: PayoutPeriod, currency: str):
@@ -99,7 +99,7 @@ def _carried_in(tenant: Tenant, partner_id: int, period: PayoutPeriod) -> Decima
     first one made, or its latest correction once that is issued."""
     previous = (
         Statement.objects.filter(
-            Q(revision=0) | Q(status__in=ISSUED),
+            Q(revision=0) | Q(status__in=ISSUED_STATUSES),
             tenant=tenant,
             partner_id=partner_id,
             period__starts_on__lt=period.starts_on,
@@ -385,7 +385,7 @@ def statement_issue(*, tenant: Tenant, statement_id: int, actor_id: int | None =
     )
     if statement is None:
         return None
-    if statement.status in (StatementStatus.ISSUED, StatementStatus.PAID):
+    if statement.is_issued:
         return statement
     if statement.status != StatementStatus.APPROVED:
         raise ValidationError(_("Only an approved statement is issued."))
@@ -637,7 +637,10 @@ def statements_deem_confirmed(*, tenant: Tenant, today) -> int:
     days = payout_settings(tenant=tenant).deemed_confirmation_days
     cutoff = today - datetime.timedelta(days=days)
     due = Statement.objects.filter(
-        tenant=tenant, status__in=ISSUED, response=PartnerResponse.NONE, issued_on__lt=cutoff
+        tenant=tenant,
+        status__in=ISSUED_STATUSES,
+        response=PartnerResponse.NONE,
+        issued_on__lt=cutoff,
     )
     numbers = list(due.values_list("pk", "number"))
     if not numbers:
