@@ -182,6 +182,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "programs.tasks.contracts_daily_fanout",
         "schedule": 86400.0,
     },
+    # Every 10 minutes: each tenant's library views of yesterday and today are recounted per
+    # asset and day (programs.tasks.library), for the portal's "most viewed" order; counts are
+    # recomputed from the log and upserted, so a repeated run changes nothing.
+    "programs-asset-view-days": {
+        "task": "programs.tasks.asset_view_days_fanout",
+        "schedule": 600.0,
+    },
     # Daily: approved deals whose protection ended before the tenant's today expire, their
     # reps are told and the customer is free to register again (deals.tasks.registrations).
     "deals-protections-expire": {

@@ -100,6 +100,18 @@ class ProgramsConfig(AppConfig):
                 description=_("Your programs, your tier and the terms to accept."),
             )
         )
+        registry.register_nav(
+            NavEntry(
+                audience="portal",
+                key="library",
+                label=_("Library"),
+                url_name="programs:portal_library",
+                icon="bi-collection",
+                order=25,
+                perm=Perm.PORTAL_VIEW,
+                description=_("Case studies, price sheets, demos and FAQs to sell with."),
+            )
+        )
         # The partner page's "Contracts" tab: the partner's contracts and a "New contract" link.
         registry.register_partner_tab(
             PartnerTab(
@@ -107,6 +119,16 @@ class ProgramsConfig(AppConfig):
                 label=_("Contracts"),
                 url_name="programs:partner_contracts",
                 order=20,
+                perm=ProgramsPerm.VIEW,
+            )
+        )
+        # The partner page's "Material" tab: what the partner's reps opened in the library.
+        registry.register_partner_tab(
+            PartnerTab(
+                key="library",
+                label=_("Material"),
+                url_name="programs:partner_asset_views",
+                order=35,
                 perm=ProgramsPerm.VIEW,
             )
         )

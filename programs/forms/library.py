@@ -101,3 +101,27 @@ class AssetVersionForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         style(self)
+
+
+class PortalAssetFilterForm(forms.Form):
+    """The portal library's search, filters and order."""
+
+    q = forms.CharField(label=gettext_lazy("Search"), required=False, max_length=100)
+    category = forms.ChoiceField(
+        label=gettext_lazy("Category"),
+        required=False,
+        choices=[("", gettext_lazy("All"))] + list(AssetCategory.choices),
+    )
+    language = forms.ChoiceField(
+        label=gettext_lazy("Language"),
+        required=False,
+        choices=[("", gettext_lazy("All"))] + list(AssetLanguage.choices),
+    )
+    sort = forms.ChoiceField(
+        label=gettext_lazy("Sort"),
+        required=False,
+        choices=[
+            ("newest", gettext_lazy("Newest first")),
+            ("most_viewed", gettext_lazy("Most viewed first")),
+        ],
+    )

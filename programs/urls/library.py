@@ -14,6 +14,11 @@ urlpatterns = [
     path(ASSET + "versions/", library.asset_version_add, name="asset_version_add"),
     path(ASSET + "archive/", library.asset_archive, name="asset_archive"),
     path(
+        "partners/<int:partner_id>/library/",
+        library.partner_asset_views,
+        name="partner_asset_views",
+    ),
+    path(
         ASSET + "versions/<int:version_id>/download/",
         library.asset_version_download,
         name="asset_version_download",

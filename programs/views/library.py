@@ -12,6 +12,7 @@ from accounts.access import request_has_perm, tenant_view
 from accounts.forms import form_add_service_errors
 from accounts.pagination import paginate
 from accounts.urls_helpers import tenant_reverse
+from partners.selectors.directory import partner_get
 from programs.forms.library import (
     AssetCreateForm,
     AssetDetailsForm,
@@ -19,6 +20,7 @@ from programs.forms.library import (
     AssetVersionForm,
 )
 from programs.permissions import ProgramsPerm
+from programs.selectors import asset_views as view_selectors
 from programs.selectors import library as selectors
 from programs.services import library as services
 
@@ -102,8 +104,13 @@ def asset_create(request, tenant_slug):
 @tenant_view(audience="staff", perm=ProgramsPerm.VIEW)
 @require_GET
 def asset_detail(request, tenant_slug, asset_id):
+    """The asset with its versions and visibility, and its use by partners over a window
+    (?days=): the figures, the weekly trend (a chart with its table) and who opened it."""
     tenant = request.tenant
     asset = selectors.asset_get(tenant=tenant, asset_id=asset_id)
+    days = view_selectors.window_days(request.GET.get("days"))
+    since = view_selectors.window_start(tenant, days)
+    weeks = view_selectors.asset_use_by_week(tenant=tenant, asset=asset, since=since)
     return render(
         request,
         "programs/library/asset_detail.html",
@@ -113,6 +120,20 @@ def asset_detail(request, tenant_slug, asset_id):
             "versions": selectors.asset_versions(tenant=tenant, asset=asset),
             "version_form": AssetVersionForm(),
             "may_manage": request_has_perm(request, ProgramsPerm.MANAGE),
+            "days": days,
+            "windows": view_selectors.WINDOWS,
+            "use": view_selectors.asset_use(tenant=tenant, asset=asset, since=since),
+            "weeks": weeks,
+            "trend_data": {
+                "labels": [week.starts_on.isoformat() for week in weeks],
+                "views": [week.views for week in weeks],
+                "downloads": [week.downloads for week in weeks],
+                "view_label": _("Views"),
+                "download_label": _("Downloads"),
+            },
+            "opens": paginate(
+                request, view_selectors.asset_opens(tenant=tenant, asset=asset), per_page=20
+            ),
         },
     )
 
@@ -211,3 +232,34 @@ def asset_version_download(request, tenant_slug, asset_id, version_id):
     )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@tenant_view(audience="staff", perm=ProgramsPerm.VIEW)
+@require_GET
+def partner_asset_views(request, tenant_slug, partner_id):
+    """The partner page's "Material" tab (registered in apps.py): per rep, what they opened
+    over a window (?days=), and the opens themselves, of one rep (?rep=) or all. Visited
+    directly, a page around it."""
+    tenant = request.tenant
+    partner = partner_get(tenant=tenant, partner_id=partner_id)
+    days = view_selectors.window_days(request.GET.get("days"))
+    since = view_selectors.window_start(tenant, days)
+    rep = view_selectors.partner_rep_get(
+        tenant=tenant, partner=partner, rep_id=request.GET.get("rep")
+    )
+    context = {
+        "partner": partner,
+        "days": days,
+        "windows": view_selectors.WINDOWS,
+        "rep": rep,
+        "reps": view_selectors.partner_rep_use(tenant=tenant, partner=partner, since=since),
+        "opens": paginate(
+            request,
+            view_selectors.partner_opens(tenant=tenant, partner=partner, rep=rep),
+            per_page=20,
+        ),
+    }
+    if request.htmx:
+        return render(request, "programs/library/_partner_asset_views.html", context)
+    context["nav"] = "partners"
+    return render(request, "programs/library/partner_asset_views.html", context)

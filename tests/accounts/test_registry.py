@@ -49,6 +49,7 @@ def test_partners_registers_its_routes_navigation_tab_and_dashboard_panel():
     assert [e.key for e in registry.nav_entries("portal")] == [
         "company",
         "programs",
+        "library",
         "deals",
         "target_accounts",
         "commissions",
@@ -59,6 +60,7 @@ def test_partners_registers_its_routes_navigation_tab_and_dashboard_panel():
         "contracts",
         "deals",
         "target_accounts",
+        "library",
         "ledger",
     ]
     # The root URL conf mounts what was registered: the partners routes resolve under a tenant.

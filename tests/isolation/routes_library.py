@@ -35,4 +35,14 @@ ROUTES: dict[str, Route] = {
     "programs:asset_version_download": Route(
         "staff", objects={"asset_id": "asset", "version_id": "asset_version"}
     ),
+    # The partner page's "Material" tab.
+    "programs:partner_asset_views": Route("staff", objects={"partner_id": "partner"}),
+    # The portal library: the side's partner user sees `asset` (shown to every partner); the
+    # world's `asset_of_other_partner` is shown only to a tier neither partner is at, so it
+    # answers 404 like another tenant's asset.
+    "programs:portal_library": Route("portal"),
+    **{
+        f"programs:{name}": Route("portal", objects=ASSET, partner_scoped=True)
+        for name in ("portal_asset", "portal_asset_preview", "portal_asset_download")
+    },
 }

@@ -45,6 +45,8 @@ from partners.models import (
 from payouts.models import LedgerLine, PayoutPeriod, PeriodStatus, Statement
 from programs.models import (
     Asset,
+    AssetProgram,
+    AssetTier,
     AssetVersion,
     CommissionRuleSet,
     CommissionRuleSetVersion,
@@ -341,6 +343,9 @@ class Side:
     # A file asset of the library with its first version, shown to every partner.
     asset: Asset
     asset_version: AssetVersion
+    # A file asset shown only to the platinum tier, where neither partner is: the portal's
+    # "another tier's asset" (both partners are at gold).
+    asset_of_other_partner: Asset
     # Deals: the partner's listed target account and its registration awaiting review (the
     # partner has accepted `contract`'s terms only where a route needs it), the same for the
     # other partner, a direct deal, a pending extension request and a stage of the tenant's.
@@ -381,6 +386,14 @@ class Side:
             value = getattr(source, key)
             kwargs[argument] = getattr(value, "pk", value)
         return reverse(name, kwargs=kwargs)
+
+
+def _platinum_only_asset(tenant, program, tier_platinum) -> Asset:
+    asset = AssetFactory(tenant=tenant, title="Platinum only")
+    AssetProgram.objects.create(tenant=tenant, asset=asset, program=program)
+    AssetTier.objects.create(tenant=tenant, asset=asset, tier=tier_platinum)
+    AssetVersionFactory(asset=asset, number=1)
+    return asset
 
 
 def _side(tenant: Tenant) -> Side:
@@ -459,6 +472,7 @@ def _side(tenant: Tenant) -> Side:
         ),
         asset=asset,
         asset_version=AssetVersionFactory(asset=asset, number=1),
+        asset_of_other_partner=_platinum_only_asset(tenant, program, tier_platinum),
         target_account=TargetAccountFactory(partner=partner),
         target_account_of_other_partner=TargetAccountFactory(partner=other_partner),
         deal=deal,
