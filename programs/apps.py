@@ -107,7 +107,7 @@ class ProgramsConfig(AppConfig):
                 label=_("Library"),
                 url_name="programs:portal_library",
                 icon="bi-collection",
-                order=25,
+                order=35,
                 perm=Perm.PORTAL_VIEW,
                 description=_("Case studies, price sheets, demos and FAQs to sell with."),
             )

@@ -92,6 +92,15 @@ def asset_use_by_week(*, tenant: Tenant, asset: Asset, since: datetime.datetime)
     return weeks
 
 
+def view_log(*, tenant: Tenant) -> QuerySet[AssetView]:
+    """The tenant's whole view log, newest first (the API filters and pages it)."""
+    return (
+        AssetView.objects.filter(tenant=tenant)
+        .select_related("version")
+        .order_by("-viewed_at", "-id")
+    )
+
+
 def asset_opens(*, tenant: Tenant, asset: Asset) -> QuerySet[AssetView]:
     """Who opened the asset and when, newest first (page it)."""
     return (

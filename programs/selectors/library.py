@@ -17,13 +17,15 @@ def asset_list(
     category: str = "",
     language: str = "",
     program_id: int | None = None,
-    archived: bool = False,
+    archived: bool | None = False,
     sort: str = "newest",
 ) -> QuerySet[Asset]:
     """This tenant's assets, searched in title and description, filtered; the newest or by
     title. Each carries `version_count` and its programs (prefetched), so a page of it costs
-    the same number of queries at any size."""
-    assets = Asset.objects.filter(tenant=tenant, is_archived=archived)
+    the same number of queries at any size. `archived=None`: archived or not."""
+    assets = Asset.objects.filter(tenant=tenant)
+    if archived is not None:
+        assets = assets.filter(is_archived=archived)
     query = " ".join(query.split())[:100]
     if query:
         assets = assets.filter(Q(title__icontains=query) | Q(description__icontains=query))
@@ -57,6 +59,16 @@ def asset_get(*, tenant: Tenant, asset_id: int) -> Asset:
         ),
         pk=asset_id,
     )
+
+
+def current_versions(*, tenant: Tenant, assets) -> dict[int, AssetVersion]:
+    """The newest version of each of `assets` by asset id (one query; links have none)."""
+    latest = (
+        AssetVersion.objects.filter(tenant=tenant, asset__in=[asset.pk for asset in assets])
+        .order_by("asset_id", "-number")
+        .distinct("asset_id")
+    )
+    return {version.asset_id: version for version in latest}
 
 
 def asset_versions(*, tenant: Tenant, asset: Asset) -> QuerySet[AssetVersion]:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from programs.api import commission, contracts, tiers
+from programs.api import commission, contracts, library, tiers
 
 urlpatterns = [
     path("api/v1/rule-sets/", commission.RuleSetListView.as_view(), name="api_rule_set_list"),
@@ -42,4 +42,11 @@ urlpatterns = [
         tiers.TierProposalDetailView.as_view(),
         name="api_tier_proposal_detail",
     ),
+    path("api/v1/assets/", library.AssetListView.as_view(), name="api_asset_list"),
+    path(
+        "api/v1/assets/<int:asset_id>/",
+        library.AssetDetailView.as_view(),
+        name="api_asset_detail",
+    ),
+    path("api/v1/asset-views/", library.AssetViewListView.as_view(), name="api_asset_views"),
 ]

@@ -49,9 +49,9 @@ def test_partners_registers_its_routes_navigation_tab_and_dashboard_panel():
     assert [e.key for e in registry.nav_entries("portal")] == [
         "company",
         "programs",
-        "library",
         "deals",
         "target_accounts",
+        "library",
         "commissions",
         "statements",
     ]

@@ -45,4 +45,11 @@ ROUTES: dict[str, Route] = {
         f"programs:{name}": Route("portal", objects=ASSET, partner_scoped=True)
         for name in ("portal_asset", "portal_asset_preview", "portal_asset_download")
     },
+    # The API: staff read every asset, a partner user what their tier may see.
+    "programs:api_asset_list": Route("api"),
+    "programs:api_asset_detail": Route("api", objects=ASSET, partner_scoped=True),
+    # GET (staff) here: the POST is a partner user's and names the asset in its body;
+    # tests/programs/test_library_api.py proves another tenant's or another tier's asset
+    # there answers 404 and logs nothing.
+    "programs:api_asset_views": Route("api"),
 }
