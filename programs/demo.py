@@ -19,6 +19,7 @@ from accounts.tenancy import tenant_context
 from partners.choices import PartnerStatus
 from partners.models import Partner, PartnerRep
 from programs.commission.calculator import add_months
+from programs.demo_library import load_library_demo
 from programs.models import (
     ContractKind,
     ContractStatus,
@@ -413,9 +414,12 @@ def load_program_demo(tenant: Tenant, *, stdout=None) -> int:
             _load_terms(tenant, created, since=add_months(timezone.localdate(), -24))
             contract_count = _load_contracts(tenant, created)
         notice_count = _issue_notices(tenant)
+        with transaction.atomic():
+            asset_count, view_count = load_library_demo(tenant, created)
     if stdout is not None:
         stdout.write(
             f"  /{tenant.slug}/  {len(JA_PROGRAMS)} demo programs, {contract_count} contracts,"
-            f" {notice_count} written-terms notices"
+            f" {notice_count} written-terms notices, {asset_count} library assets,"
+            f" {view_count} views"
         )
     return len(JA_PROGRAMS)

@@ -148,3 +148,42 @@ def test_the_japanese_partners_get_contracts_through_the_services(demo_once, uns
     assert accepted == 1
     assert northwind_contracts == 0
     assert "contracts" in demo_once
+
+
+def test_the_library_demo_has_forty_assets_and_a_year_of_views_in_the_two_six_two_shape(
+    demo_once, unscoped
+):
+    from django.db.models import Count
+
+    from programs.models import Asset, AssetVersion, AssetView, AssetViewDay
+
+    with unscoped():
+        sakura = Tenant.objects.get(slug="sakura")
+        assets = Asset.objects.filter(tenant=sakura)
+        languages = Counter(assets.values_list("language", flat=True))
+        second_versions = AssetVersion.objects.filter(tenant=sakura, number=2).count()
+        per_rep = sorted(
+            AssetView.objects.filter(tenant=sakura)
+            .values("rep")
+            .annotate(n=Count("pk"))
+            .values_list("n", flat=True),
+            reverse=True,
+        )
+        reps = (
+            PartnerRep.objects.filter(
+                tenant=sakura, is_active=True, partner__contracts__isnull=False
+            )
+            .distinct()
+            .count()
+        )
+        oldest = AssetView.objects.filter(tenant=sakura).order_by("viewed_at").first().viewed_at
+        rolled = sum(AssetViewDay.objects.filter(tenant=sakura).values_list("views", flat=True))
+        logged_views = AssetView.objects.filter(tenant=sakura, action="view").count()
+    assert assets.count() == 40 and languages["ja"] > languages["en"] > 0
+    assert second_versions == 3
+    # A fifth of the reps open most of the material; some never open anything.
+    top = per_rep[: max(reps // 5, 1)]
+    assert sum(top) > 0.5 * sum(per_rep)
+    assert len(per_rep) < reps
+    assert timezone.now() - oldest > datetime.timedelta(days=300)
+    assert rolled == logged_views
