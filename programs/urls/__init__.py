@@ -1,7 +1,16 @@
 """The programs app's routes inside a tenant (mounted under /<tenant_slug>/, namespace
 "programs"). One module per area, so each area's routes sit beside its views."""
 
-from programs.urls import api, commission, contracts, library, portal, staff, tiers
+from programs.urls import (
+    announcements,
+    api,
+    commission,
+    contracts,
+    library,
+    portal,
+    staff,
+    tiers,
+)
 
 urlpatterns = [
     *staff.urlpatterns,
@@ -9,6 +18,7 @@ urlpatterns = [
     *contracts.urlpatterns,
     *tiers.urlpatterns,
     *library.urlpatterns,
+    *announcements.urlpatterns,
     *portal.urlpatterns,
     *api.urlpatterns,
 ]

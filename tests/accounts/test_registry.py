@@ -42,6 +42,8 @@ def test_partners_registers_its_routes_navigation_tab_and_dashboard_panel():
         "contracts",
         "tier_proposals",
         "library",
+        "announcements",
+        "sales_process",
         "ledger",
         "periods",
         "statements",
@@ -51,8 +53,10 @@ def test_partners_registers_its_routes_navigation_tab_and_dashboard_panel():
         "programs",
         "deals",
         "target_accounts",
+        "announcements",
         "commissions",
         "statements",
+        "sales_process",
     ]
     assert [t.key for t in registry.tabs()] == [
         "activity",

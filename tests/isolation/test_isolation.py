@@ -44,6 +44,9 @@ from partners.models import (
 )
 from payouts.models import LedgerLine, PayoutPeriod, PeriodStatus, Statement
 from programs.models import (
+    Announcement,
+    AnnouncementProgram,
+    AnnouncementTier,
     Asset,
     AssetVersion,
     CommissionRuleSet,
@@ -53,6 +56,7 @@ from programs.models import (
     PartnerContract,
     Program,
     ProgramTerms,
+    SalesPhase,
     Tier,
     TierEvaluation,
     TierProposal,
@@ -88,6 +92,7 @@ from tests.factories.payouts import (
     StatementFactory,
 )
 from tests.factories.programs import (
+    AnnouncementFactory,
     AssetFactory,
     AssetVersionFactory,
     CommissionRuleSetFactory,
@@ -96,6 +101,7 @@ from tests.factories.programs import (
     PartnerContractFactory,
     ProgramFactory,
     ProgramTermsFactory,
+    SalesPhaseFactory,
     TierEvaluationFactory,
     TierFactory,
     TierProposalFactory,
@@ -103,6 +109,7 @@ from tests.factories.programs import (
     built_in_contract_type,
 )
 from tests.isolation import (
+    routes_announcements,
     routes_commission,
     routes_contracts,
     routes_deals_pipeline,
@@ -192,6 +199,7 @@ ROUTES: dict[str, Route] = {
     **routes_payouts.ROUTES,
     **routes_payouts_api.ROUTES,
     **routes_payouts_portal.ROUTES,
+    **routes_announcements.ROUTES,
 }
 assert len(ROUTES) == sum(
     len(part.ROUTES)
@@ -213,6 +221,7 @@ assert len(ROUTES) == sum(
         routes_payouts,
         routes_payouts_api,
         routes_payouts_portal,
+        routes_announcements,
     )
 ) + len(KERNEL_ROUTES), "a route name is registered twice"
 
@@ -368,6 +377,13 @@ class Side:
     issued_statement: Statement | None = None
     # The other partner's issued statement, for the partner-scoped portal routes.
     issued_statement_of_other_partner: Statement | None = None
+    # Announcements: a published one for every partner, one published for `tier_platinum`
+    # only (where neither partner is: the portal answers 404 for it, like another partner's
+    # object), a draft, and a phase of the sales process.
+    announcement: Announcement | None = None
+    announcement_of_other_partner: Announcement | None = None
+    draft_announcement: Announcement | None = None
+    sales_phase: SalesPhase | None = None
 
     def url(self, name: str, values_from: "Side | None" = None, suffix: str = "") -> str:
         """The route's URL under this tenant, naming objects of `values_from` (default: self);
@@ -494,6 +510,23 @@ def _side(tenant: Tenant) -> Side:
     side.issued_statement_of_other_partner = IssuedStatementFactory(
         partner=other_partner, period=side.payout_period
     )
+    # Announcements and the sales process (see the Side fields above).
+    published = {
+        "status": "published",
+        "published_at": datetime.datetime(2026, 5, 1, tzinfo=datetime.UTC),
+    }
+    side.announcement = AnnouncementFactory(tenant=tenant, **published)
+    side.announcement_of_other_partner = AnnouncementFactory(tenant=tenant, **published)
+    with scopes_disabled():
+        AnnouncementProgram.objects.create(
+            tenant=tenant, announcement=side.announcement_of_other_partner, program=program
+        )
+        AnnouncementTier.objects.create(
+            tenant=tenant, announcement=side.announcement_of_other_partner, tier=tier_platinum
+        )
+    side.draft_announcement = AnnouncementFactory(tenant=tenant)
+    side.sales_phase = SalesPhaseFactory(tenant=tenant, position=1)
+    SalesPhaseFactory(tenant=tenant, position=2)
     return side
 
 
