@@ -126,34 +126,30 @@ def announcement_detail(request, tenant_slug, announcement_id):
 def announcement_edit(request, tenant_slug, announcement_id):
     tenant = request.tenant
     announcement = selectors.announcement_get(tenant=tenant, announcement_id=announcement_id)
-    if request.method == "POST":
-        form = _form(request, data=request.POST)
-        if form.is_valid():
-            try:
-                services.announcement_update(
-                    tenant=tenant, actor=request.user, announcement=announcement, **form.details()
-                )
-            except ValidationError as error:
-                form_add_service_errors(form, error)
-            else:
-                messages.success(request, _("Announcement saved."))
-                return redirect(_detail_url(tenant, announcement))
-    else:
-        form = _form(
-            request,
-            initial={
-                "title": announcement.title,
-                "body": announcement.body,
-                "kind": announcement.kind,
-                "language": announcement.language,
-                "programs": list(announcement.programs.all()),
-                "tiers": list(announcement.tiers.all()),
-            },
-        )
+    initial = {
+        "title": announcement.title,
+        "body": announcement.body,
+        "kind": announcement.kind,
+        "language": announcement.language,
+        "programs": [program.pk for program in announcement.programs.all()],
+        "tiers": [tier.pk for tier in announcement.tiers.all()],
+    }
+    form = _form(request, data=request.POST if request.method == "POST" else None, initial=initial)
     if not announcement.is_draft:
-        # Whom it reached is fixed once it is published (the e-mails went out).
+        # Whom it reached is fixed once it is published (the e-mails went out): the fields
+        # show it and keep their initial values whatever a POST says.
         for name in ("programs", "tiers"):
             form.fields[name].disabled = True
+    if form.is_bound and form.is_valid():
+        try:
+            services.announcement_update(
+                tenant=tenant, actor=request.user, announcement=announcement, **form.details()
+            )
+        except ValidationError as error:
+            form_add_service_errors(form, error)
+        else:
+            messages.success(request, _("Announcement saved."))
+            return redirect(_detail_url(tenant, announcement))
     return render(
         request,
         "programs/announcements/form.html",

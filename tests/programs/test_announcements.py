@@ -460,6 +460,28 @@ def test_staff_write_publish_and_see_the_receipt_the_rep_left(
     assert staff_detail.context["announcement"].reached_count == 1
 
 
+def test_a_published_announcements_text_is_corrected_on_the_page_its_audience_kept(
+    client, tenant, actor, placed, django_capture_on_commit_callbacks
+):
+    announcement = _publish(
+        tenant,
+        actor,
+        _draft(tenant, actor, [placed["program"]]),
+        django_capture_on_commit_callbacks,
+    )
+    client.force_login(actor)
+    url = _url(tenant, "programs:announcement_edit", announcement_id=announcement.pk)
+    assert b'data-testid="audience-fixed"' in client.get(url).content
+    response = client.post(
+        url,
+        {"title": "New pricing from May", "body": "Moved.", "kind": "program_change"},
+    )
+    assert response.status_code == 302
+    announcement.refresh_from_db()
+    assert announcement.title == "New pricing from May"
+    assert list(announcement.programs.all()) == [placed["program"]]
+
+
 def test_the_staff_list_searches_and_filters(tenant, actor, client, placed):
     _draft(tenant, actor, title="Pricing")
     _draft(tenant, actor, [placed["program"]], title="Reseller news", kind="product_update")
