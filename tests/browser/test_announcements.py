@@ -98,3 +98,41 @@ def test_a_rep_reads_an_announcement_and_staff_see_the_receipt(
     )
     page.screenshot(path="/tmp/announce_staff_list.png", full_page=True)
     screenshot(page, "announcements-staff", share=True)
+
+
+def test_staff_describe_the_sales_process_and_a_rep_reads_it_on_a_phone(
+    page, browser, server, login, tenant, member_factory
+):
+    manager = member_factory(tenant, Role.PARTNER_MANAGER, full_name="Kenji Manager")
+    rep_login, _rep = portal_membership_for(PartnerFactory(tenant=tenant))
+
+    login(page, manager.user)
+    page.goto(server + reverse("programs:sales_process", kwargs={"tenant_slug": tenant.slug}))
+    expect(page.get_by_test_id("empty-state")).to_be_visible()
+    for name, criteria in (
+        ("First meeting", "The decision maker and the budget are known."),
+        ("Lead", "A meeting date is agreed."),
+    ):
+        page.get_by_test_id("new-phase").click()
+        page.locator("#id_name").fill(name)
+        page.locator("#id_exit_criteria").fill(criteria)
+        page.get_by_test_id("phase-save").click()
+    expect(page.get_by_test_id("phase")).to_have_count(2)
+    # "Lead" comes first: moved up one place.
+    page.get_by_test_id("phase").nth(1).get_by_test_id("move-up").click()
+    expect(page.get_by_test_id("phase").first).to_contain_text("Lead")
+    page.screenshot(path="/tmp/announce_sales_process_staff.png", full_page=True)
+
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-US")
+    try:
+        rep_page = phone.new_page()
+        login(rep_page, rep_login.user)
+        open_portal_menu(rep_page).locator('[data-nav="sales_process"]').click()
+        phases = rep_page.get_by_test_id("phase")
+        expect(phases).to_have_count(2)
+        expect(phases.first).to_contain_text("A meeting date is agreed.")
+        expect(phases.nth(1)).to_contain_text("First meeting")
+        assert page_width(rep_page) <= 390
+        rep_page.screenshot(path="/tmp/announce_sales_process_phone.png", full_page=True)
+    finally:
+        phone.close()
