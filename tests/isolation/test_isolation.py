@@ -1030,3 +1030,35 @@ def test_deem_confirmation_task_of_tenant_a_changes_nothing_of_tenant_b(world):
     assert ("payouts.Statement", a.issued_statement.pk) in changed
     assert b_responses == {PartnerResponse.NONE}
     assert not changed & b_keys, sorted(changed & b_keys)
+
+
+def test_announcement_task_of_tenant_a_never_delivers_tenant_bs_announcement(world):
+    """The delivery task looks the announcement up inside its own tenant: tenant B's id, run
+    for tenant A, reaches and e-mails nobody; run for tenant B, it reaches B's reps only."""
+    from accounts.models import OutgoingEmail
+    from programs.models import AnnouncementDelivery
+    from programs.tasks.announcements import announcement_deliver_task
+
+    a, b = world
+    rows = snapshot()
+
+    foreign = announcement_deliver_task.apply(
+        kwargs={"tenant_id": a.tenant.pk, "announcement_id": b.announcement.pk}
+    ).get()
+
+    assert foreign == 0
+    assert snapshot() == rows
+    own = announcement_deliver_task.apply(
+        kwargs={"tenant_id": b.tenant.pk, "announcement_id": b.announcement.pk}
+    ).get()
+    with scopes_disabled():
+        reached = set(
+            AnnouncementDelivery.objects.filter(announcement=b.announcement).values_list(
+                "tenant_id", flat=True
+            )
+        )
+        emailed = set(
+            OutgoingEmail.objects.filter(purpose="announcement").values_list("tenant_id", flat=True)
+        )
+    assert own >= 1, "control: tenant B's published announcement reaches its reps"
+    assert reached == emailed == {b.tenant.pk}
