@@ -79,7 +79,7 @@ class Announcement(TenantModel):
                 name="announcement_create_token",
             ),
             models.CheckConstraint(
-                condition=models.Q(status="draft") | models.Q(published_at__isnull=False),
+                condition=~models.Q(status="published") | models.Q(published_at__isnull=False),
                 name="announcement_published_has_time",
             ),
         ]

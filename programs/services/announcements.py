@@ -244,11 +244,8 @@ def announcement_archive(
     if announcement.status == AnnouncementStatus.ARCHIVED:
         return announcement
     announcement.status = AnnouncementStatus.ARCHIVED
-    if announcement.published_at is None:
-        # The check constraint wants a time on anything not a draft: archived unpublished.
-        announcement.published_at = timezone.now()
     announcement.updated_at = timezone.now()
-    announcement.save(update_fields=["status", "published_at", "updated_at"])
+    announcement.save(update_fields=["status", "updated_at"])
     audit_record(tenant=tenant, actor=actor, action="announcement.archived", target=announcement)
     return announcement
 

@@ -271,6 +271,13 @@ def test_archiving_hides_it_from_the_portal(
         services.announcement_publish(tenant=tenant, actor=actor, announcement=announcement)
 
 
+def test_an_archived_draft_was_never_published_and_e_mailed_nobody(tenant, actor, placed):
+    draft = _draft(tenant, actor)
+    archived = services.announcement_archive(tenant=tenant, actor=actor, announcement=draft)
+    assert (archived.status, archived.published_at) == (AnnouncementStatus.ARCHIVED, None)
+    assert not AnnouncementDelivery.objects.filter(tenant=tenant).exists()
+
+
 # --- Reads, the read rate and the unread count --------------------------------------------
 
 
