@@ -12,7 +12,7 @@ htmx fragments served by the app that owns them, so the kernel's page imports no
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,6 +29,9 @@ class NavEntry:
     key: the value of the page's `nav` context that marks the entry active.
     parent: the key of the entry it sits under (drawn indented).
     description: one sentence for the portal home, which lists what a partner can do.
+    badge: optional callable(request) -> int | None, a count drawn beside the label (unread
+        items); None or 0 draws nothing. Evaluated once per request, only for people who may
+        see the entry.
     """
 
     audience: str
@@ -40,6 +43,7 @@ class NavEntry:
     perm: str | None = None
     parent: str | None = None
     description: Any = ""
+    badge: Callable[[Any], int | None] | None = None
 
 
 @dataclass(frozen=True)

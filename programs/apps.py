@@ -31,6 +31,7 @@ class ProgramsConfig(AppConfig):
         from accounts.registry import NavEntry, PartnerTab, PublicSection, SettingsTab, registry
         from accounts.roles import Perm
         from programs.permissions import ProgramsPerm
+        from programs.selectors.announcements import portal_unread_badge
 
         registry.register_urls("programs", "programs.urls", namespace="programs")
         staff = {"audience": "staff", "perm": ProgramsPerm.VIEW}
@@ -90,6 +91,28 @@ class ProgramsConfig(AppConfig):
         )
         registry.register_nav(
             NavEntry(
+                key="announcements",
+                label=_("Announcements"),
+                url_name="programs:announcement_list",
+                icon="bi-megaphone",
+                order=60,
+                parent="programs",
+                **staff,
+            )
+        )
+        registry.register_nav(
+            NavEntry(
+                key="sales_process",
+                label=_("Sales process"),
+                url_name="programs:sales_process",
+                icon="bi-signpost-split",
+                order=70,
+                parent="programs",
+                **staff,
+            )
+        )
+        registry.register_nav(
+            NavEntry(
                 audience="portal",
                 key="programs",
                 label=_("Our programs"),
@@ -110,6 +133,31 @@ class ProgramsConfig(AppConfig):
                 order=35,
                 perm=Perm.PORTAL_VIEW,
                 description=_("Case studies, price sheets, demos and FAQs to sell with."),
+            )
+        )
+        registry.register_nav(
+            NavEntry(
+                audience="portal",
+                key="announcements",
+                label=_("Announcements"),
+                url_name="programs:portal_announcements",
+                icon="bi-megaphone",
+                order=37,
+                perm=Perm.PORTAL_VIEW,
+                description=_("Product news and program changes from your vendor."),
+                badge=portal_unread_badge,
+            )
+        )
+        registry.register_nav(
+            NavEntry(
+                audience="portal",
+                key="sales_process",
+                label=_("Sales process"),
+                url_name="programs:portal_sales_process",
+                icon="bi-signpost-split",
+                order=38,
+                perm=Perm.PORTAL_VIEW,
+                description=_("Each phase of a deal and what must be true to leave it."),
             )
         )
         # The partner page's "Contracts" tab: the partner's contracts and a "New contract" link.
@@ -149,5 +197,7 @@ class ProgramsConfig(AppConfig):
     def load_demo_data(self, *, tenant, stdout=None) -> None:
         """Hook of `manage.py demo_data`: demo programs and tiers for one demo tenant."""
         from programs.demo import load_program_demo
+        from programs.demo_announcements import load_announcement_demo
 
         load_program_demo(tenant, stdout=stdout)
+        load_announcement_demo(tenant, stdout=stdout)

@@ -16,9 +16,22 @@ def _allowed(context, perm: str | None) -> bool:
     return perm is None or perm in context.get("perms_in_tenant", frozenset())
 
 
+def _badge(context, entry) -> int | None:
+    """The entry's badge count, computed once per request (a page may draw the nav twice)."""
+    request = context.get("request")
+    if entry.badge is None or request is None:
+        return None
+    counts = request.__dict__.setdefault("_nav_badges", {})
+    key = (entry.audience, entry.key)
+    if key not in counts:
+        counts[key] = entry.badge(request) or None
+    return counts[key]
+
+
 @register.simple_tag(takes_context=True)
 def registered_nav(context, audience: str) -> list[dict]:
-    """The apps' navigation entries the person may use: entry, url, is_active, is_child."""
+    """The apps' navigation entries the person may use: entry, url, is_active, is_child and
+    badge (a count or None)."""
     tenant = context["tenant"]
     current = context.get("nav")
     return [
@@ -27,6 +40,7 @@ def registered_nav(context, audience: str) -> list[dict]:
             "url": reverse(entry.url_name, kwargs={"tenant_slug": tenant.slug}),
             "is_active": entry.key == current,
             "is_child": entry.parent is not None,
+            "badge": _badge(context, entry),
         }
         for entry in registry.nav_entries(audience)
         if _allowed(context, entry.perm)

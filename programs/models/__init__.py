@@ -1,5 +1,15 @@
 """The programs app's models, one module per area; everything is importable from here."""
 
+from programs.models.announcements import (
+    Announcement,
+    AnnouncementDelivery,
+    AnnouncementKind,
+    AnnouncementProgram,
+    AnnouncementRead,
+    AnnouncementStatus,
+    AnnouncementTier,
+    SalesPhase,
+)
 from programs.models.core import (
     CommissionRuleSet,
     CommissionRuleSetVersion,
@@ -62,4 +72,12 @@ __all__ = [
     "AssetTier",
     "asset_file_path",
     "AssetVersion",
+    "AnnouncementKind",
+    "AnnouncementStatus",
+    "Announcement",
+    "AnnouncementProgram",
+    "AnnouncementTier",
+    "AnnouncementDelivery",
+    "AnnouncementRead",
+    "SalesPhase",
 ]

@@ -177,7 +177,7 @@ def _clean(fields: dict) -> dict:
     return cleaned
 
 
-def _visibility(
+def visibility_check(
     tenant: Tenant, programs: list[Program], tiers: list[Tier]
 ) -> tuple[list[Program], list[Tier]]:
     """The chosen programs and tiers, each checked to be this tenant's; a tier counts only
@@ -267,7 +267,7 @@ def asset_create(
     fields = _clean(
         {"title": title, "description": description, "category": category, "language": language}
     )
-    programs, tiers = _visibility(tenant, list(programs), list(tiers))
+    programs, tiers = visibility_check(tenant, list(programs), list(tiers))
     if upload is not None and url:
         raise ValidationError({"url": _("Upload a file or enter a link, not both.")})
     if upload is not None:
@@ -339,7 +339,7 @@ def asset_update(
     if unknown:
         raise ValueError(f"unknown asset fields: {', '.join(unknown)}")
     fields = _clean(fields)
-    programs, tiers = _visibility(tenant, list(programs), list(tiers))
+    programs, tiers = visibility_check(tenant, list(programs), list(tiers))
     asset = _locked_asset(tenant, asset)
     changes = field_changes(asset, list(UPDATE_FIELDS), fields)
     old_programs = sorted(str(p) for p in asset.programs.all())

@@ -2,6 +2,7 @@
 "programs"). One module per area, so each area's routes sit beside its views."""
 
 from programs.urls import (
+    announcements,
     api,
     commission,
     contracts,
@@ -19,6 +20,7 @@ urlpatterns = [
     *tiers.urlpatterns,
     *library.urlpatterns,
     *library_portal.urlpatterns,
+    *announcements.urlpatterns,
     *portal.urlpatterns,
     *api.urlpatterns,
 ]

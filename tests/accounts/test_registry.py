@@ -42,6 +42,8 @@ def test_partners_registers_its_routes_navigation_tab_and_dashboard_panel():
         "contracts",
         "tier_proposals",
         "library",
+        "announcements",
+        "sales_process",
         "ledger",
         "periods",
         "statements",
@@ -52,6 +54,8 @@ def test_partners_registers_its_routes_navigation_tab_and_dashboard_panel():
         "deals",
         "target_accounts",
         "library",
+        "announcements",
+        "sales_process",
         "commissions",
         "statements",
     ]

@@ -27,6 +27,8 @@ STAFF_NAV = [
     "Contracts",
     "Tier proposals",
     "Library",
+    "Announcements",
+    "Sales process",
     "Payouts",
     "Payout periods",
     "Statements",

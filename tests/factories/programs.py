@@ -6,6 +6,7 @@ import factory
 from django_scopes import scopes_disabled
 
 from programs.models import (
+    Announcement,
     Asset,
     AssetCategory,
     AssetVersion,
@@ -17,6 +18,7 @@ from programs.models import (
     PartnerContract,
     Program,
     ProgramTerms,
+    SalesPhase,
     Tier,
     TierEvaluation,
     TierProposal,
@@ -170,3 +172,24 @@ class AssetVersionFactory(TenantOwnedFactory):
     content_type = "application/pdf"
     size = len(LIBRARY_PDF)
     sha256 = factory.Sequence(lambda n: f"{n:064x}")
+
+
+class AnnouncementFactory(TenantOwnedFactory):
+    """A draft for every partner; publish it with the service (it e-mails on commit)."""
+
+    class Meta:
+        model = Announcement
+
+    tenant = factory.SubFactory(TenantFactory)
+    title = factory.Sequence(lambda n: f"Announcement {n}")
+    body = "What changes, and when."
+
+
+class SalesPhaseFactory(TenantOwnedFactory):
+    class Meta:
+        model = SalesPhase
+
+    tenant = factory.SubFactory(TenantFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    name = factory.Sequence(lambda n: f"Phase {n}")
+    exit_criteria = "The customer agreed to the next step."

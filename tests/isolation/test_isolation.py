@@ -44,6 +44,9 @@ from partners.models import (
 )
 from payouts.models import LedgerLine, PayoutPeriod, PeriodStatus, Statement
 from programs.models import (
+    Announcement,
+    AnnouncementProgram,
+    AnnouncementTier,
     Asset,
     AssetProgram,
     AssetTier,
@@ -55,6 +58,7 @@ from programs.models import (
     PartnerContract,
     Program,
     ProgramTerms,
+    SalesPhase,
     Tier,
     TierEvaluation,
     TierProposal,
@@ -90,6 +94,7 @@ from tests.factories.payouts import (
     StatementFactory,
 )
 from tests.factories.programs import (
+    AnnouncementFactory,
     AssetFactory,
     AssetVersionFactory,
     CommissionRuleSetFactory,
@@ -98,6 +103,7 @@ from tests.factories.programs import (
     PartnerContractFactory,
     ProgramFactory,
     ProgramTermsFactory,
+    SalesPhaseFactory,
     TierEvaluationFactory,
     TierFactory,
     TierProposalFactory,
@@ -105,6 +111,7 @@ from tests.factories.programs import (
     built_in_contract_type,
 )
 from tests.isolation import (
+    routes_announcements,
     routes_commission,
     routes_contracts,
     routes_deals_pipeline,
@@ -194,6 +201,7 @@ ROUTES: dict[str, Route] = {
     **routes_payouts.ROUTES,
     **routes_payouts_api.ROUTES,
     **routes_payouts_portal.ROUTES,
+    **routes_announcements.ROUTES,
 }
 assert len(ROUTES) == sum(
     len(part.ROUTES)
@@ -215,6 +223,7 @@ assert len(ROUTES) == sum(
         routes_payouts,
         routes_payouts_api,
         routes_payouts_portal,
+        routes_announcements,
     )
 ) + len(KERNEL_ROUTES), "a route name is registered twice"
 
@@ -373,6 +382,13 @@ class Side:
     issued_statement: Statement | None = None
     # The other partner's issued statement, for the partner-scoped portal routes.
     issued_statement_of_other_partner: Statement | None = None
+    # Announcements: a published one for every partner, one published for `tier_platinum`
+    # only (where neither partner is: the portal answers 404 for it, like another partner's
+    # object), a draft, and a phase of the sales process.
+    announcement: Announcement | None = None
+    announcement_of_other_partner: Announcement | None = None
+    draft_announcement: Announcement | None = None
+    sales_phase: SalesPhase | None = None
 
     def url(self, name: str, values_from: "Side | None" = None, suffix: str = "") -> str:
         """The route's URL under this tenant, naming objects of `values_from` (default: self);
@@ -508,6 +524,23 @@ def _side(tenant: Tenant) -> Side:
     side.issued_statement_of_other_partner = IssuedStatementFactory(
         partner=other_partner, period=side.payout_period
     )
+    # Announcements and the sales process (see the Side fields above).
+    published = {
+        "status": "published",
+        "published_at": datetime.datetime(2026, 5, 1, tzinfo=datetime.UTC),
+    }
+    side.announcement = AnnouncementFactory(tenant=tenant, **published)
+    side.announcement_of_other_partner = AnnouncementFactory(tenant=tenant, **published)
+    with scopes_disabled():
+        AnnouncementProgram.objects.create(
+            tenant=tenant, announcement=side.announcement_of_other_partner, program=program
+        )
+        AnnouncementTier.objects.create(
+            tenant=tenant, announcement=side.announcement_of_other_partner, tier=tier_platinum
+        )
+    side.draft_announcement = AnnouncementFactory(tenant=tenant)
+    side.sales_phase = SalesPhaseFactory(tenant=tenant, position=1)
+    SalesPhaseFactory(tenant=tenant, position=2)
     return side
 
 
@@ -1011,3 +1044,35 @@ def test_deem_confirmation_task_of_tenant_a_changes_nothing_of_tenant_b(world):
     assert ("payouts.Statement", a.issued_statement.pk) in changed
     assert b_responses == {PartnerResponse.NONE}
     assert not changed & b_keys, sorted(changed & b_keys)
+
+
+def test_announcement_task_of_tenant_a_never_delivers_tenant_bs_announcement(world):
+    """The delivery task looks the announcement up inside its own tenant: tenant B's id, run
+    for tenant A, reaches and e-mails nobody; run for tenant B, it reaches B's reps only."""
+    from accounts.models import OutgoingEmail
+    from programs.models import AnnouncementDelivery
+    from programs.tasks.announcements import announcement_deliver_task
+
+    a, b = world
+    rows = snapshot()
+
+    foreign = announcement_deliver_task.apply(
+        kwargs={"tenant_id": a.tenant.pk, "announcement_id": b.announcement.pk}
+    ).get()
+
+    assert foreign == 0
+    assert snapshot() == rows
+    own = announcement_deliver_task.apply(
+        kwargs={"tenant_id": b.tenant.pk, "announcement_id": b.announcement.pk}
+    ).get()
+    with scopes_disabled():
+        reached = set(
+            AnnouncementDelivery.objects.filter(announcement=b.announcement).values_list(
+                "tenant_id", flat=True
+            )
+        )
+        emailed = set(
+            OutgoingEmail.objects.filter(purpose="announcement").values_list("tenant_id", flat=True)
+        )
+    assert own >= 1, "control: tenant B's published announcement reaches its reps"
+    assert reached == emailed == {b.tenant.pk}
