@@ -32,6 +32,17 @@ from programs.models.library import (
     AssetViewDay,
     asset_file_path,
 )
+from programs.models.training import (
+    Certification,
+    Choice,
+    Course,
+    CourseProgram,
+    CourseTier,
+    Lesson,
+    LessonKind,
+    Question,
+    QuizAttempt,
+)
 
 __all__ = [
     "ContractKind",
@@ -62,4 +73,13 @@ __all__ = [
     "AssetTier",
     "asset_file_path",
     "AssetVersion",
+    "Course",
+    "CourseProgram",
+    "CourseTier",
+    "LessonKind",
+    "Lesson",
+    "Question",
+    "Choice",
+    "QuizAttempt",
+    "Certification",
 ]

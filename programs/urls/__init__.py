@@ -1,7 +1,7 @@
 """The programs app's routes inside a tenant (mounted under /<tenant_slug>/, namespace
 "programs"). One module per area, so each area's routes sit beside its views."""
 
-from programs.urls import api, commission, contracts, library, portal, staff, tiers
+from programs.urls import api, commission, contracts, library, portal, staff, tiers, training
 
 urlpatterns = [
     *staff.urlpatterns,
@@ -9,6 +9,7 @@ urlpatterns = [
     *contracts.urlpatterns,
     *tiers.urlpatterns,
     *library.urlpatterns,
+    *training.urlpatterns,
     *portal.urlpatterns,
     *api.urlpatterns,
 ]

@@ -42,6 +42,7 @@ def test_partners_registers_its_routes_navigation_tab_and_dashboard_panel():
         "contracts",
         "tier_proposals",
         "library",
+        "training",
         "ledger",
         "periods",
         "statements",
@@ -51,6 +52,7 @@ def test_partners_registers_its_routes_navigation_tab_and_dashboard_panel():
         "programs",
         "deals",
         "target_accounts",
+        "training",
         "commissions",
         "statements",
     ]

@@ -46,13 +46,18 @@ from payouts.models import LedgerLine, PayoutPeriod, PeriodStatus, Statement
 from programs.models import (
     Asset,
     AssetVersion,
+    Certification,
     CommissionRuleSet,
     CommissionRuleSetVersion,
     ContractKind,
     ContractType,
+    Course,
+    Lesson,
     PartnerContract,
     Program,
     ProgramTerms,
+    Question,
+    QuizAttempt,
     Tier,
     TierEvaluation,
     TierProposal,
@@ -90,12 +95,17 @@ from tests.factories.payouts import (
 from tests.factories.programs import (
     AssetFactory,
     AssetVersionFactory,
+    CertificationFactory,
     CommissionRuleSetFactory,
     CommissionRuleSetVersionFactory,
     ContractTypeFactory,
+    CourseFactory,
+    LessonFactory,
     PartnerContractFactory,
     ProgramFactory,
     ProgramTermsFactory,
+    QuestionFactory,
+    QuizAttemptFactory,
     TierEvaluationFactory,
     TierFactory,
     TierProposalFactory,
@@ -120,6 +130,7 @@ from tests.isolation import (
     routes_programs_portal,
     routes_recruitment,
     routes_tiers,
+    routes_training,
 )
 from tests.isolation.registry import Route
 
@@ -192,6 +203,7 @@ ROUTES: dict[str, Route] = {
     **routes_payouts.ROUTES,
     **routes_payouts_api.ROUTES,
     **routes_payouts_portal.ROUTES,
+    **routes_training.ROUTES,
 }
 assert len(ROUTES) == sum(
     len(part.ROUTES)
@@ -213,6 +225,7 @@ assert len(ROUTES) == sum(
         routes_payouts,
         routes_payouts_api,
         routes_payouts_portal,
+        routes_training,
     )
 ) + len(KERNEL_ROUTES), "a route name is registered twice"
 
@@ -368,6 +381,16 @@ class Side:
     issued_statement: Statement | None = None
     # The other partner's issued statement, for the partner-scoped portal routes.
     issued_statement_of_other_partner: Statement | None = None
+    # Training: a published course shown to every partner, with two lessons and two
+    # questions (so one of each may be removed while it stays published); a passing attempt
+    # of the partner's rep with its certification, and the same for the other partner's rep.
+    course: Course | None = None
+    lesson: Lesson | None = None
+    question: Question | None = None
+    attempt: QuizAttempt | None = None
+    attempt_of_other_partner: QuizAttempt | None = None
+    certification: Certification | None = None
+    certification_of_other_partner: Certification | None = None
 
     def url(self, name: str, values_from: "Side | None" = None, suffix: str = "") -> str:
         """The route's URL under this tenant, naming objects of `values_from` (default: self);
@@ -493,6 +516,20 @@ def _side(tenant: Tenant) -> Side:
     side.issued_statement = IssuedStatementFactory(partner=partner, period=side.payout_period)
     side.issued_statement_of_other_partner = IssuedStatementFactory(
         partner=other_partner, period=side.payout_period
+    )
+    # Training (built last, after everything above).
+    side.course = CourseFactory(tenant=tenant)
+    side.lesson = LessonFactory(course=side.course)
+    LessonFactory(course=side.course)
+    side.question = QuestionFactory(course=side.course)
+    QuestionFactory(course=side.course)
+    side.attempt = QuizAttemptFactory(course=side.course, rep=side.rep)
+    side.attempt_of_other_partner = QuizAttemptFactory(
+        course=side.course, rep=side.rep_of_other_partner
+    )
+    side.certification = CertificationFactory(attempt=side.attempt)
+    side.certification_of_other_partner = CertificationFactory(
+        attempt=side.attempt_of_other_partner
     )
     return side
 
