@@ -92,6 +92,18 @@ def test_staff_publish_a_course_and_a_rep_passes_it_on_a_phone(
     screenshot(phone, "training-my-certifications-phone", share=True)
     phone_context.close()
 
+    # Staff: the certification list shows the rep, and "expiring within 30 days" does not.
+    page.goto(
+        server
+        + reverse("programs:training_certification_list", kwargs={"tenant_slug": tenant.slug})
+    )
+    expect(page.get_by_test_id("certification-row")).to_have_count(1)
+    expect(page.get_by_test_id("certification-row")).to_contain_text("Aoi Tanaka")
+    page.screenshot(path="/tmp/training_certifications.png", full_page=True)
+    page.locator("#id_status").select_option(label="Expiring within 30 days")
+    page.get_by_test_id("filter-submit").click()
+    expect(page.get_by_test_id("no-results")).to_be_visible()
+
     with scopes_disabled():
         certification = Certification.objects.get(tenant=tenant, rep=rep)
         assert certification.course_id == course.pk
