@@ -763,3 +763,44 @@ def test_a_rep_sees_their_own_certifications_and_the_partner_admin_the_companys(
     assert as_rep_colleague.status_code == 404
     assert "Colleague Rep" in as_admin and "Aoi Rep" in as_admin and "Outsider Rep" not in as_admin
     assert as_admin_outsider.status_code == 404
+
+
+def test_a_rep_reads_only_their_own_attempts_and_the_partner_admin_the_companys(
+    tenant, partner, rep_login, client_for
+):
+    membership, rep = rep_login
+    admin, _admin_rep = portal_membership_for(partner, role=Role.PARTNER_ADMIN)
+    colleague = PartnerRepFactory(partner=partner, full_name="Colleague Rep")
+    course = CourseFactory(tenant=tenant)
+    own = QuizAttemptFactory(course=course, rep=rep)
+    theirs = QuizAttemptFactory(course=course, rep=colleague)
+
+    def url(attempt):
+        return reverse(
+            "programs:portal_attempt",
+            kwargs={"tenant_slug": tenant.slug, "attempt_id": attempt.pk},
+        )
+
+    assert client_for(membership).get(url(own)).status_code == 200
+    assert client_for(membership).get(url(theirs)).status_code == 404
+    assert client_for(admin).get(url(theirs)).status_code == 200
+
+
+def test_the_company_certifications_make_the_same_queries_with_3_and_20_rows(
+    tenant, partner, fresh_client_for
+):
+    admin, _admin_rep = portal_membership_for(partner, role=Role.PARTNER_ADMIN)
+    client = fresh_client_for(admin)
+    url = reverse("programs:portal_certifications", kwargs={"tenant_slug": tenant.slug})
+
+    def add(n):
+        for _ in range(n):
+            _certified(PartnerRepFactory(partner=partner), expires_on=datetime.date(2027, 1, 1))
+
+    add(3)
+    client.get(url)
+    small = _count_queries(client, url)
+    add(17)
+    large = _count_queries(client, url)
+
+    assert small == large
