@@ -106,6 +106,9 @@ def portal_quiz(request, tenant_slug, course_id):
             )
         except ValidationError as error:
             errors = error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
+            if "token" in errors:
+                # An expired or foreign token: the form shown again carries a fresh one.
+                token = services.new_form_token()
         else:
             if attempt.passed:
                 messages.success(request, _("Passed: you are certified for this course."))
@@ -116,7 +119,7 @@ def portal_quiz(request, tenant_slug, course_id):
         question.errors = errors.get(f"question_{question.pk}", [])
         question.chosen = chosen.get(question.pk, [])
     general = [
-        m for key, messages_ in errors.items() if not key.startswith("question_") for m in messages_
+        text for key, texts in errors.items() if not key.startswith("question_") for text in texts
     ]
     return render(
         request,

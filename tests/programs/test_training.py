@@ -804,3 +804,20 @@ def test_the_company_certifications_make_the_same_queries_with_3_and_20_rows(
     large = _count_queries(client, url)
 
     assert small == large
+
+
+def test_a_quiz_without_its_token_is_shown_again_with_a_fresh_one(tenant, rep_login, client_for):
+    membership, _rep = rep_login
+    course, questions = _quiz_course(tenant)
+    body = {f"question_{q.pk}": [str(pk) for pk in _choices(q, correct=True)] for q in questions}
+    response = client_for(membership).post(
+        reverse(
+            "programs:portal_quiz", kwargs={"tenant_slug": tenant.slug, "course_id": course.pk}
+        ),
+        {**body, "token": ""},
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "The form has expired" in html
+    assert 'name="token" value=""' not in html and 'name="token" value="' in html
+    assert not QuizAttempt.objects.filter(tenant=tenant).exists()
