@@ -189,6 +189,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "programs.tasks.asset_view_days_fanout",
         "schedule": 600.0,
     },
+    # Daily: reps whose certification ends within 30 days, and their partner admins, are
+    # warned once per certification and term (programs.tasks.training); a re-run sends nothing.
+    "programs-certification-expiry": {
+        "task": "programs.tasks.certification_expiry_fanout",
+        "schedule": 86400.0,
+    },
     # Daily: approved deals whose protection ended before the tenant's today expire, their
     # reps are told and the customer is free to register again (deals.tasks.registrations).
     "deals-protections-expire": {

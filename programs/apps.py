@@ -18,8 +18,12 @@ class ProgramsConfig(AppConfig):
             sender=Tenant,
             dispatch_uid="programs.seed_contract_types_for_new_tenant",
         )
+        from programs.selectors.tier_figures import register_tier_figures_provider
+        from programs.selectors.training import certified_reps_figures
         from programs.tasks.notices import issue_notice_on_contract_start
 
+        # The tier requirement "certified reps" (Tier.min_certified_reps).
+        register_tier_figures_provider("training", certified_reps_figures)
         signals.contract_started.connect(
             issue_notice_on_contract_start,
             dispatch_uid="programs.issue_notice_on_contract_start",
@@ -102,6 +106,17 @@ class ProgramsConfig(AppConfig):
         )
         registry.register_nav(
             NavEntry(
+                key="training",
+                label=_("Training"),
+                url_name="programs:training_course_list",
+                icon="bi-mortarboard",
+                order=50,
+                parent="programs",
+                **staff,
+            )
+        )
+        registry.register_nav(
+            NavEntry(
                 key="sales_process",
                 label=_("Sales process"),
                 url_name="programs:sales_process",
@@ -109,6 +124,18 @@ class ProgramsConfig(AppConfig):
                 order=70,
                 parent="programs",
                 **staff,
+            )
+        )
+        registry.register_nav(
+            NavEntry(
+                audience="portal",
+                key="training",
+                label=_("Training"),
+                url_name="programs:portal_courses",
+                icon="bi-mortarboard",
+                order=36,
+                perm=Perm.PORTAL_VIEW,
+                description=_("Courses, quizzes and your certifications."),
             )
         )
         registry.register_nav(
@@ -198,6 +225,8 @@ class ProgramsConfig(AppConfig):
         """Hook of `manage.py demo_data`: demo programs and tiers for one demo tenant."""
         from programs.demo import load_program_demo
         from programs.demo_announcements import load_announcement_demo
+        from programs.demo_training import load_training_demo
 
         load_program_demo(tenant, stdout=stdout)
+        load_training_demo(tenant, stdout=stdout)
         load_announcement_demo(tenant, stdout=stdout)

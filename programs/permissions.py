@@ -14,6 +14,8 @@ class ProgramsPerm(models.TextChoices):
     COMMISSION_MANAGE = "programs.commission.manage", _("Create commission rule set versions")
     # Accepting a program's terms binds the partner company: its partner admin does it.
     TERMS_ACCEPT = "programs.terms.accept", _("Accept program terms for the partner company")
+    # The partner admin sees every rep's certifications of the company; a rep only their own.
+    PORTAL_COMPANY = "programs.portal.company", _("See the partner company's certifications")
 
 
 GRANTS: dict[str, set[str]] = {
@@ -21,7 +23,7 @@ GRANTS: dict[str, set[str]] = {
     Role.PARTNER_MANAGER: {ProgramsPerm.VIEW, ProgramsPerm.MANAGE},
     Role.FINANCE: {ProgramsPerm.VIEW, ProgramsPerm.COMMISSION_MANAGE},
     Role.VIEWER: {ProgramsPerm.VIEW},
-    Role.PARTNER_ADMIN: {ProgramsPerm.TERMS_ACCEPT},
+    Role.PARTNER_ADMIN: {ProgramsPerm.TERMS_ACCEPT, ProgramsPerm.PORTAL_COMPANY},
 }
 
 

@@ -42,6 +42,17 @@ from programs.models.library import (
     AssetViewDay,
     asset_file_path,
 )
+from programs.models.training import (
+    Certification,
+    Choice,
+    Course,
+    CourseProgram,
+    CourseTier,
+    Lesson,
+    LessonKind,
+    Question,
+    QuizAttempt,
+)
 
 __all__ = [
     "ContractKind",
@@ -80,4 +91,13 @@ __all__ = [
     "AnnouncementDelivery",
     "AnnouncementRead",
     "SalesPhase",
+    "Course",
+    "CourseProgram",
+    "CourseTier",
+    "LessonKind",
+    "Lesson",
+    "Question",
+    "Choice",
+    "QuizAttempt",
+    "Certification",
 ]

@@ -11,6 +11,7 @@ from programs.urls import (
     portal,
     staff,
     tiers,
+    training,
 )
 
 urlpatterns = [
@@ -21,6 +22,7 @@ urlpatterns = [
     *library.urlpatterns,
     *library_portal.urlpatterns,
     *announcements.urlpatterns,
+    *training.urlpatterns,
     *portal.urlpatterns,
     *api.urlpatterns,
 ]

@@ -32,6 +32,7 @@ programs.view           x x x x . .
 programs.manage         x x . . . .
 programs.commission.manage x . x . . .
 programs.terms.accept   . . . . x .
+programs.portal.company . . . . x .
 deals.view              x x x x . .
 deals.manage            x x . . . .
 deals.review            x x . . . .

@@ -27,6 +27,7 @@ STAFF_NAV = [
     "Contracts",
     "Tier proposals",
     "Library",
+    "Training",
     "Announcements",
     "Sales process",
     "Payouts",

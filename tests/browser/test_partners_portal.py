@@ -149,10 +149,10 @@ def test_portal_home_fits_a_phone_and_its_menu_reaches_sign_out(
     login(page, admin.user)
     expect(page).to_have_url(f"{server}/{tenant.slug}/portal/")
     # The home page offers only what works today: the company, programs, deals, target
-    # accounts, announcements, commissions, (for the partner admin) statements and the sales
-    # process pages.
+    # accounts, library, training, announcements, sales process, commissions and (for the
+    # partner admin) statements pages.
     entries = page.get_by_test_id("portal-home-entries").get_by_role("link")
-    expect(entries).to_have_count(8)
+    expect(entries).to_have_count(10)
     expect(entries.first).to_have_attribute("href", f"/{tenant.slug}/portal/company/")
     expect(entries.nth(1)).to_have_attribute("href", f"/{tenant.slug}/portal/programs/")
     expect(entries.nth(2)).to_have_attribute("href", f"/{tenant.slug}/portal/deals/")

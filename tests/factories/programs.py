@@ -10,14 +10,20 @@ from programs.models import (
     Asset,
     AssetCategory,
     AssetVersion,
+    Certification,
+    Choice,
     CommissionRuleSet,
     CommissionRuleSetVersion,
     ContractKind,
     ContractStatus,
     ContractType,
+    Course,
+    Lesson,
     PartnerContract,
     Program,
     ProgramTerms,
+    Question,
+    QuizAttempt,
     SalesPhase,
     Tier,
     TierEvaluation,
@@ -193,3 +199,85 @@ class SalesPhaseFactory(TenantOwnedFactory):
     position = factory.Sequence(lambda n: n + 1)
     name = factory.Sequence(lambda n: f"Phase {n}")
     exit_criteria = "The customer agreed to the next step."
+
+
+# --- Training ---------------------------------------------------------------------------------
+
+
+class CourseFactory(TenantOwnedFactory):
+    class Meta:
+        model = Course
+
+    tenant = factory.SubFactory(TenantFactory)
+    title = factory.Sequence(lambda n: f"Course {n}")
+    language = "en"
+    pass_mark_percent = 50
+    is_published = True
+
+
+class LessonFactory(TenantOwnedFactory):
+    class Meta:
+        model = Lesson
+
+    course = factory.SubFactory(CourseFactory)
+    tenant = factory.SelfAttribute("course.tenant")
+    position = factory.Sequence(lambda n: n + 1)
+    kind = "text"
+    title = factory.Sequence(lambda n: f"Lesson {n}")
+    body = "What the product does and for whom."
+
+
+class QuestionFactory(TenantOwnedFactory):
+    """A single-choice question with one right answer ("Right") and one wrong ("Wrong")."""
+
+    class Meta:
+        model = Question
+        skip_postgeneration_save = True
+
+    course = factory.SubFactory(CourseFactory)
+    tenant = factory.SelfAttribute("course.tenant")
+    position = factory.Sequence(lambda n: n + 1)
+    text = factory.Sequence(lambda n: f"Question {n}?")
+    multiple = False
+
+    @factory.post_generation
+    def choices(self, create, extracted, **kwargs):
+        if not create:
+            return
+        rows = extracted if extracted is not None else [("Right", True), ("Wrong", False)]
+        with scopes_disabled():
+            for position, (text, correct) in enumerate(rows, start=1):
+                Choice.objects.create(
+                    tenant=self.tenant,
+                    question=self,
+                    position=position,
+                    text=text,
+                    is_correct=correct,
+                )
+
+
+class QuizAttemptFactory(TenantOwnedFactory):
+    class Meta:
+        model = QuizAttempt
+
+    course = factory.SubFactory(CourseFactory)
+    tenant = factory.SelfAttribute("course.tenant")
+    rep = None
+    partner = factory.SelfAttribute("rep.partner")
+    token = factory.Sequence(lambda n: f"attempt-token-{n}")
+    answers = factory.LazyFunction(list)
+    score_percent = 100
+    passed = True
+
+
+class CertificationFactory(TenantOwnedFactory):
+    class Meta:
+        model = Certification
+
+    attempt = None
+    course = factory.SelfAttribute("attempt.course")
+    tenant = factory.SelfAttribute("attempt.tenant")
+    rep = factory.SelfAttribute("attempt.rep")
+    partner = factory.SelfAttribute("attempt.partner")
+    certified_on = datetime.date(2026, 4, 1)
+    expires_on = datetime.date(2027, 3, 31)

@@ -51,13 +51,18 @@ from programs.models import (
     AssetProgram,
     AssetTier,
     AssetVersion,
+    Certification,
     CommissionRuleSet,
     CommissionRuleSetVersion,
     ContractKind,
     ContractType,
+    Course,
+    Lesson,
     PartnerContract,
     Program,
     ProgramTerms,
+    Question,
+    QuizAttempt,
     SalesPhase,
     Tier,
     TierEvaluation,
@@ -97,12 +102,17 @@ from tests.factories.programs import (
     AnnouncementFactory,
     AssetFactory,
     AssetVersionFactory,
+    CertificationFactory,
     CommissionRuleSetFactory,
     CommissionRuleSetVersionFactory,
     ContractTypeFactory,
+    CourseFactory,
+    LessonFactory,
     PartnerContractFactory,
     ProgramFactory,
     ProgramTermsFactory,
+    QuestionFactory,
+    QuizAttemptFactory,
     SalesPhaseFactory,
     TierEvaluationFactory,
     TierFactory,
@@ -129,6 +139,7 @@ from tests.isolation import (
     routes_programs_portal,
     routes_recruitment,
     routes_tiers,
+    routes_training,
 )
 from tests.isolation.registry import Route
 
@@ -202,6 +213,7 @@ ROUTES: dict[str, Route] = {
     **routes_payouts_api.ROUTES,
     **routes_payouts_portal.ROUTES,
     **routes_announcements.ROUTES,
+    **routes_training.ROUTES,
 }
 assert len(ROUTES) == sum(
     len(part.ROUTES)
@@ -224,6 +236,7 @@ assert len(ROUTES) == sum(
         routes_payouts_api,
         routes_payouts_portal,
         routes_announcements,
+        routes_training,
     )
 ) + len(KERNEL_ROUTES), "a route name is registered twice"
 
@@ -389,6 +402,16 @@ class Side:
     announcement_of_other_partner: Announcement | None = None
     draft_announcement: Announcement | None = None
     sales_phase: SalesPhase | None = None
+    # Training: a published course shown to every partner, with two lessons and two
+    # questions (so one of each may be removed while it stays published); a passing attempt
+    # of the partner's rep with its certification, and the same for the other partner's rep.
+    course: Course | None = None
+    lesson: Lesson | None = None
+    question: Question | None = None
+    attempt: QuizAttempt | None = None
+    attempt_of_other_partner: QuizAttempt | None = None
+    certification: Certification | None = None
+    certification_of_other_partner: Certification | None = None
 
     def url(self, name: str, values_from: "Side | None" = None, suffix: str = "") -> str:
         """The route's URL under this tenant, naming objects of `values_from` (default: self);
@@ -541,6 +564,20 @@ def _side(tenant: Tenant) -> Side:
     side.draft_announcement = AnnouncementFactory(tenant=tenant)
     side.sales_phase = SalesPhaseFactory(tenant=tenant, position=1)
     SalesPhaseFactory(tenant=tenant, position=2)
+    # Training (built last, after everything above).
+    side.course = CourseFactory(tenant=tenant)
+    side.lesson = LessonFactory(course=side.course)
+    LessonFactory(course=side.course)
+    side.question = QuestionFactory(course=side.course)
+    QuestionFactory(course=side.course)
+    side.attempt = QuizAttemptFactory(course=side.course, rep=side.rep)
+    side.attempt_of_other_partner = QuizAttemptFactory(
+        course=side.course, rep=side.rep_of_other_partner
+    )
+    side.certification = CertificationFactory(attempt=side.attempt)
+    side.certification_of_other_partner = CertificationFactory(
+        attempt=side.attempt_of_other_partner
+    )
     return side
 
 
