@@ -98,6 +98,7 @@ def test_partner_page_tabs_and_reps(page, server, login, tenant, manager, screen
             "Contracts",
             "Deals",
             "Target accounts",
+            "Material",
             "Commissions",
         ]
     )

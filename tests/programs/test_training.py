@@ -659,6 +659,32 @@ def test_the_portal_shows_courses_by_the_partners_placement(tenant, partner, rep
     assert everyone.pk
 
 
+def test_an_asset_lesson_links_to_the_portal_library_page_that_logs_the_view(
+    tenant, partner, rep_login, client_for
+):
+    from programs.models import AssetView
+    from tests.factories.programs import AssetFactory, AssetVersionFactory
+
+    membership, rep = rep_login
+    asset = AssetFactory(tenant=tenant, title="Reseller deck")
+    AssetVersionFactory(asset=asset, number=1)
+    course = CourseFactory(tenant=tenant)
+    LessonFactory(course=course, kind="asset", asset=asset, body="Read the deck first.")
+    client = client_for(membership)
+    page = client.get(
+        reverse(
+            "programs:portal_course", kwargs={"tenant_slug": tenant.slug, "course_id": course.pk}
+        )
+    )
+    asset_url = reverse(
+        "programs:portal_asset", kwargs={"tenant_slug": tenant.slug, "asset_id": asset.pk}
+    )
+    assert f'href="{asset_url}"'.encode() in page.content
+    assert client.get(asset_url).status_code == 200
+    with scopes_disabled():
+        assert AssetView.objects.get(tenant=tenant).rep_id == rep.pk
+
+
 def test_a_rep_takes_the_quiz_in_the_portal_and_is_certified(
     tenant, rep_login, client_for, django_capture_on_commit_callbacks
 ):
