@@ -180,11 +180,12 @@ def _clean(fields: dict) -> dict:
 def visibility_check(
     tenant: Tenant, programs: list[Program], tiers: list[Tier]
 ) -> tuple[list[Program], list[Tier]]:
-    """The chosen programs and tiers, each checked to be this tenant's; a tier counts only
-    with its program chosen."""
+    """The chosen programs and tiers of any content shown by program and tier (assets,
+    courses, announcements), each checked to be this tenant's; a tier counts only with its
+    program chosen."""
     for program in programs:
         if program.tenant_id != tenant.pk:
-            # SECURITY(tenant): another tenant's program is no choice; the asset would
+            # SECURITY(tenant): another tenant's program is no choice; the content would
             # otherwise name it (and a later portal query could follow it).
             raise ValidationError({"programs": _("Choose one of this organization's own.")})
     program_ids = {program.pk for program in programs}

@@ -43,7 +43,7 @@ from programs.models import (
     QuizAttempt,
     Tier,
 )
-from programs.services.library import check_link
+from programs.services.library import check_link, visibility_check
 
 register_action_labels(
     {
@@ -121,23 +121,6 @@ def _clean_course(fields: dict) -> dict:
     return cleaned
 
 
-def _visibility(
-    tenant: Tenant, programs: list[Program], tiers: list[Tier]
-) -> tuple[list[Program], list[Tier]]:
-    for program in programs:
-        if program.tenant_id != tenant.pk:
-            # SECURITY(tenant): another tenant's program is no choice.
-            raise ValidationError({"programs": _("Choose one of this organization's own.")})
-    program_ids = {program.pk for program in programs}
-    for tier in tiers:
-        if tier.tenant_id != tenant.pk:
-            # SECURITY(tenant): the same for a tier.
-            raise ValidationError({"tiers": _("Choose one of this organization's own.")})
-        if tier.program_id not in program_ids:
-            raise ValidationError({"tiers": _("Choose tiers of the chosen programs only.")})
-    return list(programs), list(tiers)
-
-
 def _set_visibility(tenant: Tenant, course: Course, programs: list[Program], tiers: list[Tier]):
     CourseProgram.objects.filter(tenant=tenant, course=course).delete()
     CourseTier.objects.filter(tenant=tenant, course=course).delete()
@@ -192,7 +175,7 @@ def course_create(
             "pass_mark_percent": pass_mark_percent,
         }
     )
-    programs, tiers = _visibility(tenant, list(programs), list(tiers))
+    programs, tiers = visibility_check(tenant, list(programs), list(tiers))
     try:
         with transaction.atomic():
             course = Course.objects.create(
@@ -225,7 +208,7 @@ def course_update(
     if unknown:
         raise ValueError(f"unknown course fields: {', '.join(unknown)}")
     fields = _clean_course(fields)
-    programs, tiers = _visibility(tenant, list(programs), list(tiers))
+    programs, tiers = visibility_check(tenant, list(programs), list(tiers))
     course = _locked_course(tenant, course)
     changes = field_changes(course, list(fields), fields)
     old_programs = sorted(str(p) for p in course.programs.all())
