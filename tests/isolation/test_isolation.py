@@ -1113,3 +1113,38 @@ def test_announcement_task_of_tenant_a_never_delivers_tenant_bs_announcement(wor
         )
     assert own >= 1, "control: tenant B's published announcement reaches its reps"
     assert reached == emailed == {b.tenant.pk}
+
+
+def test_library_and_training_tasks_of_tenant_a_change_nothing_of_tenant_b(world):
+    """The view roll-up and the certification expiry warning take a tenant id and work inside
+    that tenant only: both tenants have a view and a certification ending soon; run for tenant
+    A, only A's roll-up row and A's certification change."""
+    from django.utils import timezone
+
+    from programs.models import AssetViewDay, Certification
+    from programs.services.asset_views import asset_view_record
+    from programs.tasks.library import asset_view_days_refresh_task
+    from programs.tasks.training import certification_expiry_task
+
+    a, b = world
+    soon = timezone.localdate() + datetime.timedelta(days=10)
+    with scopes_disabled():
+        for side in (a, b):
+            asset_view_record(
+                tenant=side.tenant, asset=side.asset, rep=side.rep, membership=side.partner_user
+            )
+        Certification.objects.filter(pk__in=[a.certification.pk, b.certification.pk]).update(
+            expires_on=soon
+        )
+    rows = snapshot()
+
+    asset_view_days_refresh_task.apply(kwargs={"tenant_id": a.tenant.pk}).get()
+    certification_expiry_task.apply(kwargs={"tenant_id": a.tenant.pk}).get()
+
+    changed = changed_rows(rows, snapshot())
+    with scopes_disabled():
+        b_keys = rows_of(b.tenant)
+        rolled_up = set(AssetViewDay.objects.values_list("tenant_id", flat=True))
+    assert ("programs.Certification", a.certification.pk) in changed, "control: A is warned"
+    assert rolled_up == {a.tenant.pk}
+    assert not changed & b_keys, sorted(changed & b_keys)
