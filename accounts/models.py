@@ -307,6 +307,26 @@ class AuditEvent(TenantModel):
         return f"{self.action} {self.object_repr}"
 
 
+class SignInDay(TenantModel):
+    """A day on which a member signed in (their tenant's calendar day). Insights counts a
+    partner rep as active in a window when they signed in or opened material in it; a login
+    writes one row per membership and day, so the log stays small and re-logins add nothing."""
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "membership", "day"], name="sign_in_day_once"
+            ),
+        ]
+        indexes = [models.Index(fields=["tenant", "day"], name="sign_in_day_tenant")]
+
+    def __str__(self) -> str:
+        return f"{self.membership_id} {self.day}"
+
+
 class Heartbeat(models.Model):
     """Last tick of a periodic job (beat → worker); the status page reads it. Not tenant data."""
 

@@ -13,7 +13,15 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.audit import audit_record, created_values, field_changes
-from accounts.models import ApiKey, Invitation, Membership, OutgoingEmail, Tenant, User
+from accounts.models import (
+    ApiKey,
+    Invitation,
+    Membership,
+    OutgoingEmail,
+    SignInDay,
+    Tenant,
+    User,
+)
 from accounts.roles import Role
 from accounts.signals import invitation_accepted
 from accounts.transactions import service
@@ -426,4 +434,16 @@ def heartbeat_record(*, name: str, worker: str) -> None:
 
     Heartbeat.objects.update_or_create(
         name=name, defaults={"last_seen_at": timezone.now(), "last_worker": worker[:200]}
+    )
+
+
+# --- Sign-ins ---------------------------------------------------------------------------------
+
+
+@service
+def sign_in_day_record(*, tenant: Tenant, membership_id: int, day) -> None:
+    """One INSERT ... ON CONFLICT DO NOTHING: the first sign-in of the day counts, the rest
+    (and a retried task) add nothing. Telemetry, not a change of anything: no audit event."""
+    SignInDay.objects.bulk_create(
+        [SignInDay(tenant=tenant, membership_id=membership_id, day=day)], ignore_conflicts=True
     )

@@ -207,6 +207,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "payouts.tasks.ledger_reconcile_fanout",
         "schedule": crontab(minute=0, hour=2),
     },
+    # Nightly (03:00 in Tokyo): every tenant's KPI snapshots from all of its history, one task
+    # per tenant, then its partners' suggested priorities (insights.tasks). Snapshots are
+    # rewritten on their unique key inside one transaction, so a re-run changes nothing.
+    "insights-kpi-nightly": {
+        "task": "insights.tasks.kpi_recompute_fanout",
+        "schedule": crontab(minute=0, hour=18),
+    },
     # Hourly: each tenant's periods exist up to its today, and those whose closing date has
     # passed on its clock are closed (payouts.tasks); closing twice is refused, so harmless.
     "payouts-periods-close": {

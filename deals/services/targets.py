@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -112,6 +113,36 @@ def _priority_refresh(tenant: Tenant, partner: Partner) -> None:
         willingness=_willingness_of(tenant, partner), open_accounts=open_accounts
     )
     partner_suggested_priority_set.nested(tenant=tenant, partner=partner, priority=priority)
+
+
+@service
+def suggested_priorities_refresh(*, tenant: Tenant) -> int:
+    """Every partner's suggested priority, from one count of open accounts per partner and
+    one read of the willingness answers (the nightly KPI run calls it, so a suggestion never
+    goes stale); only the partners whose suggestion changes are written and audited.
+    Returns how many changed."""
+    open_counts = dict(
+        TargetAccount.objects.filter(tenant=tenant)
+        .exclude(milestone__in=CLOSED_MILESTONES)
+        .values("partner_id")
+        .annotate(n=Count("pk"))
+        .values_list("partner_id", "n")
+    )
+    willingness = dict(
+        PartnerTargetList.objects.filter(tenant=tenant).values_list("partner_id", "willingness")
+    )
+    changed = 0
+    for partner in Partner.objects.filter(tenant=tenant).only(
+        "pk", "tenant_id", "suggested_priority"
+    ):
+        priority = suggested_priority(
+            willingness=willingness.get(partner.pk, ListWillingness.UNKNOWN),
+            open_accounts=open_counts.get(partner.pk, 0),
+        )
+        if priority != partner.suggested_priority:
+            partner_suggested_priority_set.nested(tenant=tenant, partner=partner, priority=priority)
+            changed += 1
+    return changed
 
 
 @service

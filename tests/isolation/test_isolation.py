@@ -1148,3 +1148,41 @@ def test_library_and_training_tasks_of_tenant_a_change_nothing_of_tenant_b(world
     assert ("programs.Certification", a.certification.pk) in changed, "control: A is warned"
     assert rolled_up == {a.tenant.pk}
     assert not changed & b_keys, sorted(changed & b_keys)
+
+
+def test_kpi_tasks_of_tenant_a_change_nothing_of_tenant_b(world):
+    """The nightly recompute and an event's refresh take a tenant id and read and write that
+    tenant's rows only: both tenants have snapshots; recomputing A (all of it, then one
+    partner's day) leaves every row of B as it was, and A's snapshots hold only A's partners."""
+    from django.utils import timezone
+
+    from insights.models import KpiSnapshot
+    from insights.tasks import kpi_recompute_task, kpi_refresh_partner_task
+
+    a, b = world
+    kpi_recompute_task.apply(kwargs={"tenant_id": b.tenant.pk}).get()
+    rows = snapshot()
+    with scopes_disabled():
+        b_keys = rows_of(b.tenant)
+        b_partner_ids = set(Partner.objects.filter(tenant=b.tenant).values_list("pk", flat=True))
+
+    kpi_recompute_task.apply(kwargs={"tenant_id": a.tenant.pk}).get()
+    kpi_refresh_partner_task.apply(
+        kwargs={
+            "tenant_id": a.tenant.pk,
+            "partner_id": a.partner.pk,
+            "day": timezone.localdate().isoformat(),
+        }
+    ).get()
+
+    changed = changed_rows(rows, snapshot())
+    with scopes_disabled():
+        a_partners = set(
+            KpiSnapshot.objects.filter(tenant=a.tenant, subject_kind="partner").values_list(
+                "subject_id", flat=True
+            )
+        )
+    assert a_partners, "control: tenant A has partner snapshots"
+    assert any(key[0] == "insights.KpiSnapshot" for key in b_keys), "control: B has some"
+    assert not a_partners & b_partner_ids
+    assert not changed & b_keys, sorted(changed & b_keys)

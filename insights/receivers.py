@@ -1,0 +1,35 @@
+"""Receivers of the deals signals (sent after the deal's transaction commits): each queues a
+refresh of the snapshots of the partner and periods the event touches."""
+
+from deals import signals
+from insights.selectors.events import partner_of_deal, partner_of_target_account
+from insights.tasks import kpi_refresh_soon
+
+
+def _deal_event(tenant, deal_id, day) -> None:
+    found, partner_id = partner_of_deal(tenant=tenant, deal_id=deal_id)
+    if found:
+        kpi_refresh_soon(tenant=tenant, partner_id=partner_id, day=day)
+
+
+def on_deal_won(sender, *, tenant, deal_id, won_on, **kwargs) -> None:
+    _deal_event(tenant, deal_id, won_on)
+
+
+def on_deal_lost(sender, *, tenant, deal_id, lost_on, **kwargs) -> None:
+    _deal_event(tenant, deal_id, lost_on)
+
+
+def on_milestone_reached(sender, *, tenant, target_account_id, reached_on, **kwargs) -> None:
+    partner_id = partner_of_target_account(tenant=tenant, target_account_id=target_account_id)
+    if partner_id is not None:
+        kpi_refresh_soon(tenant=tenant, partner_id=partner_id, day=reached_on)
+
+
+def connect() -> None:
+    for signal, receiver in (
+        (signals.deal_won, on_deal_won),
+        (signals.deal_lost, on_deal_lost),
+        (signals.milestone_reached, on_milestone_reached),
+    ):
+        signal.connect(receiver, dispatch_uid=f"insights.{receiver.__name__}")

@@ -1,0 +1,20 @@
+"""Which partner an event belongs to (the receivers refresh that partner's snapshots)."""
+
+from __future__ import annotations
+
+from accounts.models import Tenant
+from deals.models import Deal, TargetAccount
+
+
+def partner_of_deal(*, tenant: Tenant, deal_id: int) -> tuple[bool, int | None]:
+    """(found, partner id): a direct deal is found with no partner."""
+    row = Deal.objects.filter(tenant=tenant, pk=deal_id).values_list("partner_id").first()
+    return (row is not None, row[0] if row else None)
+
+
+def partner_of_target_account(*, tenant: Tenant, target_account_id: int) -> int | None:
+    return (
+        TargetAccount.objects.filter(tenant=tenant, pk=target_account_id)
+        .values_list("partner_id", flat=True)
+        .first()
+    )

@@ -1,0 +1,62 @@
+"""Writes of insights: recomputing the KPI snapshots of a tenant, or of one partner's periods.
+
+Both are one transaction: readers see the old snapshots until the new ones are complete, and
+a failed run leaves the old ones. Both are idempotent (the rows are deleted and written again
+from the source tables inside the transaction, on the snapshot key), so a retried or doubled
+task changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime
+from functools import reduce
+from operator import or_
+
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.models import Tenant
+from accounts.transactions import service
+from insights import kpi
+from insights.models import KpiSnapshot, SubjectKind
+
+
+@service
+def kpi_recompute(*, tenant: Tenant, now: datetime.datetime | None = None) -> int:
+    """Every snapshot of the tenant, from all of its history; returns the rows written."""
+    scope = kpi.Scope(tenant=tenant, now=now or timezone.now())
+    KpiSnapshot.objects.filter(tenant=tenant).delete()
+    written = sum(family(scope) for family in kpi.PARTNER_FAMILIES)
+    written += kpi.tenant_rollup(scope) + kpi.program_rollup(scope)
+    written += kpi.direct_family(scope)
+    return written
+
+
+@service
+def kpi_refresh_partner(
+    *,
+    tenant: Tenant,
+    partner_id: int | None,
+    day: datetime.date,
+    now: datetime.datetime | None = None,
+) -> int:
+    """After an event of `day`: the day, month, fiscal quarter and fiscal year holding it,
+    for the partner (its rows and its reps'), then the tenant's and programs' rows of those
+    periods. `partner_id=None`: a direct deal, so only the tenant rows' direct figures."""
+    periods = kpi.periods_of(tenant, day)
+    scope = kpi.Scope(
+        tenant=tenant, partner_id=partner_id, periods=periods, now=now or timezone.now()
+    )
+    in_periods = reduce(or_, (Q(period_kind=kind, period_start=start) for kind, start in periods))
+    if partner_id is None:
+        return kpi.direct_zero(scope) + kpi.direct_family(scope)
+    KpiSnapshot.objects.filter(
+        in_periods,
+        tenant=tenant,
+        partner_id=partner_id,
+        subject_kind__in=[SubjectKind.PARTNER, SubjectKind.REP],
+    ).delete()
+    written = sum(family(scope) for family in kpi.PARTNER_FAMILIES)
+    kpi.rollups_zero(scope)
+    written += kpi.tenant_rollup(scope) + kpi.program_rollup(scope)
+    return written

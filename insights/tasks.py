@@ -1,0 +1,66 @@
+"""Tasks of insights: the nightly recompute of every tenant, and the refresh of one partner's
+periods soon after an event.
+
+A burst of events of one partner and day (an import of 500 target accounts, a board of moved
+deals) coalesces into one refresh: the first event claims a key in Redis and queues the task
+a little later; the task releases the key before it reads, so an event that commits while it
+runs queues the next refresh instead of being lost.
+"""
+
+import datetime
+
+from celery import shared_task
+from django.core.cache import cache
+
+from accounts.models import Tenant
+from accounts.tasks import TenantTask, fan_out_per_tenant, task_tenant
+from deals.services.targets import suggested_priorities_refresh
+from insights.services import kpi_recompute, kpi_refresh_partner
+
+# Seconds an event waits for others of the same partner and day before the refresh runs:
+# the snapshot is current within a minute of the event.
+REFRESH_DELAY = 20
+REFRESH_CLAIM_TTL = 300
+
+
+def _claim_key(tenant_id: int, partner_id: int | None, day: datetime.date) -> str:
+    return f"insights:refresh:{tenant_id}:{partner_id or 'direct'}:{day.isoformat()}"
+
+
+def kpi_refresh_soon(*, tenant: Tenant, partner_id: int | None, day: datetime.date) -> bool:
+    """Queue one refresh of the partner's periods of `day` unless one is already waiting."""
+    if not cache.add(_claim_key(tenant.pk, partner_id, day), 1, timeout=REFRESH_CLAIM_TTL):
+        return False
+    kpi_refresh_partner_task.apply_async(
+        kwargs={"tenant_id": tenant.pk, "partner_id": partner_id, "day": day.isoformat()},
+        countdown=REFRESH_DELAY,
+    )
+    return True
+
+
+@shared_task(base=TenantTask, name="insights.tasks.kpi_refresh_partner", ignore_result=True)
+def kpi_refresh_partner_task(*, tenant_id: int, partner_id: int | None, day: str) -> int:
+    on = datetime.date.fromisoformat(day)
+    cache.delete(_claim_key(tenant_id, partner_id, on))
+    return kpi_refresh_partner(tenant=task_tenant(), partner_id=partner_id, day=on)
+
+
+@shared_task(
+    base=TenantTask,
+    name="insights.tasks.kpi_recompute",
+    ignore_result=True,
+    # A large tenant's full history: minutes, not seconds.
+    soft_time_limit=1800,
+    time_limit=1900,
+)
+def kpi_recompute_task(*, tenant_id: int) -> int:
+    """Every snapshot of one tenant, then every partner's suggested priority (A-D)."""
+    tenant = task_tenant()
+    written = kpi_recompute(tenant=tenant)
+    suggested_priorities_refresh(tenant=tenant)
+    return written
+
+
+@shared_task(name="insights.tasks.kpi_recompute_fanout", ignore_result=True)
+def kpi_recompute_fanout_task() -> int:
+    return fan_out_per_tenant(kpi_recompute_task)
