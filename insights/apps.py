@@ -5,7 +5,13 @@ class InsightsConfig(AppConfig):
     name = "insights"
 
     def ready(self) -> None:
-        from insights import receivers
+        from insights import permissions, receivers
 
+        permissions.register()
         # Deals tells the snapshots what happened (won, lost, a funnel step reached).
         receivers.connect()
+        from accounts.registry import registry
+
+        registry.register_urls("insights", "insights.urls", namespace="insights")
+        # Each area registers its navigation entries here (staff: Insights, order 25, with
+        # its pages beneath; portal: My results).

@@ -1,0 +1,3 @@
+"""Routes of the insights app: portal."""
+
+urlpatterns: list = []

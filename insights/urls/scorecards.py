@@ -1,0 +1,3 @@
+"""Routes of the insights app: scorecards."""
+
+urlpatterns: list = []

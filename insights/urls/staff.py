@@ -1,0 +1,3 @@
+"""Routes of the insights app: staff."""
+
+urlpatterns: list = []
