@@ -57,6 +57,8 @@ from programs.models import (
     ContractKind,
     ContractType,
     Course,
+    CourseProgram,
+    CourseTier,
     Lesson,
     PartnerContract,
     Program,
@@ -406,6 +408,9 @@ class Side:
     # questions (so one of each may be removed while it stays published); a passing attempt
     # of the partner's rep with its certification, and the same for the other partner's rep.
     course: Course | None = None
+    # A published course shown only to the platinum tier, where neither partner is: the
+    # portal's and the API's "another tier's course" (as asset_of_other_partner).
+    course_of_other_partner: Course | None = None
     lesson: Lesson | None = None
     question: Question | None = None
     attempt: QuizAttempt | None = None
@@ -566,6 +571,14 @@ def _side(tenant: Tenant) -> Side:
     SalesPhaseFactory(tenant=tenant, position=2)
     # Training (built last, after everything above).
     side.course = CourseFactory(tenant=tenant)
+    side.course_of_other_partner = CourseFactory(tenant=tenant, title="Platinum only")
+    with scopes_disabled():
+        CourseProgram.objects.create(
+            tenant=tenant, course=side.course_of_other_partner, program=program
+        )
+        CourseTier.objects.create(
+            tenant=tenant, course=side.course_of_other_partner, tier=tier_platinum
+        )
     side.lesson = LessonFactory(course=side.course)
     LessonFactory(course=side.course)
     side.question = QuestionFactory(course=side.course)
