@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from programs.api import commission, contracts, library, tiers, training
+from programs.api import announcements, commission, contracts, library, tiers, training
 
 urlpatterns = [
     path("api/v1/rule-sets/", commission.RuleSetListView.as_view(), name="api_rule_set_list"),
@@ -64,5 +64,20 @@ urlpatterns = [
         "api/v1/certifications/<int:certification_id>/",
         training.CertificationDetailView.as_view(),
         name="api_certification_detail",
+    ),
+    path(
+        "api/v1/announcements/",
+        announcements.AnnouncementListView.as_view(),
+        name="api_announcement_list",
+    ),
+    path(
+        "api/v1/announcements/<int:announcement_id>/",
+        announcements.AnnouncementDetailView.as_view(),
+        name="api_announcement_detail",
+    ),
+    path(
+        "api/v1/announcements/<int:announcement_id>/read/",
+        announcements.AnnouncementMarkReadView.as_view(),
+        name="api_announcement_read",
     ),
 ]
