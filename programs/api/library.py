@@ -8,7 +8,6 @@ see (archived flag, visibility, version count) is left out for partner users.
 """
 
 import django_filters
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
@@ -18,8 +17,8 @@ from rest_framework.response import Response
 from accounts.api_filters import IdFilter
 from accounts.api_schema import TenantQuerysetMixin
 from accounts.roles import Perm
-from partners.access import rep_for_membership
 from partners.api.common import is_portal
+from programs.api.common import portal_rep
 from programs.models import (
     Asset,
     AssetAction,
@@ -34,15 +33,6 @@ from programs.selectors import library as selectors
 from programs.selectors import library_portal as portal_selectors
 from programs.selectors.visibility import partner_placement
 from programs.services.asset_views import asset_view_record
-
-
-def _portal_rep(request):
-    """The partner user's own rep, or 404 (a login linked to no partner reads nothing)."""
-    # SECURITY(tenant): the partner comes from the login, never from the request.
-    rep = rep_for_membership(getattr(request._request, "membership", None))
-    if rep is None:
-        raise Http404
-    return rep
 
 
 class VersionOutSerializer(serializers.ModelSerializer):
@@ -113,7 +103,7 @@ class AssetReadMixin(TenantQuerysetMixin):
 
     def tenant_queryset(self, tenant):
         if is_portal(self.request):
-            rep = _portal_rep(self.request)
+            rep = portal_rep(self.request)
             placement = partner_placement(tenant=tenant, partner=rep.partner)
             return portal_selectors.portal_assets(
                 tenant=tenant, placement=placement, today=timezone.localdate()
@@ -206,7 +196,7 @@ class AssetViewListView(TenantQuerysetMixin, generics.ListCreateAPIView):
         tenant = request._request.tenant
         serializer = AssetViewInSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        rep = _portal_rep(request)
+        rep = portal_rep(request)
         placement = partner_placement(tenant=tenant, partner=rep.partner)
         # SECURITY(tenant): another tenant's or another tier's asset answers 404.
         asset = portal_selectors.portal_asset_get(

@@ -101,21 +101,37 @@ def announcement_list(
 ) -> QuerySet[Announcement]:
     """This tenant's announcements, searched in title and text, filtered, newest first, with
     their read figures and programs (prefetched)."""
-    announcements = Announcement.objects.filter(tenant=tenant)
-    query = " ".join(query.split())[:100]
-    if query:
-        announcements = announcements.filter(Q(title__icontains=query) | Q(body__icontains=query))
+    announcements = announcements_matching(
+        Announcement.objects.filter(tenant=tenant), query=query, program_id=program_id
+    )
     if status:
         announcements = announcements.filter(status=status)
     if kind:
         announcements = announcements.filter(kind=kind)
-    if program_id:
-        announcements = announcements.filter(announcementprogram__program_id=program_id)
     return (
         with_read_rate(announcements)
         .prefetch_related(Prefetch("programs", queryset=Program.objects.filter(tenant=tenant)))
         .order_by("-created_at", "-id")
     )
+
+
+def announcement_api_list(*, tenant: Tenant) -> QuerySet[Announcement]:
+    """`announcement_list` with the tiers prefetched too (the API's staff read)."""
+    return announcement_list(tenant=tenant).prefetch_related(
+        Prefetch("tiers", queryset=Tier.objects.filter(tenant=tenant))
+    )
+
+
+def announcements_matching(
+    announcements: QuerySet[Announcement], *, query: str = "", program_id: int | None = None
+) -> QuerySet[Announcement]:
+    """`announcements` searched in title and text, and aimed at `program_id` when given."""
+    query = " ".join(query.split())[:100]
+    if query:
+        announcements = announcements.filter(Q(title__icontains=query) | Q(body__icontains=query))
+    if program_id:
+        announcements = announcements.filter(announcementprogram__program_id=program_id)
+    return announcements
 
 
 def announcement_exists(*, tenant: Tenant) -> bool:
@@ -221,6 +237,28 @@ def portal_announcements(
             )
         )
         .order_by("-published_at", "-id")
+    )
+
+
+def portal_announcements_read_at(
+    *, tenant: Tenant, partner: Partner, rep: PartnerRep
+) -> QuerySet[Announcement]:
+    """`portal_announcements` with `read_at`: when the requesting rep first opened each one
+    (None: not yet), for the API (the pages need only `is_read`)."""
+    read_at = AnnouncementRead.objects.filter(
+        tenant=tenant, announcement=OuterRef("pk"), rep=rep
+    ).values("read_at")[:1]
+    return portal_announcements(tenant=tenant, partner=partner, rep=rep).annotate(
+        read_at=Subquery(read_at)
+    )
+
+
+def portal_announcement_read_at_get(
+    *, tenant: Tenant, partner: Partner, rep: PartnerRep, announcement_id: int
+) -> Announcement:
+    """One of `portal_announcements_read_at`, or 404 (as portal_announcement_get)."""
+    return get_object_or_404(
+        portal_announcements_read_at(tenant=tenant, partner=partner, rep=rep), pk=announcement_id
     )
 
 

@@ -38,7 +38,18 @@ CERTIFICATION_STATUSES = ("current", "expiring", "expired")
 def course_list(*, tenant: Tenant, query: str = "", status: str = "") -> QuerySet[Course]:
     """This tenant's courses, searched in title and description, drafts or published; each
     with its lesson, question and certification counts (one query at any size)."""
-    courses = Course.objects.filter(tenant=tenant)
+    courses = courses_matching(Course.objects.filter(tenant=tenant), query=query, status=status)
+    return courses.annotate(
+        lesson_count=Count("lessons", distinct=True),
+        question_count=Count("questions", distinct=True),
+        certification_count=Count("certifications", distinct=True),
+    ).order_by("title", "id")
+
+
+def courses_matching(
+    courses: QuerySet[Course], *, query: str = "", status: str = ""
+) -> QuerySet[Course]:
+    """`courses` searched in title and description, and published or draft ("" either)."""
     query = " ".join(query.split())[:100]
     if query:
         courses = courses.filter(Q(title__icontains=query) | Q(description__icontains=query))
@@ -46,11 +57,16 @@ def course_list(*, tenant: Tenant, query: str = "", status: str = "") -> QuerySe
         courses = courses.filter(is_published=True)
     elif status == "draft":
         courses = courses.filter(is_published=False)
-    return courses.annotate(
-        lesson_count=Count("lessons", distinct=True),
-        question_count=Count("questions", distinct=True),
-        certification_count=Count("certifications", distinct=True),
-    ).order_by("title", "id")
+    return courses
+
+
+def course_api_list(*, tenant: Tenant) -> QuerySet[Course]:
+    """`course_list` with each course's programs and tiers prefetched (the API's staff read:
+    three queries at any size)."""
+    return course_list(tenant=tenant).prefetch_related(
+        Prefetch("programs", queryset=Program.objects.filter(tenant=tenant)),
+        Prefetch("tiers", queryset=Tier.objects.filter(tenant=tenant)),
+    )
 
 
 def course_exists(*, tenant: Tenant) -> bool:
@@ -108,6 +124,24 @@ def certification_status_q(status: str, today: datetime.date) -> Q:
     if status == "expired":
         return Q(expires_on__lt=today)
     return Q()
+
+
+def certifications_matching(
+    certifications: QuerySet[Certification],
+    *,
+    today: datetime.date,
+    status: str = "",
+    ending_within_days: int | None = None,
+) -> QuerySet[Certification]:
+    """`certifications` of a status (certification_status_q) and, with `ending_within_days`,
+    valid today and ending within that many days."""
+    certifications = certifications.filter(certification_status_q(status, today))
+    if ending_within_days is not None:
+        certifications = certifications.filter(
+            expires_on__gte=today,
+            expires_on__lte=today + datetime.timedelta(days=ending_within_days),
+        )
+    return certifications
 
 
 def certification_list(

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from programs.api import commission, contracts, library, tiers
+from programs.api import announcements, commission, contracts, library, tiers, training
 
 urlpatterns = [
     path("api/v1/rule-sets/", commission.RuleSetListView.as_view(), name="api_rule_set_list"),
@@ -49,4 +49,35 @@ urlpatterns = [
         name="api_asset_detail",
     ),
     path("api/v1/asset-views/", library.AssetViewListView.as_view(), name="api_asset_views"),
+    path("api/v1/courses/", training.CourseListView.as_view(), name="api_course_list"),
+    path(
+        "api/v1/courses/<int:course_id>/",
+        training.CourseDetailView.as_view(),
+        name="api_course_detail",
+    ),
+    path(
+        "api/v1/certifications/",
+        training.CertificationListView.as_view(),
+        name="api_certification_list",
+    ),
+    path(
+        "api/v1/certifications/<int:certification_id>/",
+        training.CertificationDetailView.as_view(),
+        name="api_certification_detail",
+    ),
+    path(
+        "api/v1/announcements/",
+        announcements.AnnouncementListView.as_view(),
+        name="api_announcement_list",
+    ),
+    path(
+        "api/v1/announcements/<int:announcement_id>/",
+        announcements.AnnouncementDetailView.as_view(),
+        name="api_announcement_detail",
+    ),
+    path(
+        "api/v1/announcements/<int:announcement_id>/read/",
+        announcements.AnnouncementMarkReadView.as_view(),
+        name="api_announcement_read",
+    ),
 ]

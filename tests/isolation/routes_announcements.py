@@ -1,4 +1,5 @@
-"""Isolation registry entries for announcements and the sales process (staff and portal)."""
+"""Isolation registry entries for announcements and the sales process (staff, portal and
+API)."""
 
 from tests.isolation.registry import Route
 
@@ -52,4 +53,20 @@ ROUTES: dict[str, Route] = {
     # partner user gets 404 for it, as for another tenant's (and opening it records nothing).
     "programs:portal_announcement": Route("portal", objects=ANNOUNCEMENT, partner_scoped=True),
     "programs:portal_sales_process": Route("portal"),
+    # The API: staff read every announcement; the partner user the published ones its tier
+    # sees (`announcement_of_other_partner` answers 404, as in the portal).
+    "programs:api_announcement_list": Route("api"),
+    "programs:api_announcement_detail": Route("api", objects=ANNOUNCEMENT, partner_scoped=True),
+    # The partner user's read receipt (staff get 403): the object tests sign in as the
+    # partner user; the control's write is the receipt, a row of its own that names the
+    # announcement. POST only, so the API-key test (GET) skips it, and
+    # tests/programs/test_announcements_api.py proves another tier's announcement answers
+    # 404 and records nothing.
+    "programs:api_announcement_read": Route(
+        "api",
+        ("POST",),
+        objects=ANNOUNCEMENT,
+        anonymous={"POST": 401},
+        as_partner_user=True,
+    ),
 }

@@ -1,5 +1,6 @@
 """Isolation registry entries for training: the staff course editor and certification list,
-and the portal's courses, quiz, results and certificates."""
+the portal's courses, quiz, results and certificates, and the API's courses and
+certifications."""
 
 from tests.isolation.registry import Route
 
@@ -67,5 +68,15 @@ ROUTES: dict[str, Route] = {
     "programs:portal_certifications": Route("portal"),
     "programs:portal_certification": Route(
         "portal", objects={"certification_id": "certification"}, partner_scoped=True
+    ),
+    # The API: staff read every course and certification; the partner user (its company's
+    # partner admin) the courses its tier sees (`course_of_other_partner` is shown only to
+    # a tier neither partner is at) and its company's certifications, never another
+    # partner's.
+    "programs:api_course_list": Route("api"),
+    "programs:api_course_detail": Route("api", objects=COURSE, partner_scoped=True),
+    "programs:api_certification_list": Route("api"),
+    "programs:api_certification_detail": Route(
+        "api", objects={"certification_id": "certification"}, partner_scoped=True
     ),
 }
