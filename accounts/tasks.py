@@ -9,7 +9,7 @@ tenant with `task_tenant()` and calls one service.
 import smtplib
 import socket
 import zoneinfo
-from datetime import date, timedelta
+from datetime import timedelta
 
 from celery import Task, shared_task
 from django.db import InterfaceError, OperationalError, connection
@@ -19,7 +19,7 @@ from django_scopes import get_scope, scope
 from accounts.exports import export_job_run, export_jobs_expire
 from accounts.models import OutgoingEmail, Tenant
 from accounts.rls import rls_bound
-from accounts.services import email_send, heartbeat_record, sign_in_day_record
+from accounts.services import email_send, heartbeat_record
 
 # Worth another try later: the network, the mail server or the database was away.
 TRANSIENT_ERRORS = (
@@ -177,14 +177,3 @@ def export_expire_task(*, tenant_id: int) -> int:
 @shared_task(name="accounts.tasks.export_expire_fanout", ignore_result=True)
 def export_expire_fanout_task() -> int:
     return fan_out_per_tenant(export_expire_task)
-
-
-# --- Sign-ins ---------------------------------------------------------------------------------
-
-
-@shared_task(base=TenantTask, name="accounts.tasks.sign_in_day_record", ignore_result=True)
-def sign_in_day_record_task(*, tenant_id: int, membership_id: int, day: str) -> None:
-    """Log that a member signed in on `day` (ISO date on the tenant's calendar)."""
-    sign_in_day_record(
-        tenant=task_tenant(), membership_id=membership_id, day=date.fromisoformat(day)
-    )

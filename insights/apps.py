@@ -13,8 +13,44 @@ class InsightsConfig(AppConfig):
         from accounts.registry import registry
 
         registry.register_urls("insights", "insights.urls", namespace="insights")
-        # Each area registers its navigation entries here (staff: Insights, order 25, with
-        # its pages beneath; portal: My results).
+        self._register_staff_pages(registry)
+
+    def _register_staff_pages(self, registry) -> None:
+        from django.utils.translation import gettext_lazy as _
+
+        from accounts.registry import NavEntry, SettingsTab
+        from insights.permissions import InsightsPerm
+
+        staff = {"audience": "staff", "perm": InsightsPerm.VIEW}
+        registry.register_nav(
+            NavEntry(
+                key="insights",
+                label=_("Insights"),
+                url_name="insights:overview",
+                icon="bi-graph-up",
+                order=50,
+                **staff,
+            )
+        )
+        registry.register_nav(
+            NavEntry(
+                key="goal_breakdown",
+                label=_("Goal breakdown"),
+                url_name="insights:goal_breakdown",
+                order=10,
+                parent="insights",
+                **staff,
+            )
+        )
+        registry.register_settings_tab(
+            SettingsTab(
+                key="insights",
+                label=_("KPI targets"),
+                url_name="insights:settings",
+                order=60,
+                perm=InsightsPerm.MANAGE,
+            )
+        )
 
     def load_demo_data(self, *, tenant, stdout=None) -> None:
         """Hook of `manage.py demo_data`: the snapshots of everything the demo holds."""

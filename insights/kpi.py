@@ -198,7 +198,9 @@ def deals_family(scope: Scope) -> int:
         SELECT dl.partner_id, dl.rep_id, dl.won_on, 'won',
                CASE WHEN dl.currency = %(currency)s THEN dl.amount_one_time ELSE 0 END,
                CASE WHEN dl.currency = %(currency)s THEN dl.amount_monthly ELSE 0 END,
-               (dl.won_on - (dl.registered_at AT TIME ZONE %(tz)s)::date)::numeric
+               -- A deal entered after it was won (a late registration) has no lead time.
+               NULLIF(GREATEST(dl.won_on - (dl.registered_at AT TIME ZONE %(tz)s)::date, -1),
+                      -1)::numeric
         FROM deals_deal dl
         WHERE dl.tenant_id = %(tenant)s AND dl.partner_id IS NOT NULL
               AND dl.won_on IS NOT NULL {partner}

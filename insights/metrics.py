@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from insights.models import MEASURES, KpiSnapshot
@@ -44,7 +45,7 @@ def _first_year(row: Mapping, prefix: str = "") -> Decimal:
 
 def _stored(code: str, unit: str) -> Metric:
     field = KpiSnapshot._meta.get_field(code)
-    return Metric(code, field.verbose_name, unit, lambda row: row[code])
+    return Metric(code, capfirst(field.verbose_name), unit, lambda row: row[code])
 
 
 def _lead(step: str, label) -> Metric:

@@ -9,16 +9,23 @@ task changes nothing.
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 from functools import reduce
 from operator import or_
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from accounts.models import Tenant
+from accounts.audit import audit_record, register_action_labels
+from accounts.models import Tenant, User
 from accounts.transactions import service
 from insights import kpi
-from insights.models import KpiSnapshot, SubjectKind
+from insights.models import InsightsSettings, KpiSnapshot, SubjectKind
+
+register_action_labels({"insights.settings_updated": gettext_lazy("KPI targets changed")})
 
 
 @service
@@ -60,3 +67,28 @@ def kpi_refresh_partner(
     kpi.rollups_zero(scope)
     written += kpi.tenant_rollup(scope) + kpi.program_rollup(scope)
     return written
+
+
+@service
+def insights_settings_update(
+    *, tenant: Tenant, actor: User | None, partner_share_target: Decimal
+) -> InsightsSettings:
+    """Set the tenant's target partner share of revenue (a percentage, 0 to 100); audited."""
+    if partner_share_target is None or not (0 <= partner_share_target <= 100):
+        raise ValidationError(
+            {"partner_share_target": _("Enter a share between 0 and 100 per cent.")}
+        )
+    row, _created = InsightsSettings.objects.select_for_update().get_or_create(tenant=tenant)
+    old = row.partner_share_target
+    row.partner_share_target = partner_share_target
+    row.updated_at = timezone.now()
+    row.save(update_fields=["partner_share_target", "updated_at"])
+    if old != partner_share_target or _created:
+        audit_record(
+            tenant=tenant,
+            actor=actor,
+            action="insights.settings_updated",
+            target=row,
+            changes={"partner_share_target": [str(old), str(partner_share_target)]},
+        )
+    return row

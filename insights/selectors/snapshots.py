@@ -14,6 +14,8 @@ from dataclasses import dataclass, replace
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from accounts.models import Tenant
 from insights.kpi import DIRECT, periods_of
@@ -79,7 +81,26 @@ def period_end(start: datetime.date, kind: str) -> datetime.date:
     return shift_period(start, kind, 1) - datetime.timedelta(days=1)
 
 
-def _partner_rows(tenant: Tenant, kpi_filter: KpiFilter) -> QuerySet[KpiSnapshot]:
+def fiscal_year_of(tenant: Tenant, day: datetime.date) -> int:
+    """The fiscal year holding `day`, named by the calendar year it starts in (2026年度)."""
+    return dict(periods_of(tenant, day))[PeriodKind.YEAR].year
+
+
+def period_label(tenant: Tenant, start: datetime.date, kind: str) -> str:
+    """How a person names a period: 2026-10, FY2026 Q3, FY2026, or the date of a day."""
+    if kind == PeriodKind.MONTH:
+        return date_format(start, "YEAR_MONTH_FORMAT")
+    if kind == PeriodKind.DAY:
+        return date_format(start, "SHORT_DATE_FORMAT")
+    year = fiscal_year_of(tenant, start)
+    if kind == PeriodKind.YEAR:
+        return gettext("FY%(year)s") % {"year": year}
+    first = dict(periods_of(tenant, start))[PeriodKind.YEAR]
+    quarter = ((start.year - first.year) * 12 + start.month - first.month) // 3 + 1
+    return gettext("FY%(year)s Q%(quarter)s") % {"year": year, "quarter": quarter}
+
+
+def partner_snapshot_rows(tenant: Tenant, kpi_filter: KpiFilter) -> QuerySet[KpiSnapshot]:
     rows = KpiSnapshot.objects.filter(
         tenant=tenant, subject_kind=SubjectKind.PARTNER, period_kind=kpi_filter.period_kind
     )
@@ -113,7 +134,7 @@ def kpi_series(
     if kpi_filter.slices_partners:
         measures = [code for code in MEASURES if code not in DIRECT]
         found = (
-            _partner_rows(tenant, kpi_filter)
+            partner_snapshot_rows(tenant, kpi_filter)
             .filter(period_start__in=starts)
             .values("period_start")
             .annotate(**{code: Sum(code) for code in measures})
@@ -143,7 +164,7 @@ def kpi_by_partner(*, tenant: Tenant, kpi_filter: KpiFilter) -> list[dict]:
     metrics under "kpi", and its name. One query."""
     kpi_filter = resolved(tenant, kpi_filter)
     rows = (
-        _partner_rows(tenant, kpi_filter)
+        partner_snapshot_rows(tenant, kpi_filter)
         .filter(period_start=kpi_filter.period_start)
         .values(*PARTNER_FIELDS, *MEASURES)
         .order_by("partner__legal_name", "partner_id")
@@ -165,7 +186,9 @@ def kpi_by_rep(
     """One row per rep known or with figures in the filter's period (of one partner, or of
     the partners the filter slices), with the rep's and the partner's names. One query."""
     kpi_filter = resolved(tenant, kpi_filter)
-    partners = _partner_rows(tenant, kpi_filter).filter(period_start=kpi_filter.period_start)
+    partners = partner_snapshot_rows(tenant, kpi_filter).filter(
+        period_start=kpi_filter.period_start
+    )
     rows = KpiSnapshot.objects.filter(
         tenant=tenant,
         subject_kind=SubjectKind.REP,

@@ -622,10 +622,19 @@ def world(_world_once, db, settings):
     return copy.deepcopy(sides)
 
 
+# Written by signing in, which a test does between its snapshots: the log of a person's own
+# login, never a change a request could make to another tenant's data.
+NOT_COMPARED = {"accounts.SignInDay"}
+
+
 def snapshot() -> dict:
     """Every tenant and tenant-owned row, field by field: any write anywhere shows up."""
     rows = {}
-    tenant_models = [m for m in apps.get_models() if issubclass(m, TenantModel)]
+    tenant_models = [
+        m
+        for m in apps.get_models()
+        if issubclass(m, TenantModel) and m._meta.label not in NOT_COMPARED
+    ]
     with scopes_disabled():
         for model in (Tenant, *tenant_models):
             for obj in model.objects.all():
