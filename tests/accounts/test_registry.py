@@ -28,6 +28,7 @@ def test_partners_registers_its_routes_navigation_tab_and_dashboard_panel():
         "contract_types",  # the programs app's tab, after the partners app's
         "pipeline_stages",  # the deals app's
         "payout_calendar",  # the payouts app's
+        "insights",  # the insights app's KPI targets
     ]
     assert [e.key for e in registry.nav_entries("staff")] == [
         "partners",
@@ -48,6 +49,8 @@ def test_partners_registers_its_routes_navigation_tab_and_dashboard_panel():
         "ledger",
         "periods",
         "statements",
+        "insights",
+        "goal_breakdown",
     ]
     assert [e.key for e in registry.nav_entries("portal")] == [
         "company",
@@ -145,8 +148,9 @@ def test_staff_navigation_shows_registered_entries_the_role_may_use(
     assert f'href="/{tenant.slug}/programs/" data-nav="programs"' in html
     # No "coming" sections: an app that is not there has no entry and no page.
     assert f'href="/{tenant.slug}/deals/review/" data-nav="review"' in html
-    assert "/insights/" not in html
-    assert client_for(viewer_member).get(f"/{tenant.slug}/insights/").status_code == 404
+    assert f'href="/{tenant.slug}/insights/" data-nav="insights"' in html
+    assert "/reports/" not in html
+    assert client_for(viewer_member).get(f"/{tenant.slug}/reports/").status_code == 404
 
 
 def test_dashboard_loads_registered_panels_as_fragments(

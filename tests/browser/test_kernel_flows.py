@@ -33,6 +33,8 @@ STAFF_NAV = [
     "Payouts",
     "Payout periods",
     "Statements",
+    "Insights",
+    "Goal breakdown",
     "Settings",
 ]
 

@@ -130,6 +130,7 @@ from tests.isolation import (
     routes_deals_registrations,
     routes_deals_targets,
     routes_engagement,
+    routes_insights,
     routes_library,
     routes_notices,
     routes_partners,
@@ -216,6 +217,7 @@ ROUTES: dict[str, Route] = {
     **routes_payouts_portal.ROUTES,
     **routes_announcements.ROUTES,
     **routes_training.ROUTES,
+    **routes_insights.ROUTES,
 }
 assert len(ROUTES) == sum(
     len(part.ROUTES)
@@ -239,6 +241,7 @@ assert len(ROUTES) == sum(
         routes_payouts_portal,
         routes_announcements,
         routes_training,
+        routes_insights,
     )
 ) + len(KERNEL_ROUTES), "a route name is registered twice"
 
