@@ -241,6 +241,11 @@ STAGE_PATH = [
 ]
 
 
+def _demo_moment(day: datetime.date) -> datetime.datetime:
+    """10:00 on `day` in the current time zone (the tenant's, inside the loader)."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(10)))
+
+
 def _weighted(rng: random.Random, weights: dict):
     return rng.choices(list(weights), weights=list(weights.values()))[0]
 
@@ -415,6 +420,9 @@ def _load(tenant: Tenant, rng: random.Random, japanese: bool) -> int:
             active_seen += 1
             if sole is not None:
                 _make_sole(partner, *sole)
+        # On the books since a while before its current status (no draw of its own: the
+        # rest of the demo stays as it was), so a year of KPI history knows the partner.
+        partner.created_at = _demo_moment(partner.status_since - datetime.timedelta(days=60))
         partner.search_text = search_key(
             partner.legal_name,
             partner.legal_name_kana,
@@ -446,6 +454,16 @@ def _load(tenant: Tenant, rng: random.Random, japanese: bool) -> int:
                     "",
                 )
             left = rng.random() < 0.08
+            # Drawn in the order they always were, so the demo stays the same.
+            department = rng.choice(JA_DEPARTMENTS) if japanese else "Sales"
+            title = rng.choice(JA_TITLES) if japanese else ""
+            left_on = today - datetime.timedelta(days=rng.randint(10, 300)) if left else None
+            # Known since the partner joined, one more rep every few weeks, each at least two
+            # weeks before today (and a month before leaving).
+            joined = partner.created_at + datetime.timedelta(days=25 * r_index)
+            latest = timezone.now() - datetime.timedelta(days=14)
+            if left_on is not None:
+                latest = min(latest, _demo_moment(left_on - datetime.timedelta(days=30)))
             reps.append(
                 PartnerRep(
                     tenant=tenant,
@@ -453,11 +471,12 @@ def _load(tenant: Tenant, rng: random.Random, japanese: bool) -> int:
                     full_name=full_name,
                     full_name_kana=full_kana,
                     email=f"rep{r_index + 1}@example-partner{p_index + 1:03d}.jp",
-                    department=rng.choice(JA_DEPARTMENTS) if japanese else "Sales",
-                    title=rng.choice(JA_TITLES) if japanese else "",
+                    department=department,
+                    title=title,
                     is_active=not left,
                     is_reachable=not left,
-                    left_on=today - datetime.timedelta(days=rng.randint(10, 300)) if left else None,
+                    left_on=left_on,
+                    created_at=min(joined, latest),
                 )
             )
     reps = PartnerRep.objects.bulk_create(reps)
