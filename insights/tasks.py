@@ -11,16 +11,21 @@ import datetime
 
 from celery import shared_task
 from django.core.cache import cache
+from django.utils import timezone
 
 from accounts.models import Tenant
 from accounts.tasks import TenantTask, fan_out_per_tenant, task_tenant
 from deals.services.targets import suggested_priorities_refresh
+from insights.selectors.events import partners_with_views_since
 from insights.services import kpi_recompute, kpi_refresh_partner
 
 # Seconds an event waits for others of the same partner and day before the refresh runs:
 # the snapshot is current within a minute of the event.
 REFRESH_DELAY = 20
 REFRESH_CLAIM_TTL = 300
+# Views are recorded one INSERT at a time and send nothing: every minute, the partners with
+# views in the last two minutes (an overlap, so none falls between two runs) are refreshed.
+VIEWS_LOOKBACK = datetime.timedelta(minutes=2)
 
 
 def _claim_key(tenant_id: int, partner_id: int | None, day: datetime.date) -> str:
@@ -64,3 +69,21 @@ def kpi_recompute_task(*, tenant_id: int) -> int:
 @shared_task(name="insights.tasks.kpi_recompute_fanout", ignore_result=True)
 def kpi_recompute_fanout_task() -> int:
     return fan_out_per_tenant(kpi_recompute_task)
+
+
+@shared_task(base=TenantTask, name="insights.tasks.kpi_refresh_viewers", ignore_result=True)
+def kpi_refresh_viewers_task(*, tenant_id: int) -> int:
+    """Queue a refresh for each partner whose reps opened material in the last minutes."""
+    tenant = task_tenant()
+    now = timezone.now()
+    partner_ids = partners_with_views_since(tenant=tenant, since=now - VIEWS_LOOKBACK)
+    today = timezone.localdate(now)
+    return sum(
+        kpi_refresh_soon(tenant=tenant, partner_id=partner_id, day=today)
+        for partner_id in partner_ids
+    )
+
+
+@shared_task(name="insights.tasks.kpi_refresh_viewers_fanout", ignore_result=True)
+def kpi_refresh_viewers_fanout_task() -> int:
+    return fan_out_per_tenant(kpi_refresh_viewers_task)

@@ -214,6 +214,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "insights.tasks.kpi_recompute_fanout",
         "schedule": crontab(minute=0, hour=18),
     },
+    # Every minute: partners whose reps opened material lately get their snapshots of today
+    # refreshed (coalesced per partner and day; insights.tasks).
+    "insights-kpi-viewers": {
+        "task": "insights.tasks.kpi_refresh_viewers_fanout",
+        "schedule": 60.0,
+    },
     # Hourly: each tenant's periods exist up to its today, and those whose closing date has
     # passed on its clock are closed (payouts.tasks); closing twice is refused, so harmless.
     "payouts-periods-close": {

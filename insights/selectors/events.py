@@ -18,3 +18,16 @@ def partner_of_target_account(*, tenant: Tenant, target_account_id: int) -> int 
         .values_list("partner_id", flat=True)
         .first()
     )
+
+
+def partners_with_views_since(*, tenant: Tenant, since) -> list[int]:
+    """Partners whose reps opened material since `since` (the view log's tenant-and-time
+    index: a range scan of the last minutes)."""
+    from programs.models import AssetView
+
+    return list(
+        AssetView.objects.filter(tenant=tenant, viewed_at__gte=since)
+        .values_list("partner_id", flat=True)
+        .distinct()
+        .order_by()
+    )

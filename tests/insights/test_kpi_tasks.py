@@ -129,3 +129,29 @@ def test_a_sign_in_is_logged_once_a_day_per_tenant(tenant, other_tenant, client)
         days = sorted(SignInDay.objects.values_list("tenant_id", "day"))
     today = timezone.localdate(timezone=datetime.timezone(datetime.timedelta(hours=9)))
     assert days == sorted([(tenant.pk, today), (other_tenant.pk, today)])
+
+
+def test_partners_whose_reps_opened_material_lately_are_refreshed(tenant):
+    import datetime as dt
+
+    from programs.models import AssetView
+    from tests.factories.partners import PartnerRepFactory
+    from tests.factories.programs import AssetFactory
+
+    asset = AssetFactory(tenant=tenant)
+    now = timezone.now()
+    fresh, stale = PartnerFactory(tenant=tenant), PartnerFactory(tenant=tenant)
+    with scopes_disabled():
+        for partner, when in ((fresh, now), (stale, now - dt.timedelta(minutes=30))):
+            rep = PartnerRepFactory(partner=partner)
+            AssetView.objects.create(
+                tenant=tenant, asset=asset, partner=partner, rep=rep, action="view", viewed_at=when
+            )
+    assert tasks.kpi_refresh_viewers_task.apply(kwargs={"tenant_id": tenant.pk}).get() == 1
+    with scopes_disabled():
+        refreshed = set(
+            KpiSnapshot.objects.filter(tenant=tenant, subject_kind="partner").values_list(
+                "subject_id", flat=True
+            )
+        )
+    assert refreshed == {fresh.pk}
