@@ -13,8 +13,40 @@ class InsightsConfig(AppConfig):
         from accounts.registry import registry
 
         registry.register_urls("insights", "insights.urls", namespace="insights")
-        # Each area registers its navigation entries here (staff: Insights, order 25, with
-        # its pages beneath; portal: My results).
+        # Each area registers its navigation entries here (staff: Insights, with its pages
+        # beneath; portal: My results).
+        self._register_staff_pages(registry)
+
+    @staticmethod
+    def _register_staff_pages(registry) -> None:
+        from django.utils.translation import gettext_lazy as _
+
+        from accounts.registry import NavEntry
+        from insights.permissions import InsightsPerm
+
+        staff = {"audience": "staff", "perm": InsightsPerm.VIEW}
+        registry.register_nav(
+            NavEntry(
+                key="insights",
+                label=_("Insights"),
+                # Until the overview page exists, the section opens on rep analytics.
+                url_name="insights:rep_analytics",
+                icon="bi-graph-up",
+                order=50,
+                **staff,
+            )
+        )
+        registry.register_nav(
+            NavEntry(
+                key="rep_analytics",
+                label=_("Rep analytics"),
+                url_name="insights:rep_analytics",
+                icon="bi-people",
+                order=20,
+                parent="insights",
+                **staff,
+            )
+        )
 
     def load_demo_data(self, *, tenant, stdout=None) -> None:
         """Hook of `manage.py demo_data`: the snapshots of everything the demo holds."""

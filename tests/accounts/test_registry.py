@@ -48,6 +48,8 @@ def test_partners_registers_its_routes_navigation_tab_and_dashboard_panel():
         "ledger",
         "periods",
         "statements",
+        "insights",
+        "rep_analytics",
     ]
     assert [e.key for e in registry.nav_entries("portal")] == [
         "company",
@@ -145,8 +147,9 @@ def test_staff_navigation_shows_registered_entries_the_role_may_use(
     assert f'href="/{tenant.slug}/programs/" data-nav="programs"' in html
     # No "coming" sections: an app that is not there has no entry and no page.
     assert f'href="/{tenant.slug}/deals/review/" data-nav="review"' in html
-    assert "/insights/" not in html
-    assert client_for(viewer_member).get(f"/{tenant.slug}/insights/").status_code == 404
+    # Insights opens on rep analytics until its overview page exists.
+    assert f'href="/{tenant.slug}/insights/reps/" data-nav="insights"' in html
+    assert f'href="/{tenant.slug}/insights/reps/" data-nav="rep_analytics"' in html
 
 
 def test_dashboard_loads_registered_panels_as_fragments(

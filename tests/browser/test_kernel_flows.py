@@ -33,6 +33,8 @@ STAFF_NAV = [
     "Payouts",
     "Payout periods",
     "Statements",
+    "Insights",
+    "Rep analytics",
     "Settings",
 ]
 

@@ -128,6 +128,7 @@ from tests.isolation import (
     routes_deals_registrations,
     routes_deals_targets,
     routes_engagement,
+    routes_insights_scorecards,
     routes_library,
     routes_notices,
     routes_partners,
@@ -214,6 +215,7 @@ ROUTES: dict[str, Route] = {
     **routes_payouts_portal.ROUTES,
     **routes_announcements.ROUTES,
     **routes_training.ROUTES,
+    **routes_insights_scorecards.ROUTES,
 }
 assert len(ROUTES) == sum(
     len(part.ROUTES)
@@ -237,6 +239,7 @@ assert len(ROUTES) == sum(
         routes_payouts_portal,
         routes_announcements,
         routes_training,
+        routes_insights_scorecards,
     )
 ) + len(KERNEL_ROUTES), "a route name is registered twice"
 
