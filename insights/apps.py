@@ -21,7 +21,7 @@ class InsightsConfig(AppConfig):
     def _register_staff_pages(registry) -> None:
         from django.utils.translation import gettext_lazy as _
 
-        from accounts.registry import NavEntry
+        from accounts.registry import NavEntry, PartnerTab
         from insights.permissions import InsightsPerm
 
         staff = {"audience": "staff", "perm": InsightsPerm.VIEW}
@@ -45,6 +45,16 @@ class InsightsConfig(AppConfig):
                 order=20,
                 parent="insights",
                 **staff,
+            )
+        )
+        # The partner page's "Scorecard" tab: this quarter's figures and the whole scorecard.
+        registry.register_partner_tab(
+            PartnerTab(
+                key="scorecard",
+                label=_("Scorecard"),
+                url_name="insights:partner_scorecard_tab",
+                order=50,
+                perm=InsightsPerm.VIEW,
             )
         )
 

@@ -96,6 +96,7 @@ class KpiFilterForm(forms.Form):
         self.tenant = tenant
         self.default_kind = default_kind
         self.fields["period"].choices = [(k, PeriodKind(k).label) for k in kinds]
+        self.fields["period"].initial = default_kind
         if slices:
             # SECURITY(tenant): only this tenant's programs, types and owners are choices.
             self.fields["program"].queryset = Program.objects.filter(tenant=tenant).order_by("name")

@@ -1,6 +1,6 @@
 """Template helpers of the insights pages: a KPI value and its change, formatted by unit."""
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.utils import formats
@@ -15,7 +15,9 @@ register = template.Library()
 
 
 def _number(value, places: int) -> str:
-    return formats.number_format(value, places, use_l10n=True, force_grouping=True)
+    # number_format cuts extra decimals off; round half up first (2 of 7 is 29 %, not 28).
+    rounded = Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return formats.number_format(rounded, places, use_l10n=True, force_grouping=True)
 
 
 @register.simple_tag

@@ -70,6 +70,7 @@ def test_partners_registers_its_routes_navigation_tab_and_dashboard_panel():
         "target_accounts",
         "library",
         "ledger",
+        "scorecard",
     ]
     # The root URL conf mounts what was registered: the partners routes resolve under a tenant.
     assert reverse("partner_list", kwargs={"tenant_slug": "alpha"}) == "/alpha/partners/"

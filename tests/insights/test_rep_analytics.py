@@ -15,6 +15,7 @@ Views of the reps with any: 1, 4, 6, 8, 10: the lower median is 6, the motivatio
 
 import csv
 import io
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -258,3 +259,19 @@ def test_the_page_makes_the_same_queries_with_3_and_9_reps(
         add_partner_with_reps(tenant, 3, index)
     assert count_queries(client, page_url(tenant)) == small
     assert count_queries(client, page_url(tenant, "&export=reps")) <= small
+
+
+def test_the_unbound_form_offers_the_default_period_kind(tenant, in_tenant):
+    with in_tenant(tenant):
+        form = KpiFilterForm(tenant=tenant)
+    # Submitting the page's form unchanged keeps quarters (the first choice is months).
+    assert 'value="quarter" selected' in str(form["period"])
+
+
+def test_shares_round_half_up():
+    from insights.templatetags.insights_tags import kpi_format, share
+
+    assert share(Decimal(2) / Decimal(7)) == "29 %"
+    assert kpi_format(Decimal("0.12345"), "percent") == "12.3 %"
+    assert kpi_format(1234567, "count") == "1,234,567"
+    assert kpi_format(None, "percent") == "–"
