@@ -5,20 +5,22 @@ class InsightsConfig(AppConfig):
     name = "insights"
 
     def ready(self) -> None:
+        from accounts.registry import registry
         from insights import permissions, receivers
 
         permissions.register()
         # Deals tells the snapshots what happened (won, lost, a funnel step reached).
         receivers.connect()
-        from accounts.registry import registry
-
         registry.register_urls("insights", "insights.urls", namespace="insights")
+        # Each area registers its navigation entries here (staff: Insights, with its pages
+        # beneath; portal: My results).
         self._register_staff_pages(registry)
 
-    def _register_staff_pages(self, registry) -> None:
+    @staticmethod
+    def _register_staff_pages(registry) -> None:
         from django.utils.translation import gettext_lazy as _
 
-        from accounts.registry import NavEntry, SettingsTab
+        from accounts.registry import NavEntry, PartnerTab, SettingsTab
         from insights.permissions import InsightsPerm
 
         staff = {"audience": "staff", "perm": InsightsPerm.VIEW}
@@ -37,7 +39,19 @@ class InsightsConfig(AppConfig):
                 key="goal_breakdown",
                 label=_("Goal breakdown"),
                 url_name="insights:goal_breakdown",
+                icon="bi-bullseye",
                 order=10,
+                parent="insights",
+                **staff,
+            )
+        )
+        registry.register_nav(
+            NavEntry(
+                key="rep_analytics",
+                label=_("Rep analytics"),
+                url_name="insights:rep_analytics",
+                icon="bi-people",
+                order=20,
                 parent="insights",
                 **staff,
             )
@@ -49,6 +63,16 @@ class InsightsConfig(AppConfig):
                 url_name="insights:settings",
                 order=60,
                 perm=InsightsPerm.MANAGE,
+            )
+        )
+        # The partner page's "Scorecard" tab: this quarter's figures and the whole scorecard.
+        registry.register_partner_tab(
+            PartnerTab(
+                key="scorecard",
+                label=_("Scorecard"),
+                url_name="insights:partner_scorecard_tab",
+                order=50,
+                perm=InsightsPerm.VIEW,
             )
         )
 

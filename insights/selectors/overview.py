@@ -83,7 +83,7 @@ def _mix_row(tenant, kind, start: datetime.date, row: dict, target: Decimal) -> 
     kpi = derive(row, ("revenue", "direct_revenue", "partner_share", "new_customers"))
     return {
         "start": start,
-        "label": period_label(tenant, start, kind),
+        "label": period_label(tenant, kind, start),
         "revenue": kpi["revenue"],
         "direct_revenue": kpi["direct_revenue"],
         "partner_share": kpi["partner_share"],

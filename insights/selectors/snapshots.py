@@ -86,7 +86,7 @@ def fiscal_year_of(tenant: Tenant, day: datetime.date) -> int:
     return dict(periods_of(tenant, day))[PeriodKind.YEAR].year
 
 
-def period_label(tenant: Tenant, start: datetime.date, kind: str) -> str:
+def period_label(tenant: Tenant, kind: str, start: datetime.date) -> str:
     """How a person names a period: 2026-10, FY2026 Q3, FY2026, or the date of a day."""
     if kind == PeriodKind.MONTH:
         return date_format(start, "YEAR_MONTH_FORMAT")

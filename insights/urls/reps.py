@@ -1,3 +1,9 @@
-"""Routes of the insights app: reps."""
+"""Routes of the insights app: rep analytics (staff)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from insights.views import reps
+
+urlpatterns = [
+    path("insights/reps/", reps.rep_analytics_page, name="rep_analytics"),
+]

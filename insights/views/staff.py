@@ -13,8 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.access import tenant_view
 from accounts.exports import csv_text
-from insights.filters import KpiFilterForm
-from insights.forms import GoalForm, InsightsSettingsForm
+from insights.forms import GoalForm, InsightsSettingsForm, KpiFilterForm
 from insights.metrics import METRICS
 from insights.permissions import InsightsPerm
 from insights.selectors.goals import goal_breakdown
@@ -163,7 +162,7 @@ def overview_page(request, tenant_slug):
             "data": data,
             "kpi_filter": kpi_filter,
             "period_end": period_end(kpi_filter.period_start, kpi_filter.period_kind),
-            "period_name": period_label(tenant, kpi_filter.period_start, kpi_filter.period_kind),
+            "period_name": period_label(tenant, kpi_filter.period_kind, kpi_filter.period_start),
             "previous_start": shift_period(kpi_filter.period_start, kpi_filter.period_kind, -1),
             "next_start": shift_period(kpi_filter.period_start, kpi_filter.period_kind, 1),
             "headlines": [

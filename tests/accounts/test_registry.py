@@ -51,6 +51,7 @@ def test_partners_registers_its_routes_navigation_tab_and_dashboard_panel():
         "statements",
         "insights",
         "goal_breakdown",
+        "rep_analytics",
     ]
     assert [e.key for e in registry.nav_entries("portal")] == [
         "company",
@@ -71,6 +72,7 @@ def test_partners_registers_its_routes_navigation_tab_and_dashboard_panel():
         "target_accounts",
         "library",
         "ledger",
+        "scorecard",
     ]
     # The root URL conf mounts what was registered: the partners routes resolve under a tenant.
     assert reverse("partner_list", kwargs={"tenant_slug": "alpha"}) == "/alpha/partners/"
@@ -151,6 +153,7 @@ def test_staff_navigation_shows_registered_entries_the_role_may_use(
     assert f'href="/{tenant.slug}/insights/" data-nav="insights"' in html
     assert "/reports/" not in html
     assert client_for(viewer_member).get(f"/{tenant.slug}/reports/").status_code == 404
+    assert f'href="/{tenant.slug}/insights/reps/" data-nav="rep_analytics"' in html
 
 
 def test_dashboard_loads_registered_panels_as_fragments(

@@ -86,7 +86,7 @@ def test_staff_read_filter_and_export_the_overview_then_break_down_a_goal(
     # fiscal year began this month), without the bank's or the direct deal.
     page.locator("#id_period").select_option("year")
     page.locator("#id_partner_type").select_option(label="Reseller")
-    page.get_by_test_id("kpi-filter-apply").click()
+    page.get_by_test_id("filter-submit").click()
     expect(page).to_have_url(re.compile("partner_type="))
     expect(page.get_by_test_id("headline-new_customers")).to_have_text(
         channel["reseller_wins_this_year"]

@@ -35,6 +35,7 @@ STAFF_NAV = [
     "Statements",
     "Insights",
     "Goal breakdown",
+    "Rep analytics",
     "Settings",
 ]
 

@@ -100,6 +100,7 @@ def test_partner_page_tabs_and_reps(page, server, login, tenant, manager, screen
             "Target accounts",
             "Material",
             "Commissions",
+            "Scorecard",
         ]
     )
     page.get_by_role("tab", name="Activity").click()

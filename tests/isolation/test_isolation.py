@@ -131,6 +131,7 @@ from tests.isolation import (
     routes_deals_targets,
     routes_engagement,
     routes_insights,
+    routes_insights_scorecards,
     routes_library,
     routes_notices,
     routes_partners,
@@ -218,6 +219,7 @@ ROUTES: dict[str, Route] = {
     **routes_announcements.ROUTES,
     **routes_training.ROUTES,
     **routes_insights.ROUTES,
+    **routes_insights_scorecards.ROUTES,
 }
 assert len(ROUTES) == sum(
     len(part.ROUTES)
@@ -242,6 +244,7 @@ assert len(ROUTES) == sum(
         routes_announcements,
         routes_training,
         routes_insights,
+        routes_insights_scorecards,
     )
 ) + len(KERNEL_ROUTES), "a route name is registered twice"
 
