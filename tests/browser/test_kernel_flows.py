@@ -69,7 +69,7 @@ def test_vendor_admin_logs_in_with_totp(
     recruitment_link = main_nav(page).get_by_role("link", name="Recruitment")
     expect(recruitment_link).to_have_class(re.compile(r"\bactive\b"))
     expect(recruitment_link).to_have_attribute("aria-current", "page")
-    response = page.goto(f"{server}/{tenant.slug}/insights/")
+    response = page.goto(f"{server}/{tenant.slug}/reports/")
     assert response is not None and response.status == 404
 
 
