@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from babel.numbers import format_decimal as babel_format_decimal
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import formats, timezone
 from django.utils.text import capfirst
 from django.utils.translation import get_language, to_locale
@@ -28,7 +28,12 @@ from accounts.money import money_format, quantize
 from insights.kpi import periods_of
 from insights.metrics import DAYS, METRICS, MONEY, PERCENT, derive, empty_row
 from insights.models import MEASURES, KpiSnapshot, PeriodKind, SubjectKind
-from insights.selectors.snapshots import current_period_start, period_end, shift_period
+from insights.selectors.snapshots import (
+    current_period_start,
+    period_end,
+    shift_period,
+    snapshot_queryset,
+)
 from partners.models import Partner, PartnerRep
 
 # The periods the portal offers (reps have no day rows; a day is too short to read anyway).
@@ -319,3 +324,25 @@ def reps_csv(*, tenant: Tenant, reps: list[dict]) -> tuple[list[str], list[list]
         for rep in reps
     ]
     return header, body
+
+
+# What the vendor keeps for itself: the cadence of its contacts with the partner follows the
+# partner's priority, so a partner user's API answer leaves these metrics out.
+STAFF_ONLY_METRICS = frozenset({"contacts_due", "contacts_on_time", "cadence_compliance"})
+
+
+def portal_snapshots(*, tenant: Tenant, partner: Partner | None, rep: PartnerRep | None):
+    """The snapshot rows a partner user may read through the API, newest period first: the
+    partner admin (rep None) the partner's own rows and its reps' rows; a rep their own rep
+    rows only; a login linked to no partner nothing. Never a tenant or program row."""
+    if partner is None:
+        return KpiSnapshot.objects.none()
+    if rep is None:
+        # SECURITY(tenant): the partner filter keeps other partners' rows and the tenant's
+        # and programs' rows (which have no partner) out.
+        own = Q(subject_kind=SubjectKind.PARTNER, subject_id=partner.pk) | Q(
+            subject_kind=SubjectKind.REP
+        )
+    else:
+        own = Q(subject_kind=SubjectKind.REP, subject_id=rep.pk)
+    return snapshot_queryset(tenant=tenant, filters=Q(partner=partner) & own)
