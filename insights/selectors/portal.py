@@ -19,7 +19,6 @@ from decimal import Decimal
 from babel.numbers import format_decimal as babel_format_decimal
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import formats, timezone
-from django.utils.text import capfirst
 from django.utils.translation import get_language, to_locale
 from django.utils.translation import gettext_lazy as _
 
@@ -65,7 +64,8 @@ REP_CARDS = (
     "asset_views",
     "sign_in_days",
 )
-# The trend table's columns (the chart draws the first three).
+# The trend table's columns (the chart draws the first three), with the short headings a
+# table beside a chart has room for.
 TREND_COLUMNS = (
     "deals_registered",
     "deals_won",
@@ -75,6 +75,15 @@ TREND_COLUMNS = (
     "commission_accrued",
     "asset_views",
 )
+TREND_HEADINGS = {
+    "deals_registered": _("Registered"),
+    "deals_won": _("Won"),
+    "revenue": _("Revenue"),
+    "win_rate": _("Win rate"),
+    "meetings_held": _("Meetings"),
+    "commission_accrued": _("Commission"),
+    "asset_views": _("Views"),
+}
 # The reps table: (sort key, label, metric code or None for a flag).
 REP_COLUMNS = (
     ("asset_views", _("Asset views")),
@@ -250,10 +259,6 @@ def trend_rows(series) -> list[dict]:
     ]
 
 
-def metric_units() -> dict[str, str]:
-    return {code: METRICS[code].unit for code in (*COMPANY_CARDS, *REP_CARDS, *TREND_COLUMNS)}
-
-
 def format_decimal(value) -> str:
     return babel_format_decimal(value, locale=to_locale(get_language() or "en"))
 
@@ -286,9 +291,8 @@ def csv_value(value, unit: str, currency: str):
 
 
 def _header(code: str) -> str:
-    metric = METRICS[code]
-    label = capfirst(str(metric.label))
-    return f"{label} (%)" if metric.unit == PERCENT else label
+    label = str(TREND_HEADINGS[code])
+    return f"{label} (%)" if METRICS[code].unit == PERCENT else label
 
 
 def trend_csv(*, tenant: Tenant, rows: list[dict]) -> tuple[list[str], list[list]]:

@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -124,12 +125,12 @@ def portal_results(request, tenant_slug):
                 }
                 for row in trend
             ],
-            "trend_headers": [METRICS[code].label for code in selectors.TREND_COLUMNS],
+            "trend_headers": [selectors.TREND_HEADINGS[code] for code in selectors.TREND_COLUMNS],
             "chart": {
                 "labels": [selectors.fiscal_label(tenant, p, short=True) for p, _row in series],
-                "registered_label": METRICS["deals_registered"].label,
-                "won_label": METRICS["deals_won"].label,
-                "revenue_label": METRICS["revenue"].label,
+                "registered_label": capfirst(METRICS["deals_registered"].label),
+                "won_label": capfirst(METRICS["deals_won"].label),
+                "revenue_label": capfirst(METRICS["revenue"].label),
                 "registered": [row["deals_registered"] for _p, row in series],
                 "won": [row["deals_won"] for _p, row in series],
                 "revenue": [

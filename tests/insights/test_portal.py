@@ -266,7 +266,17 @@ def test_trend_csv_lists_the_eight_periods_newest_first(world, fresh_client_for)
 
     rows = read_csv(client.get(url(world["tenant"], "period=month&start=2026-05-01&format=csv")))
 
-    assert rows[0][:4] == ["Period", "Starts on", "Deals registered", "Deals won"]
+    assert rows[0] == [
+        "Period",
+        "Starts on",
+        "Registered",
+        "Won",
+        "Revenue",
+        "Win rate (%)",
+        "Meetings",
+        "Commission",
+        "Views",
+    ]
     assert len(rows) == 1 + 8
     assert rows[1][:6] == ["May 2026", "2026-05-01", "7", "3", "1234000", "75.0"]
     assert rows[2][:4] == ["April 2026", "2026-04-01", "2", "1"]

@@ -34,6 +34,7 @@ from deals.models import (
     StageCode,
     TargetAccount,
 )
+from insights.models import KpiSnapshot
 from partners.models import (
     Activity,
     LostReason,
@@ -128,6 +129,7 @@ from tests.isolation import (
     routes_deals_registrations,
     routes_deals_targets,
     routes_engagement,
+    routes_insights_portal,
     routes_library,
     routes_notices,
     routes_partners,
@@ -214,6 +216,7 @@ ROUTES: dict[str, Route] = {
     **routes_payouts_portal.ROUTES,
     **routes_announcements.ROUTES,
     **routes_training.ROUTES,
+    **routes_insights_portal.ROUTES,
 }
 assert len(ROUTES) == sum(
     len(part.ROUTES)
@@ -237,6 +240,7 @@ assert len(ROUTES) == sum(
         routes_payouts_portal,
         routes_announcements,
         routes_training,
+        routes_insights_portal,
     )
 ) + len(KERNEL_ROUTES), "a route name is registered twice"
 
@@ -412,6 +416,9 @@ class Side:
     attempt_of_other_partner: QuizAttempt | None = None
     certification: Certification | None = None
     certification_of_other_partner: Certification | None = None
+    # Insights: the partner's KPI snapshot row for a month, and the other partner's.
+    kpi_snapshot: KpiSnapshot | None = None
+    kpi_snapshot_of_other_partner: KpiSnapshot | None = None
 
     def url(self, name: str, values_from: "Side | None" = None, suffix: str = "") -> str:
         """The route's URL under this tenant, naming objects of `values_from` (default: self);
@@ -578,6 +585,20 @@ def _side(tenant: Tenant) -> Side:
     side.certification_of_other_partner = CertificationFactory(
         attempt=side.attempt_of_other_partner
     )
+    # Insights (the engine's rows, written here directly: what they hold does not matter).
+    with scopes_disabled():
+        side.kpi_snapshot, side.kpi_snapshot_of_other_partner = (
+            KpiSnapshot.objects.create(
+                tenant=tenant,
+                subject_kind="partner",
+                subject_id=owner.pk,
+                partner=owner,
+                period_kind="month",
+                period_start=datetime.date(2026, 5, 1),
+                deals_won=3,
+            )
+            for owner in (partner, other_partner)
+        )
     return side
 
 
