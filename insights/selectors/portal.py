@@ -131,7 +131,10 @@ def is_current(*, tenant: Tenant, period: Period, today=None) -> bool:
 def fiscal_label(tenant: Tenant, period: Period, *, short: bool = False) -> str:
     """The period's name on the tenant's calendar: May 2026, FY2026 Q1, FY2026."""
     if period.kind == PeriodKind.MONTH:
-        return formats.date_format(period.start, "YEAR_MONTH_FORMAT")
+        # Short: "Dec 2026" in English; Japanese's year-month ("2026年12月") is short already.
+        japanese = (get_language() or "").startswith("ja")
+        pattern = "M Y" if short and not japanese else "YEAR_MONTH_FORMAT"
+        return formats.date_format(period.start, pattern)
     into_year = (period.start.month - tenant.fiscal_year_start_month) % 12
     year = shift_period(period.start, PeriodKind.MONTH, -into_year).year
     if period.kind == PeriodKind.YEAR:
@@ -140,6 +143,11 @@ def fiscal_label(tenant: Tenant, period: Period, *, short: bool = False) -> str:
     if short:
         return str(_("Q%(number)s '%(year)s") % {"number": number, "year": str(year)[-2:]})
     return str(_("FY%(year)s Q%(number)s") % {"year": year, "number": number})
+
+
+def table_label(tenant: Tenant, period: Period) -> str:
+    """The trend table's (and its CSV's) name of a period: a short month, a full quarter."""
+    return fiscal_label(tenant, period, short=period.kind == PeriodKind.MONTH)
 
 
 def _own_rows(*, tenant: Tenant, partner: Partner, rep: PartnerRep | None):
@@ -301,7 +309,7 @@ def trend_csv(*, tenant: Tenant, rows: list[dict]) -> tuple[list[str], list[list
     header = [str(_("Period")), str(_("Starts on")), *(_header(code) for code in TREND_COLUMNS)]
     body = [
         [
-            fiscal_label(tenant, row["period"]),
+            table_label(tenant, row["period"]),
             row["period"].start.isoformat(),
             *(csv_value(row["kpi"][code], METRICS[code].unit, currency) for code in TREND_COLUMNS),
         ]

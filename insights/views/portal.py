@@ -116,7 +116,7 @@ def portal_results(request, tenant_slug):
             "cards": cards,
             "trend": [
                 {
-                    "label": selectors.fiscal_label(tenant, row["period"]),
+                    "label": selectors.table_label(tenant, row["period"]),
                     "period": row["period"],
                     "cells": [
                         selectors.format_metric(row["kpi"][code], METRICS[code].unit, currency)

@@ -279,7 +279,7 @@ def test_trend_csv_lists_the_eight_periods_newest_first(world, fresh_client_for)
     ]
     assert len(rows) == 1 + 8
     assert rows[1][:6] == ["May 2026", "2026-05-01", "7", "3", "1234000", "75.0"]
-    assert rows[2][:4] == ["April 2026", "2026-04-01", "2", "1"]
+    assert rows[2][:4] == ["Apr 2026", "2026-04-01", "2", "1"]
     assert rows[8][1] == "2025-10-01"
 
 
