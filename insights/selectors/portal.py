@@ -37,6 +37,8 @@ from partners.models import Partner, PartnerRep
 
 # The periods the portal offers (reps have no day rows; a day is too short to read anyway).
 PERIOD_KINDS = (PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.YEAR)
+# No figures go back further; an earlier start (0001-01-01) would run the trend off the calendar.
+EARLIEST = datetime.date(2000, 1, 1)
 PERIOD_CHOICES = [(kind.value, kind.label) for kind in PERIOD_KINDS]
 TREND_PERIODS = 8
 
@@ -120,7 +122,7 @@ def portal_period(
     today = today or timezone.localdate()
     kind = kind if kind in PERIOD_KINDS else PeriodKind.MONTH
     current = current_period_start(tenant, kind, today)
-    wanted = dict(periods_of(tenant, start))[kind] if start else current
+    wanted = dict(periods_of(tenant, max(start, EARLIEST)))[kind] if start else current
     return Period(kind, min(wanted, current))
 
 

@@ -19,6 +19,7 @@ from accounts.urls_helpers import tenant_reverse
 from insights.models import KpiSnapshot
 from insights.services import kpi_recompute
 from tests.factories.partners import PartnerFactory, PartnerRepFactory, portal_membership_for
+from tests.factories.programs import PartnerContractFactory, ProgramFactory, TierFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -292,6 +293,41 @@ def test_no_figures_yet_shows_the_empty_state(tenant, fresh_client_for):
     assert 'data-testid="results-empty"' in html
     assert "Your results appear here once" in html
     assert 'data-testid="result-cards"' not in html
+
+
+def test_partner_admin_sees_progress_to_the_next_tier(world, fresh_client_for):
+    program = ProgramFactory(tenant=world["tenant"], name="Resellers")
+    registered = TierFactory(program=program, name="Registered", position=0)
+    TierFactory(program=program, name="Silver", position=1, min_won_deals=5)
+    PartnerContractFactory(partner=world["minato"], tier=registered)
+    client = fresh_client_for(world["admin"])
+
+    html = client.get(url(world["tenant"])).content.decode()
+    rep_html = fresh_client_for(world["hana"]).get(url(world["tenant"])).content.decode()
+
+    progress = html.split('data-testid="tier-progress"')[1].split("</ul>")[0]
+    assert "Resellers: Registered → Silver" in progress
+    assert "Won deals" in progress and "/ 5" in progress
+    assert '<progress class="results-progress" max="5"' in progress
+    assert "Resellers" not in rep_html
+
+
+def test_a_start_before_any_figures_is_read_from_2000_on(world, fresh_client_for):
+    client = fresh_client_for(world["admin"])
+
+    response = client.get(url(world["tenant"], "period=year&start=0001-01-01"))
+
+    assert response.status_code == 200
+    assert 'data-testid="period-label">FY1999' in response.content.decode()
+
+
+def test_a_malformed_period_or_start_falls_back_to_this_month(world, fresh_client_for):
+    client = fresh_client_for(world["admin"])
+
+    response = client.get(url(world["tenant"], "period=day&start=not-a-date"))
+
+    assert response.status_code == 200
+    assert '<option value="month" selected>' in response.content.decode()
 
 
 def test_staff_get_404(world, fresh_client_for, member_factory):
