@@ -11,6 +11,8 @@ metrics (the vendor's contact plan, which follows the partner's priority) are st
 from decimal import Decimal
 
 import django_filters
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
@@ -31,14 +33,20 @@ from partners.api.common import is_portal
 
 RATIO_PLACES = Decimal("0.0001")
 
+# Lazy, so the schema describes the parameter in its reader's language.
 METRIC_PARAMETER = OpenApiParameter(
     "metric",
     OpenApiTypes.STR,
-    description=_(
-        "Comma-separated metric codes to return under `metrics` (default: every metric the "
-        "caller may read). Codes: %(codes)s."
-    )
-    % {"codes": ", ".join(METRICS)},
+    description=lazy(
+        lambda: (
+            gettext(
+                "Comma-separated metric codes to return under `metrics` (default: every metric "
+                "the caller may read). Codes: %(codes)s."
+            )
+            % {"codes": ", ".join(METRICS)}
+        ),
+        str,
+    )(),
 )
 
 METRICS_SCHEMA = {
