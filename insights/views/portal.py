@@ -13,7 +13,6 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.text import capfirst
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts.access import request_has_perm, tenant_view
@@ -159,6 +158,5 @@ def portal_results(request, tenant_slug):
                 {"period": period.kind, "start": period.start, "sort": sort, "format": "csv"}
             )
             + "&table=reps",
-            "title": _("My results"),
         },
     )

@@ -330,6 +330,18 @@ def test_a_malformed_period_or_start_falls_back_to_this_month(world, fresh_clien
     assert '<option value="month" selected>' in response.content.decode()
 
 
+def test_the_page_reads_in_japanese_with_amounts_in_yen(world, fresh_client_for):
+    world["admin"].user.language = "ja"
+    world["admin"].user.save(update_fields=["language"])
+
+    response = fresh_client_for(world["admin"]).get(url(world["tenant"]))
+
+    assert response.status_code == 200
+    figures = cards(response.content.decode())
+    assert "1,234,000円" in figures
+    assert "2026年5月" in response.content.decode()
+
+
 def test_staff_get_404(world, fresh_client_for, member_factory):
     manager = member_factory(world["tenant"], Role.PARTNER_MANAGER)
 
