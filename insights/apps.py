@@ -15,6 +15,31 @@ class InsightsConfig(AppConfig):
         # Each area registers its navigation entries here (staff: Insights, with its pages
         # beneath; portal: My results).
         self._register_staff_pages(registry)
+        self._register_portal_pages(registry)
+
+    @staticmethod
+    def _register_portal_pages(registry) -> None:
+        from django.utils.translation import gettext_lazy as _
+
+        from accounts.registry import NavEntry
+        from insights.permissions import InsightsPerm
+
+        # The portal: a rep's own results, the company's (and its reps') for the partner admin.
+        registry.register_nav(
+            NavEntry(
+                audience="portal",
+                key="results",
+                label=_("My results"),
+                url_name="insights:portal_results",
+                icon="bi-graph-up",
+                order=15,
+                perm=InsightsPerm.PORTAL_VIEW,
+                description=_(
+                    "Your deals, wins, revenue, material views and commission by month, "
+                    "quarter and year, and how they have moved."
+                ),
+            )
+        )
 
     @staticmethod
     def _register_staff_pages(registry) -> None:

@@ -1,3 +1,9 @@
 """Routes of the insights app: portal."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from insights.views import portal
+
+urlpatterns = [
+    path("portal/results/", portal.portal_results, name="portal_results"),
+]

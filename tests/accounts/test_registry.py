@@ -55,6 +55,7 @@ def test_partners_registers_its_routes_navigation_tab_and_dashboard_panel():
     ]
     assert [e.key for e in registry.nav_entries("portal")] == [
         "company",
+        "results",
         "programs",
         "deals",
         "target_accounts",

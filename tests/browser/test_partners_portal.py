@@ -148,14 +148,15 @@ def test_portal_home_fits_a_phone_and_its_menu_reaches_sign_out(
 
     login(page, admin.user)
     expect(page).to_have_url(f"{server}/{tenant.slug}/portal/")
-    # The home page offers only what works today: the company, programs, deals, target
-    # accounts, library, training, announcements, sales process, commissions and (for the
-    # partner admin) statements pages.
+    # The home page offers only what works today: the company, results, programs, deals,
+    # target accounts, library, training, announcements, sales process, commissions and (for
+    # the partner admin) statements pages.
     entries = page.get_by_test_id("portal-home-entries").get_by_role("link")
-    expect(entries).to_have_count(10)
+    expect(entries).to_have_count(11)
     expect(entries.first).to_have_attribute("href", f"/{tenant.slug}/portal/company/")
-    expect(entries.nth(1)).to_have_attribute("href", f"/{tenant.slug}/portal/programs/")
-    expect(entries.nth(2)).to_have_attribute("href", f"/{tenant.slug}/portal/deals/")
+    expect(entries.nth(1)).to_have_attribute("href", f"/{tenant.slug}/portal/results/")
+    expect(entries.nth(2)).to_have_attribute("href", f"/{tenant.slug}/portal/programs/")
+    expect(entries.nth(3)).to_have_attribute("href", f"/{tenant.slug}/portal/deals/")
     expect(page.locator("body")).not_to_contain_text("テナント")
     assert page_width(page) <= 390
     logout = page.get_by_test_id("logout")

@@ -34,6 +34,7 @@ from deals.models import (
     StageCode,
     TargetAccount,
 )
+from insights.models import KpiSnapshot
 from partners.models import (
     Activity,
     LostReason,
@@ -131,6 +132,7 @@ from tests.isolation import (
     routes_deals_targets,
     routes_engagement,
     routes_insights,
+    routes_insights_portal,
     routes_insights_scorecards,
     routes_library,
     routes_notices,
@@ -220,6 +222,7 @@ ROUTES: dict[str, Route] = {
     **routes_training.ROUTES,
     **routes_insights.ROUTES,
     **routes_insights_scorecards.ROUTES,
+    **routes_insights_portal.ROUTES,
 }
 assert len(ROUTES) == sum(
     len(part.ROUTES)
@@ -245,6 +248,7 @@ assert len(ROUTES) == sum(
         routes_training,
         routes_insights,
         routes_insights_scorecards,
+        routes_insights_portal,
     )
 ) + len(KERNEL_ROUTES), "a route name is registered twice"
 
@@ -423,6 +427,9 @@ class Side:
     attempt_of_other_partner: QuizAttempt | None = None
     certification: Certification | None = None
     certification_of_other_partner: Certification | None = None
+    # Insights: the partner's KPI snapshot row for a month, and the other partner's.
+    kpi_snapshot: KpiSnapshot | None = None
+    kpi_snapshot_of_other_partner: KpiSnapshot | None = None
 
     def url(self, name: str, values_from: "Side | None" = None, suffix: str = "") -> str:
         """The route's URL under this tenant, naming objects of `values_from` (default: self);
@@ -597,6 +604,20 @@ def _side(tenant: Tenant) -> Side:
     side.certification_of_other_partner = CertificationFactory(
         attempt=side.attempt_of_other_partner
     )
+    # Insights (the engine's rows, written here directly: what they hold does not matter).
+    with scopes_disabled():
+        side.kpi_snapshot, side.kpi_snapshot_of_other_partner = (
+            KpiSnapshot.objects.create(
+                tenant=tenant,
+                subject_kind="partner",
+                subject_id=owner.pk,
+                partner=owner,
+                period_kind="month",
+                period_start=datetime.date(2026, 5, 1),
+                deals_won=3,
+            )
+            for owner in (partner, other_partner)
+        )
     return side
 
 

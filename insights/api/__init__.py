@@ -1,0 +1,1 @@
+"""The insights app's API (Django REST framework)."""
