@@ -42,6 +42,10 @@ payouts.view            x x x . . .
 payouts.manage          x . x . . .
 payouts.portal.view     . . . . x x
 payouts.portal.company  . . . . x .
+insights.view           x x x x . .
+insights.manage         x . . . . .
+insights.portal.view    . . . . x x
+insights.portal.company . . . . x .
 """
 
 
