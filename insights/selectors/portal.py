@@ -29,7 +29,9 @@ from insights.metrics import DAYS, METRICS, MONEY, PERCENT, derive, empty_row
 from insights.models import MEASURES, KpiSnapshot, PeriodKind, SubjectKind
 from insights.selectors.snapshots import (
     current_period_start,
+    fiscal_year_of,
     period_end,
+    period_label,
     shift_period,
     snapshot_queryset,
 )
@@ -131,20 +133,19 @@ def is_current(*, tenant: Tenant, period: Period, today=None) -> bool:
 
 
 def fiscal_label(tenant: Tenant, period: Period, *, short: bool = False) -> str:
-    """The period's name on the tenant's calendar: May 2026, FY2026 Q1, FY2026."""
+    """The period's name on the tenant's calendar (period_label: May 2026, FY2026 Q1, FY2026);
+    `short` for a table heading: Dec 2026, Q1 '26."""
+    if not short or period.kind == PeriodKind.YEAR:
+        return period_label(tenant, period.kind, period.start)
     if period.kind == PeriodKind.MONTH:
-        # Short: "Dec 2026" in English; Japanese's year-month ("2026年12月") is short already.
+        # Japanese's year-month ("2026年12月") is short already.
         japanese = (get_language() or "").startswith("ja")
-        pattern = "M Y" if short and not japanese else "YEAR_MONTH_FORMAT"
+        pattern = "YEAR_MONTH_FORMAT" if japanese else "M Y"
         return formats.date_format(period.start, pattern)
     into_year = (period.start.month - tenant.fiscal_year_start_month) % 12
-    year = shift_period(period.start, PeriodKind.MONTH, -into_year).year
-    if period.kind == PeriodKind.YEAR:
-        return str(_("FY%(year)s") % {"year": year})
+    year = fiscal_year_of(tenant, period.start)
     number = into_year // 3 + 1
-    if short:
-        return str(_("Q%(number)s '%(year)s") % {"number": number, "year": str(year)[-2:]})
-    return str(_("FY%(year)s Q%(number)s") % {"year": year, "number": number})
+    return str(_("Q%(number)s '%(year)s") % {"number": number, "year": str(year)[-2:]})
 
 
 def table_label(tenant: Tenant, period: Period) -> str:
