@@ -271,6 +271,7 @@ def test_tenant_quarter_and_years(data):
     assert (q1["requests"], q1["requests_lead_days"], q1["requests_lead_n"]) == (2, 5, 2)
     # d1, d2, d3, d5 registered; d1, d3, d5 won; d2 lost; yen: d1 + d3.
     assert (q1["deals_registered"], q1["deals_won"], q1["deals_lost"]) == (4, 3, 1)
+    assert q1["deals_approved"] == 1  # d1, on 16 April
     assert q1["revenue_one_time"] == Decimal(1_300_000)
     assert (q1["direct_deals_won"], q1["direct_revenue_one_time"]) == (1, Decimal(2_000_000))
     # Known in the quarter: r1, r2 and r3 (who left on 20 April).
