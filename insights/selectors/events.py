@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from accounts.models import Tenant
 from deals.models import Deal, TargetAccount
+from programs.models import AssetView
 
 
 def partner_of_deal(*, tenant: Tenant, deal_id: int) -> tuple[bool, int | None]:
@@ -23,8 +24,6 @@ def partner_of_target_account(*, tenant: Tenant, target_account_id: int) -> int 
 def partners_with_views_since(*, tenant: Tenant, since) -> list[int]:
     """Partners whose reps opened material since `since` (the view log's tenant-and-time
     index: a range scan of the last minutes)."""
-    from programs.models import AssetView
-
     return list(
         AssetView.objects.filter(tenant=tenant, viewed_at__gte=since)
         .values_list("partner_id", flat=True)

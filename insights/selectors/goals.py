@@ -25,6 +25,7 @@ from accounts.models import Tenant
 from insights.metrics import FUNNEL, METRICS, add_rows, derive
 from insights.models import MEASURES, KpiSnapshot, PeriodKind, SubjectKind
 from insights.selectors.snapshots import period_end, shift_period
+from partners.models import Partner
 
 BASIS_MONTHS = 12
 GOAL_METRICS = {
@@ -146,8 +147,6 @@ def goal_breakdown(
 ) -> Breakdown:
     """The plan in total and per partner for a goal in the fiscal quarter at `period_start`.
     Two queries: the partners' basis rows (summed in the database) and their names."""
-    from partners.models import Partner
-
     today = today or timezone.localdate()
     this_month = today.replace(day=1)
     basis_from = shift_period(this_month, PeriodKind.MONTH, -BASIS_MONTHS)

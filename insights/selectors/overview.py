@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership, Tenant
+from insights.kpi import DIRECT
 from insights.metrics import DEFAULT_SEED_KPI, FUNNEL, METRICS, SEED_KPI_BY_CONTRACT, derive
 from insights.models import MEASURES, InsightsSettings, KpiSnapshot, PeriodKind, SubjectKind
 from insights.selectors.snapshots import (
@@ -129,7 +130,7 @@ def week_changes(*, tenant: Tenant, kpi_filter: KpiFilter, today: datetime.date)
         rows = KpiSnapshot.objects.filter(
             tenant=tenant, subject_kind=SubjectKind.TENANT, period_kind=PeriodKind.DAY
         )
-    measures = [m for m in MEASURES if not m.startswith("direct_")]
+    measures = [m for m in MEASURES if m not in DIRECT]
     found = rows.filter(period_start__gte=last_week_from, period_start__lte=today).values(
         "period_start", *measures
     )

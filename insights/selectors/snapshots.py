@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, replace
+from urllib.parse import urlencode
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
@@ -44,8 +45,6 @@ class KpiFilter:
 
     def query_string(self) -> str:
         """The filter as a query string (exports and links keep what the page shows)."""
-        from urllib.parse import urlencode
-
         pairs = {
             "period": self.period_kind,
             "start": self.period_start.isoformat() if self.period_start else "",

@@ -9,15 +9,14 @@ figures; nobody sees what the vendor keeps for itself (priority, owner, notes, c
 import datetime
 from urllib.parse import urlencode
 
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.views.decorators.http import require_GET
 
 from accounts.access import request_has_perm, tenant_view
-from accounts.exports import csv_text
 from accounts.urls_helpers import tenant_reverse
+from insights.exports import CsvTable, csv_download
 from insights.metrics import METRICS
 from insights.permissions import InsightsPerm
 from insights.selectors import portal as selectors
@@ -30,15 +29,6 @@ def _date(text: str) -> datetime.date | None:
         return datetime.date.fromisoformat(text)
     except ValueError:
         return None
-
-
-def _csv(header, rows, filename: str) -> HttpResponse:
-    response = HttpResponse(
-        csv_text(header, rows).encode("utf-8"), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @tenant_view(audience="portal", perm=InsightsPerm.PORTAL_VIEW)
@@ -76,9 +66,9 @@ def portal_results(request, tenant_slug):
     if request.GET.get("format") == "csv":
         if request.GET.get("table") == "reps" and is_company:
             header, rows = selectors.reps_csv(tenant=tenant, reps=reps)
-            return _csv(header, rows, f"{stem}-reps.csv")
+            return csv_download(CsvTable(header, rows), filename=f"{stem}-reps.csv")
         header, rows = selectors.trend_csv(tenant=tenant, rows=trend)
-        return _csv(header, rows, f"{stem}-trend.csv")
+        return csv_download(CsvTable(header, rows), filename=f"{stem}-trend.csv")
 
     codes = selectors.COMPANY_CARDS if is_company else selectors.REP_CARDS
     current_row = series[-1][1]

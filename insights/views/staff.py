@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.access import tenant_view
-from accounts.exports import csv_text
+from insights.exports import CsvTable, csv_download
 from insights.forms import GoalForm, InsightsSettingsForm, KpiFilterForm
 from insights.metrics import METRICS
 from insights.permissions import InsightsPerm
@@ -23,11 +23,7 @@ from insights.services import insights_settings_update
 
 
 def csv_response(filename: str, header: list, rows: list) -> HttpResponse:
-    response = HttpResponse(
-        csv_text(header, rows).encode("utf-8"), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return csv_download(CsvTable(header, rows), filename=filename)
 
 
 def _number(value, places: int = 4) -> str:
