@@ -1219,15 +1219,26 @@ def test_library_and_training_tasks_of_tenant_a_change_nothing_of_tenant_b(world
 
 
 def test_kpi_tasks_of_tenant_a_change_nothing_of_tenant_b(world):
-    """The nightly recompute and an event's refresh take a tenant id and read and write that
-    tenant's rows only: both tenants have snapshots; recomputing A (all of it, then one
-    partner's day) leaves every row of B as it was, and A's snapshots hold only A's partners."""
+    """The nightly recompute, an event's refresh and the refresh of partners whose reps opened
+    material take a tenant id and read and write that tenant's rows only: both tenants have
+    snapshots and a fresh view; recomputing A (all of it, one partner's day, its viewers)
+    leaves every row of B as it was, and A's snapshots hold only A's partners."""
     from django.utils import timezone
 
     from insights.models import KpiSnapshot
-    from insights.tasks import kpi_recompute_task, kpi_refresh_partner_task
+    from insights.tasks import (
+        kpi_recompute_task,
+        kpi_refresh_partner_task,
+        kpi_refresh_viewers_task,
+    )
+    from programs.services.asset_views import asset_view_record
 
     a, b = world
+    with scopes_disabled():
+        for side in (a, b):
+            asset_view_record(
+                tenant=side.tenant, asset=side.asset, rep=side.rep, membership=side.partner_user
+            )
     kpi_recompute_task.apply(kwargs={"tenant_id": b.tenant.pk}).get()
     rows = snapshot()
     with scopes_disabled():
@@ -1242,6 +1253,8 @@ def test_kpi_tasks_of_tenant_a_change_nothing_of_tenant_b(world):
             "day": timezone.localdate().isoformat(),
         }
     ).get()
+    # A's viewing partner only (B's view is as fresh): one refresh queued, and run.
+    assert kpi_refresh_viewers_task.apply(kwargs={"tenant_id": a.tenant.pk}).get() == 1
 
     changed = changed_rows(rows, snapshot())
     with scopes_disabled():
