@@ -1,9 +1,10 @@
-"""CSV export machinery every exporter shares: writing the file (BOM, every cell quoted, the
-formula rule), and the export job (asked for on a page, written by the worker with progress,
+"""Export machinery every exporter shares: writing CSV (BOM, every cell quoted, the formula
+rule), and the export job (asked for on a page, written by the worker with progress,
 downloaded by the person who asked, deleted after EXPIRES_AFTER).
 
 An app registers an `Exporter` for each list it exports (partners, reps; deals later) and keeps
-only its filters, columns and rows; everything here is generic. The job stores the list's
+only its filters, columns and rows, or a `DocumentExporter` for a document it renders (a
+partner's QBR as a PDF); everything here is generic. The job stores the list's
 filters as a query string and the worker validates them again, with the permissions the
 person's membership has when the file is written, not when it was asked for.
 """
@@ -132,15 +133,51 @@ class Exporter(Protocol):
         """Header and rows; `may(perm)` answers for the requesting person, now."""
 
 
-_EXPORTERS: dict[str, Exporter] = {}
+@dataclass
+class ExportDocument:
+    content: bytes
+    pages: int = 1  # what the job page reports instead of rows
+    perms: Sequence[str] = field(default_factory=tuple)
 
 
-def register_exporter(exporter: Exporter) -> None:
+class DocumentExporter(Protocol):
+    """What an app provides for one document the worker renders (a PDF): the same filters and
+    permission as a list's exporter, a file name of its own and the document's bytes."""
+
+    kind: str
+    perm: str
+    parameters: tuple[str, ...]
+    audit_action: str
+    content_type: str
+
+    def filters(self, *, tenant: Tenant, query: QueryDict) -> Any: ...
+
+    def filename(self, *, tenant: Tenant, filters: Any, stamp: str) -> str: ...
+
+    def document(
+        self, *, tenant: Tenant, filters: Any, may: Callable[[str], bool], language: str
+    ) -> ExportDocument: ...
+
+
+_EXPORTERS: dict[str, Exporter | DocumentExporter] = {}
+
+
+def register_exporter(exporter: Exporter | DocumentExporter) -> None:
     _EXPORTERS[exporter.kind] = exporter
 
 
-def exporter_for(kind: str) -> Exporter:
+def exporter_for(kind: str) -> Exporter | DocumentExporter:
     return _EXPORTERS[kind]
+
+
+def _is_document(exporter: Exporter | DocumentExporter) -> bool:
+    return hasattr(exporter, "document")
+
+
+def export_content_type(job: ExportJob) -> str:
+    """The download's Content-Type: the document exporter's, or CSV."""
+    exporter = exporter_for(job.kind)
+    return exporter.content_type if _is_document(exporter) else "text/csv; charset=utf-8"
 
 
 def export_query(exporter: Exporter, params: QueryDict) -> str:
@@ -225,11 +262,15 @@ def export_job_request(
                 _("The filters are too long to export (at most %(limit)d characters).")
                 % {"limit": MAX_QUERY_LENGTH}
             )
-        exporter.filters(tenant=tenant, query=QueryDict(query))
+        filters = exporter.filters(tenant=tenant, query=QueryDict(query))
     existing = _in_flight(tenant=tenant, actor=actor, kind=kind, query=query)
     if existing is not None:
         return existing
     stamp = f"{timezone.localdate():%Y%m%d}"
+    if _is_document(exporter):
+        filename = exporter.filename(tenant=tenant, filters=filters, stamp=stamp)
+    else:
+        filename = f"{exporter.filename_prefix}-{stamp}.csv"
     try:
         # A savepoint: of two identical requests at the same moment the partial unique key
         # lets one insert; the other waits for it, fails here and returns that job.
@@ -240,7 +281,7 @@ def export_job_request(
                 created_by=actor,
                 language=language,
                 query=query,
-                filename=f"{exporter.filename_prefix}-{stamp}.csv",
+                filename=filename,
             )
     except IntegrityError:
         existing = _in_flight(tenant=tenant, actor=actor, kind=kind, query=query)
@@ -289,25 +330,45 @@ def _write(job: ExportJob) -> None:
     if not may(exporter.perm):
         raise ExportRefused(_("You may no longer export this list; nothing was exported."))
     filters = exporter.filters(tenant=job.tenant, query=QueryDict(job.query))
-    table = exporter.table(tenant=job.tenant, filters=filters, may=may)
-    ExportJob.objects.filter(tenant=job.tenant, pk=job.pk).update(total_rows=table.total)
-    progress_set(job, done=0, total=table.total)
     with tempfile.TemporaryFile() as raw:
-        text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
-        count = csv_write(text, table.header, table.rows, progress=_progress(job, table.total))
-        text.flush()
-        text.detach()
+        if _is_document(exporter):
+            count, perms = _write_document(job, exporter, filters, may, raw)
+        else:
+            count, perms = _write_table(job, exporter, filters, may, raw)
         raw.seek(0)
         name = job.file.storage.save(job.file.field.generate_filename(job, job.filename), raw)
     try:
-        _finish(job=job, exporter=exporter, name=name, count=count, perms=list(table.perms))
+        _finish(job=job, exporter=exporter, name=name, count=count, perms=list(perms))
     except Exception:
         job.file.storage.delete(name)
         raise
 
 
+def _write_table(job: ExportJob, exporter: Exporter, filters, may, raw) -> tuple[int, Sequence]:
+    table = exporter.table(tenant=job.tenant, filters=filters, may=may)
+    ExportJob.objects.filter(tenant=job.tenant, pk=job.pk).update(total_rows=table.total)
+    progress_set(job, done=0, total=table.total)
+    text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+    count = csv_write(text, table.header, table.rows, progress=_progress(job, table.total))
+    text.flush()
+    text.detach()
+    return count, table.perms
+
+
+def _write_document(
+    job: ExportJob, exporter: DocumentExporter, filters, may, raw
+) -> tuple[int, Sequence]:
+    # A document renders in one step: the page shows "rendering" until it is stored.
+    progress_set(job, done=0, total=1)
+    document = exporter.document(tenant=job.tenant, filters=filters, may=may, language=job.language)
+    raw.write(document.content)
+    return document.pages, document.perms
+
+
 @service
-def _finish(*, job: ExportJob, exporter: Exporter, name: str, count: int, perms: list) -> None:
+def _finish(
+    *, job: ExportJob, exporter: Exporter | DocumentExporter, name: str, count: int, perms: list
+) -> None:
     from accounts.audit import audit_record
 
     now = timezone.now()

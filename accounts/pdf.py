@@ -41,11 +41,17 @@ def render_html(template_name: str, context: dict, *, language: str) -> str:
 def render_pdf(template_name: str, context: dict, *, language: str) -> bytes:
     """Render `template_name` (a template extending pdf/base.html) with `context` in
     `language` and return the PDF's bytes."""
+    return render_pdf_pages(template_name, context, language=language)[0]
+
+
+def render_pdf_pages(template_name: str, context: dict, *, language: str) -> tuple[bytes, int]:
+    """The same PDF's bytes and its number of pages."""
     html = render_html(template_name, context, language=language)
     # base_url: a fixed, harmless base, so a relative URL never resolves to the working
     # directory; the fetcher refuses it anyway.
     document = HTML(string=html, base_url="data:,", url_fetcher=OfflineURLFetcher())
-    return document.write_pdf()
+    rendered = document.render()
+    return rendered.write_pdf(), len(rendered.pages)
 
 
 def pdf_download(file, *, filename: str) -> FileResponse:

@@ -6,9 +6,11 @@ class InsightsConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts.registry import registry
-        from insights import permissions, receivers
+        from insights import permissions, qbr, receivers
 
         permissions.register()
+        # The QBR PDF is written by the kernel's export job.
+        qbr.register()
         # Deals tells the snapshots what happened (won, lost, a funnel step reached).
         receivers.connect()
         registry.register_urls("insights", "insights.urls", namespace="insights")

@@ -156,6 +156,14 @@ def scorecard_partner_get(*, tenant: Tenant, partner_id: int) -> Partner:
     return get_object_or_404(queryset, pk=partner_id)
 
 
+def scorecard_partner_find(*, tenant: Tenant, partner_id) -> Partner | None:
+    """The tenant's partner `partner_id` (any text: a job's query), or None."""
+    try:
+        return Partner.objects.filter(tenant=tenant, pk=int(partner_id)).first()
+    except (TypeError, ValueError):
+        return None
+
+
 def partner_series(
     *, tenant: Tenant, partner: Partner, kpi_filter: KpiFilter, count: int = TREND_PERIODS
 ) -> list[tuple[datetime.date, dict]]:

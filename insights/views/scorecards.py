@@ -1,32 +1,37 @@
 """A partner's scorecard (staff): the page, its compact partner-page tab, and the quarterly
-business review as a printable page and a PDF."""
+business review as a printable page and, through a job for the worker, a PDF."""
 
-from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, QueryDict
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
+from accounts import exports
 from accounts.access import tenant_view
-from accounts.pdf import render_pdf
+from accounts.models import ExportJob
+from accounts.urls_helpers import tenant_reverse
 from insights.exports import CsvTable, csv_download
 from insights.forms import KpiFilterForm, period_label
 from insights.metrics import METRICS
 from insights.models import PeriodKind
 from insights.permissions import InsightsPerm
+from insights.qbr import QBR_KIND, qbr_context, qbr_form, scorecard_context
 from insights.selectors.reps import QUADRANTS, RepDistribution
 from insights.selectors.scorecard import (
     TREND_KPIS,
     Scorecard,
     partner_scorecard,
-    qbr_filter,
+    scorecard_partner_find,
     scorecard_partner_get,
 )
 from insights.selectors.snapshots import KpiFilter, resolved
 
-KEY_PEOPLE_SHOWN = 10
 # The partner-page tab's few figures (and the seed KPI, whichever it is).
 TAB_KPIS = ("revenue", "deals_registered", "deals_won", "win_rate", "meetings_held")
 
@@ -114,44 +119,6 @@ def _reps_table(scorecard: Scorecard) -> CsvTable:
     )
 
 
-def _context(request, scorecard: Scorecard, form=None) -> dict:
-    kpi_filter = scorecard.kpi_filter
-    distribution = scorecard.distribution
-    return {
-        "nav": "partners",
-        "form": form,
-        "partner": scorecard.partner,
-        "scorecard": scorecard,
-        "distribution": distribution,
-        "kpi_filter": kpi_filter,
-        "query": kpi_filter.query_string(),
-        "period_label": period_label(
-            request.tenant, kpi_filter.period_kind, kpi_filter.period_start
-        ),
-        "previous_label": period_label(
-            request.tenant, kpi_filter.period_kind, scorecard.previous_start
-        ),
-        "trend_kpis": [METRICS[code] for code in TREND_KPIS],
-        "trend_rows": [
-            {
-                "start": point.start,
-                "label": period_label(request.tenant, kpi_filter.period_kind, point.start),
-                "values": [(METRICS[code], point.kpi[code]) for code in TREND_KPIS],
-            }
-            for point in scorecard.trend
-        ],
-        "performing": distribution.performing[:KEY_PEOPLE_SHOWN],
-        "support": distribution.support[:KEY_PEOPLE_SHOWN],
-        "band_totals": distribution.band_totals(),
-        "requirement_labels": {
-            "meetings_held": _("Meetings held"),
-            "won_deals": _("Won deals"),
-            "revenue": _("Revenue"),
-            "certified_reps": _("Certified reps"),
-        },
-    }
-
-
 @tenant_view(audience="staff", perm=InsightsPerm.VIEW)
 @require_GET
 def partner_scorecard_page(request, tenant_slug, partner_id):
@@ -173,7 +140,7 @@ def partner_scorecard_page(request, tenant_slug, partner_id):
         return csv_download(
             tables[export](), filename=f"scorecard-{partner.pk}-{export}-{start:%Y%m%d}.csv"
         )
-    context = _context(request, scorecard, form)
+    context = scorecard_context(request.tenant, scorecard, form)
     context["chart_data"] = _chart_data(request, scorecard)
     return render(request, "insights/scorecards/scorecard.html", context)
 
@@ -192,7 +159,7 @@ def partner_scorecard_tab(request, tenant_slug, partner_id):
         kpi_filter=resolved(tenant, KpiFilter(PeriodKind.QUARTER)),
         with_tiers=False,
     )
-    context = _context(request, scorecard)
+    context = scorecard_context(request.tenant, scorecard)
     context["figures"] = [f for f in scorecard.figures if f.code in TAB_KPIS or f.is_seed]
     if request.htmx:
         return render(request, "insights/scorecards/_tab.html", context)
@@ -202,23 +169,7 @@ def partner_scorecard_tab(request, tenant_slug, partner_id):
 def _qbr(request, partner_id) -> dict:
     tenant = request.tenant
     partner = scorecard_partner_get(tenant=tenant, partner_id=partner_id)
-    form = KpiFilterForm(
-        request.GET or None,
-        tenant=tenant,
-        default_kind=PeriodKind.QUARTER,
-        kinds=(PeriodKind.QUARTER,),
-        slices=False,
-    )
-    scorecard = partner_scorecard(
-        tenant=tenant,
-        partner=partner,
-        kpi_filter=qbr_filter(tenant, form.kpi_filter()),
-        today=timezone.localdate(),
-    )
-    context = _context(request, scorecard, form)
-    context["generated_on"] = timezone.localdate()
-    context["tenant"] = tenant
-    return context
+    return qbr_context(tenant, partner, qbr_form(tenant, request.GET))
 
 
 @tenant_view(audience="staff", perm=InsightsPerm.VIEW)
@@ -229,17 +180,89 @@ def partner_qbr(request, tenant_slug, partner_id):
 
 
 @tenant_view(audience="staff", perm=InsightsPerm.VIEW)
-@require_GET
+@require_POST
 def partner_qbr_pdf(request, tenant_slug, partner_id):
-    """The same review as a PDF, rendered in the request rather than by a task: its one or
-    two pages render in about half a second (measured on the demo data), under the second
-    after which architecture.md asks for a task with progress."""
-    context = _qbr(request, partner_id)
-    pdf = render_pdf("insights/qbr/qbr_pdf.html", context, language=get_language())
-    start = context["kpi_filter"].period_start
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="qbr-{context["partner"].pk}-{start:%Y%m}.pdf"'
+    """Ask for the review (the quarter in the query string) as a PDF: a job for the worker,
+    then its page. A double click returns the same job."""
+    tenant = request.tenant
+    partner = scorecard_partner_get(tenant=tenant, partner_id=partner_id)
+    params = request.GET.copy()
+    params["partner"] = str(partner.pk)
+    try:
+        job = exports.export_job_request(
+            tenant=tenant,
+            actor=request.user,
+            kind=QBR_KIND,
+            params=params,
+            language=get_language() or "ja",
+        )
+    except exports.ExportRefused as refused:
+        messages.error(request, refused.message)
+        # The scorecard shows the message (the printable review has no room for one).
+        return redirect(tenant_reverse(tenant, "insights:partner_scorecard", partner_id=partner.pk))
+    return redirect(tenant_reverse(tenant, "insights:qbr_job", export_id=job.pk))
+
+
+def _job_context(request, export_id: int) -> dict:
+    tenant = request.tenant
+    try:
+        job = exports.export_job_get(tenant=tenant, actor=request.user, export_id=export_id)
+    except ExportJob.DoesNotExist as error:
+        raise Http404 from error
+    if job.kind != QBR_KIND:
+        raise Http404
+    query = QueryDict(job.query)
+    partner = scorecard_partner_find(tenant=tenant, partner_id=query.get("partner"))
+    back = ""
+    if partner is not None:
+        start = query.get("start", "")
+        back = tenant_reverse(tenant, "insights:partner_qbr", partner_id=partner.pk)
+        back += f"?{urlencode({'period': PeriodKind.QUARTER, 'start': start})}"
+    return {
+        "nav": "partners",
+        "job": job,
+        "partner": partner,
+        "progress": exports.progress_get(job),
+        "expired": exports.export_is_expired(job),
+        "back_url": back,
+        "progress_url": tenant_reverse(tenant, "insights:qbr_job_progress", export_id=job.pk),
+        "download_url": tenant_reverse(tenant, "insights:qbr_download", export_id=job.pk),
+    }
+
+
+@tenant_view(audience="staff", perm=InsightsPerm.VIEW)
+@require_GET
+def qbr_job(request, tenant_slug, export_id):
+    """One QBR PDF on its way: the worker's progress, then its download (or why it failed)."""
+    context = _job_context(request, export_id)
+    context["recent"] = exports.export_job_recent(
+        tenant=request.tenant, actor=request.user, kind_in=[QBR_KIND], exclude=context["job"]
+    )
+    return render(request, "insights/qbr/job.html", context)
+
+
+@tenant_view(audience="staff", perm=InsightsPerm.VIEW)
+@require_GET
+def qbr_job_progress(request, tenant_slug, export_id):
+    """The htmx fragment the job page polls; the poll that finds the PDF ready starts the
+    download."""
+    context = _job_context(request, export_id)
+    context["autostart"] = bool(request.htmx)
+    return render(request, "insights/qbr/_job_status.html", context)
+
+
+@tenant_view(audience="staff", perm=InsightsPerm.VIEW)
+@require_GET
+def qbr_download(request, tenant_slug, export_id):
+    job = _job_context(request, export_id)["job"]
+    file = exports.export_file_open(tenant=request.tenant, actor=request.user, job=job)
+    if file is None:
+        raise Http404
+    response = FileResponse(
+        file,
+        as_attachment=True,
+        filename=job.filename,
+        content_type=exports.export_content_type(job),
     )
     response["Cache-Control"] = "private, no-store"
     return response

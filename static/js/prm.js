@@ -5,3 +5,18 @@ document.addEventListener("submit", (event) => {
     event.preventDefault();
   }
 });
+
+// A job page (an export, a PDF): the poll that finds the file ready swaps in a download link
+// marked to start by itself (the page opened later only offers it). htmx:load fires for
+// swapped content.
+document.addEventListener("htmx:load", (event) => {
+  const root = event.detail.elt;
+  if (!(root instanceof Element)) return;
+  const link = root.matches("[data-autostart-download]")
+    ? root
+    : root.querySelector("[data-autostart-download]");
+  if (link) {
+    link.removeAttribute("data-autostart-download");
+    link.click();
+  }
+});

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from accounts.roles import Role
 from insights.selectors.snapshots import current_period_start, shift_period
+from tests.accounts.test_tasks import real_worker  # noqa: F401 - the fixture
 from tests.browser.test_kernel_flows import main_nav
 from tests.factories.partners import PartnerFactory, PartnerRepFactory, PartnerTypeFactory
 from tests.factories.programs import PartnerContractFactory, ProgramFactory, TierFactory
@@ -115,7 +116,14 @@ def test_staff_filter_rep_analytics_by_partner_type_and_export_a_table(
 
 
 def test_staff_open_a_scorecard_from_the_partner_tab_then_its_qbr_and_pdf(
-    page, server, login, tenant, world, screenshot, tmp_path
+    page,
+    server,
+    login,
+    tenant,
+    world,
+    screenshot,
+    tmp_path,
+    real_worker,  # noqa: F811
 ):
     partner = world["bank_partner"]
     login(page, world["manager"].user)
@@ -143,8 +151,12 @@ def test_staff_open_a_scorecard_from_the_partner_tab_then_its_qbr_and_pdf(
     expect(page.get_by_test_id("qbr-document")).to_contain_text("Headline figures")
     screenshot(page, "insights-qbr", share=True)
 
+    # The PDF is a job: its page shows the worker's progress, then the download starts.
     with page.expect_download() as downloading:
         page.get_by_test_id("qbr-pdf").click()
+        expect(page.get_by_test_id("export-job")).to_be_visible()
+        expect(page.get_by_test_id("export-done")).to_contain_text("The PDF is ready")
+    screenshot(page, "insights-qbr-pdf-job", share=True)
     saved = tmp_path / "qbr.pdf"
     downloading.value.save_as(saved)
     assert saved.read_bytes().startswith(b"%PDF")

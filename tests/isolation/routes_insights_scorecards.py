@@ -3,6 +3,7 @@
 from tests.isolation.registry import Route
 
 PARTNER = {"partner_id": "partner"}
+QBR_JOB = {"export_id": "qbr_job"}
 
 ROUTES: dict[str, Route] = {
     # Rep analytics names no object in its URL; its filters name programs, types and owners
@@ -13,5 +14,10 @@ ROUTES: dict[str, Route] = {
     # The partner page's "Scorecard" tab.
     "insights:partner_scorecard_tab": Route("staff", objects=PARTNER),
     "insights:partner_qbr": Route("staff", objects=PARTNER),
-    "insights:partner_qbr_pdf": Route("staff", objects=PARTNER),
+    # A POST asks for the QBR as a PDF job (tests/insights/test_qbr_pdf.py proves the rest);
+    # only the person who asked sees the job: Side.qbr_job is the admin's.
+    "insights:partner_qbr_pdf": Route("staff", ("POST",), objects=PARTNER),
+    "insights:qbr_job": Route("staff", objects=QBR_JOB),
+    "insights:qbr_job_progress": Route("staff", objects=QBR_JOB),
+    "insights:qbr_download": Route("staff", objects=QBR_JOB),
 }

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.apps import apps
+from django.http import QueryDict
 from django.test import Client, TestCase, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django_scopes import scopes_disabled
@@ -430,6 +431,8 @@ class Side:
     # Insights: the partner's KPI snapshot row for a month, and the other partner's.
     kpi_snapshot: KpiSnapshot | None = None
     kpi_snapshot_of_other_partner: KpiSnapshot | None = None
+    # The admin's finished QBR PDF of `partner` (an export job of the insights app's kind).
+    qbr_job: ExportJob | None = None
 
     def url(self, name: str, values_from: "Side | None" = None, suffix: str = "") -> str:
         """The route's URL under this tenant, naming objects of `values_from` (default: self);
@@ -618,6 +621,15 @@ def _side(tenant: Tenant) -> Side:
             )
             for owner in (partner, other_partner)
         )
+    side.qbr_job = ExportJobFactory(
+        tenant=tenant,
+        created_by=admin.user,
+        kind="partner_qbr",
+        query=f"partner={partner.pk}&period=quarter&start=2026-04-01",
+        filename=f"qbr-{partner.pk}-202604.pdf",
+        file__filename=f"qbr-{partner.pk}-202604.pdf",
+        file__data=b"%PDF-1.7 stand-in",
+    )
     return side
 
 
@@ -696,6 +708,9 @@ def refers_to(key, rows: dict, obj) -> bool:
         return False
     model = apps.get_model(key[0])
     values = dict(rows[key])
+    if model is ExportJob:
+        # A job names what it exports in its query string (a partner's QBR: partner=<id>).
+        return str(obj.pk) in QueryDict(values.get("query", "")).getlist(obj._meta.model_name)
     return any(
         field.many_to_one
         and field.related_model is type(obj)
