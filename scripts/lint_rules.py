@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("accounts", "partners", "programs", "deals", "payouts", "insights", "prm")
+APPS = ("accounts", "partners", "programs", "deals", "payouts", "insights", "prm", "bench")
 RAW_SQL_METHODS = {"raw", "extra"}
 QUERY_METHODS = {
     "filter",
