@@ -50,6 +50,8 @@ class Scope:
     # (kind, start) of the periods to write; empty: every period.
     periods: list[tuple[str, datetime.date]] = field(default_factory=list)
     now: datetime.datetime = field(default_factory=timezone.now)
+    # The benchmark's floor: each statement's SELECT runs to its end, nothing is written.
+    aggregate_only: bool = False
 
     @property
     def today(self) -> datetime.date:
@@ -109,35 +111,64 @@ def _execute(sql: str, params: dict) -> int:
         return cursor.rowcount
 
 
+def _upsert(
+    scope: Scope, *, ctes: str, columns: str, select: str, updates: str, params: dict
+) -> int:
+    """`WITH ctes INSERT INTO the snapshots (columns) select ON CONFLICT DO UPDATE updates`.
+
+    With `scope.aggregate_only` the same WITH and SELECT run under EXPLAIN ANALYZE instead:
+    the database computes every row and column and discards them, which is what the
+    benchmark measures the engine against (the aggregates alone, no write)."""
+    with_sql = f"WITH {ctes}" if ctes else ""
+    if scope.aggregate_only:
+        _execute(f"EXPLAIN (ANALYZE, TIMING OFF, COSTS OFF) {with_sql} {select}", params)
+        return 0
+    sql = f"""
+        {with_sql}
+        INSERT INTO {TABLE} (tenant_id, period_kind, period_start, subject_kind, subject_id,
+                             {columns}, computed_at)
+        {select}
+        ON CONFLICT ({KEY}) DO UPDATE SET {updates}
+    """
+    return _execute(sql, params)
+
+
+def _updates(columns) -> str:
+    return ", ".join(f"{c} = EXCLUDED.{c}" for c in (*columns, "computed_at"))
+
+
 # --- Event families -------------------------------------------------------------------------
 # Each yields rows (partner_id, rep_id, d, ...) of one tenant, d the local date of the event;
 # the template adds the period kinds and groups by partner and by rep. Reps get no day rows.
 
 
 def _event_family(scope: Scope, events_sql: str, measures: dict[str, str]) -> int:
-    columns = ", ".join(measures)
-    aggregates = ", ".join(measures.values())
-    updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in (*measures, "computed_at"))
-    sql = f"""
-        WITH ev AS ({events_sql}),
+    ctes = f"""
+        ev AS ({events_sql}),
         x AS (
             SELECT ev.*, k.kind, insights_period_start(k.kind, ev.d, %(fy)s) AS ps
             FROM ev CROSS JOIN {KINDS_SQL}
         )
-        INSERT INTO {TABLE} (tenant_id, period_kind, period_start, subject_kind, subject_id,
-                             partner_id, {columns}, computed_at)
+    """
+    select = f"""
         SELECT %(tenant)s, x.kind, x.ps,
                CASE WHEN GROUPING(x.rep_id) = 0 THEN 'rep' ELSE 'partner' END,
                CASE WHEN GROUPING(x.rep_id) = 0 THEN x.rep_id ELSE x.partner_id END,
-               x.partner_id, {aggregates}, %(now)s
+               x.partner_id, {", ".join(measures.values())}, %(now)s
         FROM x
         WHERE TRUE {scope.period_filter("x.kind", "x.ps")}
         GROUP BY GROUPING SETS ((x.kind, x.ps, x.partner_id),
                                 (x.kind, x.ps, x.partner_id, x.rep_id))
         HAVING GROUPING(x.rep_id) = 1 OR (x.rep_id IS NOT NULL AND x.kind <> 'day')
-        ON CONFLICT ({KEY}) DO UPDATE SET {updates}
     """
-    return _execute(sql, scope.params())
+    return _upsert(
+        scope,
+        ctes=ctes,
+        columns=", ".join(("partner_id", *measures)),
+        select=select,
+        updates=_updates(measures),
+        params=scope.params(),
+    )
 
 
 def _steps(step_of: dict[str, str]) -> dict[str, str]:
@@ -296,8 +327,8 @@ def reps_family(scope: Scope) -> int:
         "SELECT min((created_at AT TIME ZONE %(tz)s)::date) FROM partners_partnerrep "
         "WHERE tenant_id = %(tenant)s"
     )
-    sql = f"""
-        WITH {_periods_cte(scope, first)},
+    ctes = f"""
+        {_periods_cte(scope, first)},
         rp AS (
             SELECT r.partner_id, r.id AS rep_id, p.kind, p.ps, r.is_reachable,
                    COALESCE(s.asset_views > 0 OR s.sign_in_days > 0, FALSE) AS active,
@@ -310,9 +341,8 @@ def reps_family(scope: Scope) -> int:
                                AND s.subject_id = r.id
             WHERE r.tenant_id = %(tenant)s {scope.partner_filter("r.partner_id")}
         )
-        INSERT INTO {TABLE} (tenant_id, period_kind, period_start, subject_kind, subject_id,
-                             partner_id, reps_known, reps_reachable, reps_active,
-                             reps_producing, computed_at)
+    """
+    select = """
         SELECT %(tenant)s, rp.kind, rp.ps,
                CASE WHEN GROUPING(rp.rep_id) = 0 THEN 'rep' ELSE 'partner' END,
                CASE WHEN GROUPING(rp.rep_id) = 0 THEN rp.rep_id ELSE rp.partner_id END,
@@ -321,11 +351,16 @@ def reps_family(scope: Scope) -> int:
         FROM rp
         GROUP BY GROUPING SETS ((rp.kind, rp.ps, rp.partner_id),
                                 (rp.kind, rp.ps, rp.partner_id, rp.rep_id))
-        ON CONFLICT ({KEY}) DO UPDATE SET reps_known = EXCLUDED.reps_known,
-            reps_reachable = EXCLUDED.reps_reachable, reps_active = EXCLUDED.reps_active,
-            reps_producing = EXCLUDED.reps_producing, computed_at = EXCLUDED.computed_at
     """
-    return _execute(sql, scope.params())
+    measures = ("reps_known", "reps_reachable", "reps_active", "reps_producing")
+    return _upsert(
+        scope,
+        ctes=ctes,
+        columns=", ".join(("partner_id", *measures)),
+        select=select,
+        updates=_updates(measures),
+        params=scope.params(),
+    )
 
 
 def cadence_family(scope: Scope) -> int:
@@ -349,8 +384,8 @@ def cadence_family(scope: Scope) -> int:
         "SELECT min((created_at AT TIME ZONE %(tz)s)::date) FROM partners_partner "
         "WHERE tenant_id = %(tenant)s"
     )
-    sql = f"""
-        WITH {_periods_cte(scope, first)},
+    ctes = f"""
+        {_periods_cte(scope, first)},
         cp AS (
             SELECT pa.id AS partner_id, p.kind, p.ps, cr.days,
                    GREATEST(p.ps, (pa.created_at AT TIME ZONE %(tz)s)::date) AS since,
@@ -365,8 +400,8 @@ def cadence_family(scope: Scope) -> int:
         due AS (
             SELECT cp.*, (cp.until - cp.since + 1) / cp.days AS due FROM cp
         )
-        INSERT INTO {TABLE} (tenant_id, period_kind, period_start, subject_kind, subject_id,
-                             partner_id, contacts_due, contacts_on_time, computed_at)
+    """
+    select = """
         SELECT %(tenant)s, due.kind, due.ps, 'partner', due.partner_id, due.partner_id, due.due,
                LEAST(due.due, (
                    SELECT count(DISTINCT (a.occurred_on - due.since) / due.days)
@@ -376,10 +411,16 @@ def cadence_family(scope: Scope) -> int:
                %(now)s
         FROM due
         WHERE due.due > 0
-        ON CONFLICT ({KEY}) DO UPDATE SET contacts_due = EXCLUDED.contacts_due,
-            contacts_on_time = EXCLUDED.contacts_on_time, computed_at = EXCLUDED.computed_at
     """
-    return _execute(sql, params)
+    measures = ("contacts_due", "contacts_on_time")
+    return _upsert(
+        scope,
+        ctes=ctes,
+        columns=", ".join(("partner_id", *measures)),
+        select=select,
+        updates=_updates(measures),
+        params=params,
+    )
 
 
 # --- Roll-ups and the direct deals ----------------------------------------------------------
@@ -399,28 +440,28 @@ def rollups_zero(scope: Scope) -> int:
 
 def tenant_rollup(scope: Scope) -> int:
     sums = ", ".join(f"sum(s.{c})" for c in ROLLED)
-    updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in (*ROLLED, "computed_at"))
-    sql = f"""
-        INSERT INTO {TABLE} (tenant_id, period_kind, period_start, subject_kind, subject_id,
-                             {", ".join(ROLLED)}, computed_at)
+    select = f"""
         SELECT %(tenant)s, s.period_kind, s.period_start, 'tenant', 0, {sums}, %(now)s
         FROM {TABLE} s
         WHERE s.tenant_id = %(tenant)s AND s.subject_kind = 'partner'
               {scope.period_filter("s.period_kind", "s.period_start")}
         GROUP BY s.period_kind, s.period_start
-        ON CONFLICT ({KEY}) DO UPDATE SET {updates}
     """
-    return _execute(sql, scope.params())
+    return _upsert(
+        scope,
+        ctes="",
+        columns=", ".join(ROLLED),
+        select=select,
+        updates=_updates(ROLLED),
+        params=scope.params(),
+    )
 
 
 def program_rollup(scope: Scope) -> int:
     """A program's row sums the rows of the partners with a contract in it (signed, any
     status but draft) overlapping the period; a partner counts once per program."""
     sums = ", ".join(f"sum(s.{c})" for c in ROLLED)
-    updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in (*ROLLED, "computed_at"))
-    sql = f"""
-        INSERT INTO {TABLE} (tenant_id, period_kind, period_start, subject_kind, subject_id,
-                             {", ".join(ROLLED)}, computed_at)
+    select = f"""
         SELECT %(tenant)s, s.period_kind, s.period_start, 'program', pr.id, {sums}, %(now)s
         FROM {TABLE} s
         JOIN programs_program pr ON pr.tenant_id = s.tenant_id
@@ -433,16 +474,21 @@ def program_rollup(scope: Scope) -> int:
                         AND c.starts_on <= insights_period_end(s.period_kind, s.period_start)
                         AND c.ends_on >= s.period_start)
         GROUP BY s.period_kind, s.period_start, pr.id
-        ON CONFLICT ({KEY}) DO UPDATE SET {updates}
     """
-    return _execute(sql, scope.params())
+    return _upsert(
+        scope,
+        ctes="",
+        columns=", ".join(ROLLED),
+        select=select,
+        updates=_updates(ROLLED),
+        params=scope.params(),
+    )
 
 
 def direct_family(scope: Scope) -> int:
     """The vendor's own won deals (no partner), on the tenant's rows: the revenue mix."""
-    updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in (*DIRECT, "computed_at"))
-    sql = f"""
-        WITH x AS (
+    ctes = f"""
+        x AS (
             SELECT k.kind, insights_period_start(k.kind, dl.won_on, %(fy)s) AS ps,
                    CASE WHEN dl.currency = %(currency)s THEN dl.amount_one_time ELSE 0 END
                        AS one_time,
@@ -451,16 +497,22 @@ def direct_family(scope: Scope) -> int:
             FROM deals_deal dl CROSS JOIN {KINDS_SQL}
             WHERE dl.tenant_id = %(tenant)s AND dl.partner_id IS NULL AND dl.won_on IS NOT NULL
         )
-        INSERT INTO {TABLE} (tenant_id, period_kind, period_start, subject_kind, subject_id,
-                             {", ".join(DIRECT)}, computed_at)
+    """
+    select = f"""
         SELECT %(tenant)s, x.kind, x.ps, 'tenant', 0, count(*), sum(x.one_time),
                sum(x.recurring), %(now)s
         FROM x
         WHERE TRUE {scope.period_filter("x.kind", "x.ps")}
         GROUP BY x.kind, x.ps
-        ON CONFLICT ({KEY}) DO UPDATE SET {updates}
     """
-    return _execute(sql, scope.params())
+    return _upsert(
+        scope,
+        ctes=ctes,
+        columns=", ".join(DIRECT),
+        select=select,
+        updates=_updates(DIRECT),
+        params=scope.params(),
+    )
 
 
 def direct_zero(scope: Scope) -> int:
@@ -482,3 +534,12 @@ PARTNER_FAMILIES = (
     reps_family,
     cadence_family,
 )
+
+
+def full_recompute(scope: Scope) -> int:
+    """Every family over all of the tenant's history, in order; returns the rows written (the
+    caller deletes the tenant's old rows first). With `scope.aggregate_only`: the benchmark's
+    floor, the same aggregates with nothing written."""
+    written = sum(family(scope) for family in PARTNER_FAMILIES)
+    written += tenant_rollup(scope) + program_rollup(scope)
+    return written + direct_family(scope)

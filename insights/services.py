@@ -33,10 +33,7 @@ def kpi_recompute(*, tenant: Tenant, now: datetime.datetime | None = None) -> in
     """Every snapshot of the tenant, from all of its history; returns the rows written."""
     scope = kpi.Scope(tenant=tenant, now=now or timezone.now())
     KpiSnapshot.objects.filter(tenant=tenant).delete()
-    written = sum(family(scope) for family in kpi.PARTNER_FAMILIES)
-    written += kpi.tenant_rollup(scope) + kpi.program_rollup(scope)
-    written += kpi.direct_family(scope)
-    return written
+    return kpi.full_recompute(scope)
 
 
 @service

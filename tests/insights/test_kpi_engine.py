@@ -10,12 +10,14 @@ import zoneinfo
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django_scopes import scopes_disabled
 
 from accounts.models import SignInDay
 from accounts.tenancy import tenant_context
 from deals.models import DealEvent, Milestone, TargetAccountChange
-from insights.kpi import periods_of
+from insights.kpi import Scope, full_recompute, periods_of
 from insights.models import MEASURES, KpiSnapshot
 from insights.services import kpi_recompute, kpi_refresh_partner
 from partners.choices import PartnerStatus, Priority
@@ -325,6 +327,21 @@ def test_a_rerun_changes_nothing(data):
     recompute(tenant)
     assert snapshot_values(tenant) == first
     assert len(first) > 50
+
+
+def test_the_aggregates_alone_run_every_statement_and_write_nothing(data):
+    """The benchmark's floor (bench/kpi.py) runs each statement's SELECT with nothing written:
+    every family's SQL is valid on its own and the snapshots stay as they were."""
+    tenant = data["tenant"]
+    recompute(tenant)
+    before = snapshot_values(tenant)
+    with tenant_context(tenant), CaptureQueriesContext(connection) as queries:
+        written = full_recompute(Scope(tenant=tenant, now=NOW, aggregate_only=True))
+    assert written == 0
+    assert snapshot_values(tenant) == before
+    explained = [q["sql"] for q in queries if q["sql"].lstrip().startswith("EXPLAIN")]
+    assert len(explained) == 10  # 5 event families, reps, cadence, 2 roll-ups, direct
+    assert not any("INSERT" in sql for sql in explained)
 
 
 def test_a_partner_refresh_matches_a_full_recompute(data):
