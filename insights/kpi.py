@@ -195,6 +195,9 @@ FUNNEL_STEPS = {
 }
 
 
+FUNNEL_MEASURES = _steps(FUNNEL_STEPS)
+
+
 def funnel_family(scope: Scope) -> int:
     """Accounts reaching each funnel step, and the days since the account's previous step."""
     events = f"""
@@ -207,7 +210,19 @@ def funnel_family(scope: Scope) -> int:
         JOIN deals_targetaccount ta ON ta.id = c.target_account_id AND ta.tenant_id = c.tenant_id
         WHERE c.tenant_id = %(tenant)s {scope.partner_filter("ta.partner_id")}
     """
-    return _event_family(scope, events, _steps(FUNNEL_STEPS))
+    return _event_family(scope, events, FUNNEL_MEASURES)
+
+
+DEALS_MEASURES = {
+    "deals_registered": "count(*) FILTER (WHERE x.ev = 'registered')",
+    "deals_approved": "count(*) FILTER (WHERE x.ev = 'approved')",
+    "deals_won": "count(*) FILTER (WHERE x.ev = 'won')",
+    "deals_lost": "count(*) FILTER (WHERE x.ev = 'lost')",
+    "revenue_one_time": "COALESCE(sum(x.one_time), 0)",
+    "revenue_recurring": "COALESCE(sum(x.recurring), 0)",
+    "won_lead_days": "COALESCE(sum(x.lead), 0)",
+    "won_lead_n": "count(x.lead)",
+}
 
 
 def deals_family(scope: Scope) -> int:
@@ -241,17 +256,13 @@ def deals_family(scope: Scope) -> int:
         WHERE dl.tenant_id = %(tenant)s AND dl.partner_id IS NOT NULL
               AND dl.lost_on IS NOT NULL {partner}
     """
-    measures = {
-        "deals_registered": "count(*) FILTER (WHERE x.ev = 'registered')",
-        "deals_approved": "count(*) FILTER (WHERE x.ev = 'approved')",
-        "deals_won": "count(*) FILTER (WHERE x.ev = 'won')",
-        "deals_lost": "count(*) FILTER (WHERE x.ev = 'lost')",
-        "revenue_one_time": "COALESCE(sum(x.one_time), 0)",
-        "revenue_recurring": "COALESCE(sum(x.recurring), 0)",
-        "won_lead_days": "COALESCE(sum(x.lead), 0)",
-        "won_lead_n": "count(x.lead)",
-    }
-    return _event_family(scope, events, measures)
+    return _event_family(scope, events, DEALS_MEASURES)
+
+
+COMMISSION_MEASURES = {
+    "commission_accrued": "COALESCE(sum(x.accrued), 0)",
+    "commission_paid": "COALESCE(sum(x.paid), 0)",
+}
 
 
 def commission_family(scope: Scope) -> int:
@@ -270,11 +281,10 @@ def commission_family(scope: Scope) -> int:
         WHERE sl.tenant_id = %(tenant)s AND s.paid_on IS NOT NULL
               AND l.currency = %(currency)s {scope.partner_filter("l.partner_id")}
     """
-    measures = {
-        "commission_accrued": "COALESCE(sum(x.accrued), 0)",
-        "commission_paid": "COALESCE(sum(x.paid), 0)",
-    }
-    return _event_family(scope, events, measures)
+    return _event_family(scope, events, COMMISSION_MEASURES)
+
+
+VIEWS_MEASURES = {"asset_views": "count(*)", "asset_viewers": "count(DISTINCT x.rep_id)"}
 
 
 def views_family(scope: Scope) -> int:
@@ -284,8 +294,10 @@ def views_family(scope: Scope) -> int:
         FROM programs_assetview v
         WHERE v.tenant_id = %(tenant)s {scope.partner_filter("v.partner_id")}
     """
-    measures = {"asset_views": "count(*)", "asset_viewers": "count(DISTINCT x.rep_id)"}
-    return _event_family(scope, events, measures)
+    return _event_family(scope, events, VIEWS_MEASURES)
+
+
+SIGN_IN_MEASURES = {"sign_in_days": "count(*)"}
 
 
 def sign_ins_family(scope: Scope) -> int:
@@ -297,7 +309,7 @@ def sign_ins_family(scope: Scope) -> int:
                                    AND r.tenant_id = s.tenant_id
         WHERE s.tenant_id = %(tenant)s {scope.partner_filter("r.partner_id")}
     """
-    return _event_family(scope, events, {"sign_in_days": "count(*)"})
+    return _event_family(scope, events, SIGN_IN_MEASURES)
 
 
 # --- State families: months, quarters and years from the first one to today -----------------
@@ -317,6 +329,9 @@ def _periods_cte(scope: Scope, first_sql: str) -> str:
             WHERE TRUE {scope.period_filter("k.kind", "gs::date")}
         )
     """
+
+
+REPS_COLUMNS = ("reps_known", "reps_reachable", "reps_active", "reps_producing")
 
 
 def reps_family(scope: Scope) -> int:
@@ -352,7 +367,7 @@ def reps_family(scope: Scope) -> int:
         GROUP BY GROUPING SETS ((rp.kind, rp.ps, rp.partner_id),
                                 (rp.kind, rp.ps, rp.partner_id, rp.rep_id))
     """
-    measures = ("reps_known", "reps_reachable", "reps_active", "reps_producing")
+    measures = REPS_COLUMNS
     return _upsert(
         scope,
         ctes=ctes,
@@ -361,6 +376,9 @@ def reps_family(scope: Scope) -> int:
         updates=_updates(measures),
         params=scope.params(),
     )
+
+
+CADENCE_COLUMNS = ("contacts_due", "contacts_on_time")
 
 
 def cadence_family(scope: Scope) -> int:
@@ -412,7 +430,7 @@ def cadence_family(scope: Scope) -> int:
         FROM due
         WHERE due.due > 0
     """
-    measures = ("contacts_due", "contacts_on_time")
+    measures = CADENCE_COLUMNS
     return _upsert(
         scope,
         ctes=ctes,
@@ -433,6 +451,20 @@ def rollups_zero(scope: Scope) -> int:
     sql = f"""
         UPDATE {TABLE} SET {updates}, computed_at = %(now)s
         WHERE tenant_id = %(tenant)s AND subject_kind IN ('tenant', 'program')
+              {scope.period_filter("period_kind", "period_start")}
+    """
+    return _execute(sql, scope.params())
+
+
+def partner_zero(scope: Scope, columns: tuple[str, ...]) -> int:
+    """Before a refresh of some families: the partner's and its reps' rows of the chosen
+    periods forget those families' figures (an event that went away leaves no group to
+    upsert), the other families' figures stay."""
+    updates = ", ".join(f"{c} = 0" for c in columns)
+    sql = f"""
+        UPDATE {TABLE} SET {updates}, computed_at = %(now)s
+        WHERE tenant_id = %(tenant)s AND partner_id = %(partner)s
+              AND subject_kind IN ('partner', 'rep')
               {scope.period_filter("period_kind", "period_start")}
     """
     return _execute(sql, scope.params())
@@ -525,15 +557,18 @@ def direct_zero(scope: Scope) -> int:
     return _execute(sql, scope.params())
 
 
-PARTNER_FAMILIES = (
-    funnel_family,
-    deals_family,
-    commission_family,
-    views_family,
-    sign_ins_family,
-    reps_family,
-    cadence_family,
-)
+# The partner families by name, with the columns each writes, in the order they run (the
+# reps family reads the rep rows the event families wrote).
+FAMILIES: dict[str, tuple] = {
+    "funnel": (funnel_family, tuple(FUNNEL_MEASURES)),
+    "deals": (deals_family, tuple(DEALS_MEASURES)),
+    "commission": (commission_family, tuple(COMMISSION_MEASURES)),
+    "views": (views_family, tuple(VIEWS_MEASURES)),
+    "sign_ins": (sign_ins_family, tuple(SIGN_IN_MEASURES)),
+    "reps": (reps_family, REPS_COLUMNS),
+    "cadence": (cadence_family, CADENCE_COLUMNS),
+}
+PARTNER_FAMILIES = tuple(family for family, _columns in FAMILIES.values())
 
 
 def full_recompute(scope: Scope) -> int:

@@ -6,14 +6,16 @@ on-commit callback run after the block that opened the scope)."""
 from accounts.tenancy import tenant_context
 from deals import signals
 from insights.selectors.events import partner_of_deal, partner_of_target_account
-from insights.tasks import kpi_refresh_soon
+from insights.tasks import DEAL_FAMILIES, FUNNEL_FAMILIES, kpi_refresh_soon
 
 
 def _deal_event(tenant, deal_id, day) -> None:
     with tenant_context(tenant):
         found, partner_id = partner_of_deal(tenant=tenant, deal_id=deal_id)
     if found:
-        kpi_refresh_soon(tenant=tenant, partner_id=partner_id, day=day)
+        # A direct deal (no partner) refreshes the tenant's direct figures.
+        families = DEAL_FAMILIES if partner_id is not None else None
+        kpi_refresh_soon(tenant=tenant, partner_id=partner_id, day=day, families=families)
 
 
 def on_deal_won(sender, *, tenant, deal_id, won_on, **kwargs) -> None:
@@ -28,7 +30,9 @@ def on_milestone_reached(sender, *, tenant, target_account_id, reached_on, **kwa
     with tenant_context(tenant):
         partner_id = partner_of_target_account(tenant=tenant, target_account_id=target_account_id)
     if partner_id is not None:
-        kpi_refresh_soon(tenant=tenant, partner_id=partner_id, day=reached_on)
+        kpi_refresh_soon(
+            tenant=tenant, partner_id=partner_id, day=reached_on, families=FUNNEL_FAMILIES
+        )
 
 
 def connect() -> None:

@@ -42,25 +42,38 @@ def kpi_refresh_partner(
     tenant: Tenant,
     partner_id: int | None,
     day: datetime.date,
+    families: tuple[str, ...] | None = None,
     now: datetime.datetime | None = None,
 ) -> int:
     """After an event of `day`: the day, month, fiscal quarter and fiscal year holding it,
     for the partner (its rows and its reps'), then the tenant's and programs' rows of those
-    periods. `partner_id=None`: a direct deal, so only the tenant rows' direct figures."""
+    periods. `partner_id=None`: a direct deal, so only the tenant rows' direct figures.
+
+    `families` (names of kpi.FAMILIES): only the figures the event can change (a won deal:
+    deals and commission), which keeps the refresh a small share of a full recompute; None:
+    every family, the partner's rows rewritten."""
     periods = kpi.periods_of(tenant, day)
     scope = kpi.Scope(
         tenant=tenant, partner_id=partner_id, periods=periods, now=now or timezone.now()
     )
-    in_periods = reduce(or_, (Q(period_kind=kind, period_start=start) for kind, start in periods))
     if partner_id is None:
         return kpi.direct_zero(scope) + kpi.direct_family(scope)
-    KpiSnapshot.objects.filter(
-        in_periods,
-        tenant=tenant,
-        partner_id=partner_id,
-        subject_kind__in=[SubjectKind.PARTNER, SubjectKind.REP],
-    ).delete()
-    written = sum(family(scope) for family in kpi.PARTNER_FAMILIES)
+    if families is None:
+        in_periods = reduce(
+            or_, (Q(period_kind=kind, period_start=start) for kind, start in periods)
+        )
+        KpiSnapshot.objects.filter(
+            in_periods,
+            tenant=tenant,
+            partner_id=partner_id,
+            subject_kind__in=[SubjectKind.PARTNER, SubjectKind.REP],
+        ).delete()
+        chosen = list(kpi.FAMILIES.values())
+    else:
+        # In the engine's order (the reps family reads what the event families wrote).
+        chosen = [kpi.FAMILIES[name] for name in kpi.FAMILIES if name in families]
+        kpi.partner_zero(scope, tuple(c for _family, columns in chosen for c in columns))
+    written = sum(family(scope) for family, _columns in chosen)
     kpi.rollups_zero(scope)
     written += kpi.tenant_rollup(scope) + kpi.program_rollup(scope)
     return written

@@ -26,28 +26,55 @@ REFRESH_CLAIM_TTL = 300
 # Views are recorded one INSERT at a time and send nothing: every minute, the partners with
 # views in the last two minutes (an overlap, so none falls between two runs) are refreshed.
 VIEWS_LOOKBACK = datetime.timedelta(minutes=2)
+# What each kind of event can change (insights.kpi.FAMILIES): a view makes its rep active.
+VIEW_FAMILIES = ("views", "reps")
+DEAL_FAMILIES = ("deals", "commission")
+FUNNEL_FAMILIES = ("funnel",)
 
 
-def _claim_key(tenant_id: int, partner_id: int | None, day: datetime.date) -> str:
-    return f"insights:refresh:{tenant_id}:{partner_id or 'direct'}:{day.isoformat()}"
+def _claim_key(
+    tenant_id: int, partner_id: int | None, day: datetime.date, families: list[str] | None
+) -> str:
+    which = ",".join(families) if families else "all"
+    return f"insights:refresh:{tenant_id}:{partner_id or 'direct'}:{day.isoformat()}:{which}"
 
 
-def kpi_refresh_soon(*, tenant: Tenant, partner_id: int | None, day: datetime.date) -> bool:
-    """Queue one refresh of the partner's periods of `day` unless one is already waiting."""
-    if not cache.add(_claim_key(tenant.pk, partner_id, day), 1, timeout=REFRESH_CLAIM_TTL):
+def kpi_refresh_soon(
+    *,
+    tenant: Tenant,
+    partner_id: int | None,
+    day: datetime.date,
+    families: tuple[str, ...] | None = None,
+) -> bool:
+    """Queue one refresh of the partner's periods of `day` (of `families` only, see
+    kpi_refresh_partner) unless the same one is already waiting."""
+    names = sorted(families) if families else None
+    if not cache.add(_claim_key(tenant.pk, partner_id, day, names), 1, timeout=REFRESH_CLAIM_TTL):
         return False
     kpi_refresh_partner_task.apply_async(
-        kwargs={"tenant_id": tenant.pk, "partner_id": partner_id, "day": day.isoformat()},
+        kwargs={
+            "tenant_id": tenant.pk,
+            "partner_id": partner_id,
+            "day": day.isoformat(),
+            "families": names,
+        },
         countdown=REFRESH_DELAY,
     )
     return True
 
 
 @shared_task(base=TenantTask, name="insights.tasks.kpi_refresh_partner", ignore_result=True)
-def kpi_refresh_partner_task(*, tenant_id: int, partner_id: int | None, day: str) -> int:
+def kpi_refresh_partner_task(
+    *, tenant_id: int, partner_id: int | None, day: str, families: list[str] | None = None
+) -> int:
     on = datetime.date.fromisoformat(day)
-    cache.delete(_claim_key(tenant_id, partner_id, on))
-    return kpi_refresh_partner(tenant=task_tenant(), partner_id=partner_id, day=on)
+    cache.delete(_claim_key(tenant_id, partner_id, on, families))
+    return kpi_refresh_partner(
+        tenant=task_tenant(),
+        partner_id=partner_id,
+        day=on,
+        families=tuple(families) if families else None,
+    )
 
 
 @shared_task(
@@ -79,7 +106,7 @@ def kpi_refresh_viewers_task(*, tenant_id: int) -> int:
     partner_ids = partners_with_views_since(tenant=tenant, since=now - VIEWS_LOOKBACK)
     today = timezone.localdate(now)
     return sum(
-        kpi_refresh_soon(tenant=tenant, partner_id=partner_id, day=today)
+        kpi_refresh_soon(tenant=tenant, partner_id=partner_id, day=today, families=VIEW_FAMILIES)
         for partner_id in partner_ids
     )
 

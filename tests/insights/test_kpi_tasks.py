@@ -61,7 +61,9 @@ def test_a_won_deal_refreshes_its_partners_month(
         )
     assert whole.deals_won == 1
     # The task gave its claim back: the next event queues a refresh of its own.
-    assert cache.get(tasks._claim_key(tenant.pk, partner.pk, today)) is None
+    assert (
+        cache.get(tasks._claim_key(tenant.pk, partner.pk, today, ["commission", "deals"])) is None
+    )
 
 
 def test_a_meeting_held_refreshes_the_funnel(tenant, in_tenant, django_capture_on_commit_callbacks):
@@ -84,14 +86,28 @@ def test_a_meeting_held_refreshes_the_funnel(tenant, in_tenant, django_capture_o
 def test_events_of_a_partner_and_day_coalesce(tenant):
     partner = PartnerFactory(tenant=tenant)
     today = timezone.localdate()
-    key = tasks._claim_key(tenant.pk, partner.pk, today)
-    # A refresh is already waiting: a second event queues nothing.
+    deals = tasks.DEAL_FAMILIES
+    key = tasks._claim_key(tenant.pk, partner.pk, today, sorted(deals))
+    # A refresh of the same figures is already waiting: a second event queues nothing.
     cache.add(key, 1, timeout=60)
-    assert tasks.kpi_refresh_soon(tenant=tenant, partner_id=partner.pk, day=today) is False
+    assert (
+        tasks.kpi_refresh_soon(tenant=tenant, partner_id=partner.pk, day=today, families=deals)
+        is False
+    )
     with scopes_disabled():
         assert not KpiSnapshot.objects.filter(tenant=tenant).exists()
+    # An event that changes other figures is not swallowed by that claim.
+    assert (
+        tasks.kpi_refresh_soon(
+            tenant=tenant, partner_id=partner.pk, day=today, families=tasks.FUNNEL_FAMILIES
+        )
+        is True
+    )
     cache.delete(key)
-    assert tasks.kpi_refresh_soon(tenant=tenant, partner_id=partner.pk, day=today) is True
+    assert (
+        tasks.kpi_refresh_soon(tenant=tenant, partner_id=partner.pk, day=today, families=deals)
+        is True
+    )
 
 
 def test_the_nightly_run_covers_every_tenant_and_refreshes_priorities(tenant, other_tenant):
