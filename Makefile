@@ -9,13 +9,19 @@ STAMP   := $(VENV)/.prm-installed
 NODE_STAMP := node_modules/.package-lock.json
 ARGS    ?=
 
-.PHONY: run test lint messages setup services stop-services system-run system-test
+.PHONY: run test bench lint messages setup services stop-services system-run system-test
 
 run: system-run setup
 	$(PY) scripts/dev.py
 
 test: system-test setup
 	$(PY) scripts/test.py $(ARGS)
+
+# The benchmark (issue #13): tenants at `small` and `large` measured against their floors, the
+# table printed and bench/results/*.json written. Not part of `make test` (it takes long); the
+# suite runs it at a tiny scale (tests/bench/test_bench_smoke.py) so it cannot rot.
+bench: system-run setup
+	$(PY) scripts/bench.py $(ARGS)
 
 # Debian packages (Chromium, gettext, fonts, ...): installed when missing, as root; otherwise
 # the script names the one command to run.

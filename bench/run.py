@@ -1,0 +1,218 @@
+"""`make bench`: build the benchmark tenants, measure them, print the table, write the JSON.
+
+Every target is a ratio measured side by side in one run (architecture.md, issue #13): the
+engine against its floor, a page against the trivial page, `large` against `small`.
+"""
+
+import json
+import os
+import platform
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection
+from django.test.utils import override_settings
+from django.utils import timezone
+
+from bench import kpi as bench_kpi
+from bench.data import build_bench_tenant
+from bench.memory import measure_worker_memory
+from bench.pages import measure_pages
+from prm.celery import app as celery_app
+
+RESULTS_DIR = Path(settings.BASE_DIR) / "bench" / "results"
+
+
+def machine() -> dict:
+    """What the figures were measured on."""
+    cpu = ""
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    memory_gb = 0.0
+    meminfo = Path("/proc/meminfo")
+    if meminfo.exists():
+        total_kb = int(meminfo.read_text().split("MemTotal:")[1].split()[0])
+        memory_gb = round(total_kb / 1024 / 1024, 1)
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        postgres = cursor.fetchone()[0]
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gb": memory_gb,
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "postgresql": postgres,
+    }
+
+
+def settle_database(out) -> float:
+    """VACUUM ANALYZE the freshly bulk-written tables, as autovacuum does a live database soon
+    after such a load: without statistics the planner takes every table for a few rows."""
+    start = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    elapsed = time.perf_counter() - start
+    out.write(f"vacuumed and analysed in {elapsed:.1f} s")
+    return elapsed
+
+
+@contextmanager
+def bench_environment():
+    """The bench's own URLs (the trivial page), the test client's host, e-mail kept in
+    memory, and tasks sent to a queue of this run that is emptied at the end (a won deal asks
+    for a KPI refresh: the bench times that refresh itself)."""
+    bench_settings = override_settings(
+        ROOT_URLCONF="bench.urls",
+        ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"],
+        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+    )
+    previous_queue = celery_app.conf.task_default_queue
+    queue = f"prm-bench-{os.getpid()}"
+    celery_app.conf.task_default_queue = queue
+    try:
+        with bench_settings:
+            yield
+    finally:
+        celery_app.conf.task_default_queue = previous_queue
+        if not celery_app.conf.task_always_eager:
+            with celery_app.connection_for_write() as conn:
+                conn.default_channel.queue_purge(queue)
+
+
+def run(
+    *,
+    scales: list[str],
+    runs: int,
+    seed: int,
+    out,
+    settle: bool = True,
+    memory: bool = True,
+) -> dict:
+    """Build one tenant per scale (smallest first), then measure. Returns the figures."""
+    started = timezone.now()
+    benches, built = {}, {}
+    for scale in scales:
+        start = time.perf_counter()
+        benches[scale] = build_bench_tenant(scale=scale, seed=seed, out=out)
+        built[scale] = {
+            "seconds": round(time.perf_counter() - start, 1),
+            "counts": benches[scale].counts,
+        }
+        out.write(f"built {scale} in {built[scale]['seconds']} s")
+    vacuum_s = settle_database(out) if settle else 0.0
+    largest = scales[-1]
+    results = {
+        "started_at": started.isoformat(),
+        "machine": machine(),
+        "seed": seed,
+        "runs": runs,
+        "build": built,
+        "vacuum_s": round(vacuum_s, 1),
+        "recompute": {},
+    }
+    for scale, bench in benches.items():
+        out.write(f"KPI recompute at {scale} ({runs} runs, engine and floor in turns)…")
+        results["recompute"][scale] = bench_kpi.measure_recompute(bench, runs=runs)
+    bench_kpi.win_deal(benches[largest])
+    results["incremental"] = bench_kpi.measure_incremental(
+        benches[largest], full_s=results["recompute"][largest]["full_s"], runs=runs
+    )
+    if "small" in benches and "large" in benches:
+        results["growth"] = bench_kpi.growth(
+            results["recompute"]["small"]["full_s"], results["recompute"]["large"]["full_s"]
+        )
+    out.write(f"pages and API ({runs} timed requests each at {largest})…")
+    results["pages"] = measure_pages(benches, runs=runs)
+    if memory:
+        out.write(f"worker memory during the {largest} recompute…")
+        results["memory"] = measure_worker_memory(benches[largest])
+    results["finished_at"] = timezone.now().isoformat()
+    return results
+
+
+def _mark(met: bool) -> str:
+    return "met" if met else "MISSED"
+
+
+def format_report(results: dict) -> str:
+    scales = list(results["build"])
+    largest = scales[-1]
+    m = results["machine"]
+    lines = [
+        f"machine: {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB, "
+        f"PostgreSQL {m['postgresql']}, Python {m['python']}",
+        "",
+        "| scale | build s | rows written |",
+        "|---|---|---|",
+    ]
+    for scale, built in results["build"].items():
+        rows = sum(built["counts"].values())
+        lines.append(f"| {scale} | {built['seconds']} | {rows:,} |")
+    lines += ["", "| target | figure | limit | |", "|---|---|---|---|"]
+    for scale, figures in results["recompute"].items():
+        lines.append(
+            f"| 1. KPI full recompute at {scale}: {figures['full_s']} s against its floor "
+            f"{figures['floor_s']} s | {figures['ratio']}× | ≤ {bench_kpi.FLOOR_RATIO_TARGET}× "
+            f"| {_mark(figures['met'])} |"
+        )
+    inc = results["incremental"]
+    lines.append(
+        f"| 2. refresh after a won deal at {largest}: {inc['refresh_s']} s | "
+        f"{inc['share_of_full'] * 100:.2f} % of the full | "
+        f"≤ {bench_kpi.INCREMENTAL_SHARE_TARGET * 100:.0f} % | {_mark(inc['met'])} |"
+    )
+    if "growth" in results:
+        g = results["growth"]
+        lines.append(
+            f"| 3. full recompute, large against small | {g['ratio']}× | "
+            f"≤ {bench_kpi.GROWTH_TARGET:.0f}× | {_mark(g['met'])} |"
+        )
+    if "memory" in results:
+        mem = results["memory"]
+        lines.append(
+            f"| 6. worker peak memory during the {largest} recompute | "
+            f"{mem['child_peak_mb']} MB | ≤ 300 MB | {_mark(mem['met'])} |"
+        )
+    head = ["page (user)", *[f"queries {s}" for s in scales], f"median ms {largest}"]
+    lines += ["", "| " + " | ".join([*head, "× trivial", ""]) + " |"]
+    lines.append("|" + "---|" * (len(head) + 2))
+    for row in results["pages"]:
+        cells = [
+            f"{row['page']} ({row['user']})",
+            *[str(row["queries"][s]) for s in scales],
+            f"{row['median_ms']:.1f}",
+            f"{row['ratio']:.1f}",
+            _mark(row["met"]) if row["page"] != results["pages"][0]["page"] else "",
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    lines.append(
+        f"(medians of {results['runs']} runs; a page's time is paired with a request of the "
+        "trivial page in turns; 4. asks for the same queries at every scale and ≤ 5× trivial)"
+    )
+    return "\n".join(lines)
+
+
+def write_results(results: dict, directory: Path = RESULTS_DIR) -> Path:
+    """bench/results/bench-<time>.json, and latest.json (the copy the README links to)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
+    text = json.dumps(results, indent=2, ensure_ascii=False) + "\n"
+    path = directory / f"bench-{stamp}.json"
+    path.write_text(text, encoding="utf-8")
+    (directory / "latest.json").write_text(text, encoding="utf-8")
+    return path
+
+
+def all_met(results: dict) -> bool:
+    checks = [figures["met"] for figures in results["recompute"].values()]
+    checks.append(results["incremental"]["met"])
+    checks += [results[key]["met"] for key in ("growth", "memory") if key in results]
+    checks += [row["met"] for row in results["pages"][1:]]
+    return all(checks)
