@@ -407,3 +407,12 @@ def build_deals(ctx: Ctx) -> None:
         if plan[3] is not None and plan[0] is not None
     ]
     ctx.extra["deal_ids"] = deal_ids
+    # And the partner deals' first meeting held (the referral program pays a fee for it).
+    held_pk = stages[StageCode.MEETING_HELD].pk
+    ctx.extra["held"] = [
+        (deal_id, plan[0], plan[6], at.date(), plan[7])
+        for deal_id, plan in zip(deal_ids, plans, strict=True)
+        if plan[0] is not None
+        for code, at in plan[1]
+        if stages[code].pk == held_pk
+    ]

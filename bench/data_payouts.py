@@ -20,13 +20,18 @@ from payouts.models import PartnerPayoutProfile, PayoutPeriod, PayoutSettings
 from payouts.services.periods import periods_ensure
 from programs.models import ContractKind
 
+# Per contract kind, as the programs' rules (bench/data_people.py PROGRAMS) say: the
+# percentage of the deal (rate, cap, its rule index), the recurring share's rule index, and
+# the fixed fee per meeting held (amount, its rule index).
 RATES = {
-    ContractKind.REFERRAL: (Decimal(10), Decimal(500_000), 1),
-    ContractKind.AGENCY: (Decimal(15), None, 0),
-    ContractKind.RESELLER: (Decimal(20), None, 0),
+    ContractKind.REFERRAL: (Decimal(10), Decimal(500_000), 1, None, (Decimal(30_000), 0)),
+    ContractKind.AGENCY: (Decimal(15), None, 0, None, None),
+    ContractKind.RESELLER: (Decimal(20), None, 0, 1, None),
 }
 RECURRING_MONTHS = 3
 TAX_RATE = Decimal(10)
+# PayoutSettings.second_approval_over as the builder leaves it (the default).
+SECOND_APPROVAL_OVER = Decimal(1_000_000)
 
 
 def _add_months(day: datetime.date, months: int) -> datetime.date:
@@ -40,7 +45,8 @@ def _add_months(day: datetime.date, months: int) -> datetime.date:
     raise AssertionError("unreachable")
 
 
-def _explanation(version, program, rule_index, base_kind, base, rate, amount, day, month=None):
+def _explanation(version, role, rule_index, base_kind, base, rate, amount, day, month=None):
+    kind = {"deal_amount": "percentage", "mrr": "recurring", "event": "fixed"}[base_kind]
     return {
         "rule_set_id": version.rule_set_id,
         "rule_set_name": version.rule_set.name,
@@ -48,17 +54,19 @@ def _explanation(version, program, rule_index, base_kind, base, rate, amount, da
         "version_number": version.number,
         "effective_from": version.effective_from.isoformat(),
         "rule_index": rule_index,
-        "kind": "percentage",
-        "event_kind": "deal_won",
+        "kind": kind,
+        "event_kind": "meeting_held" if kind == "fixed" else "deal_won",
         "currency": "JPY",
         "base_kind": base_kind,
-        "base": format(base, "f"),
-        "rate": format(rate, "f"),
+        "base": None if kind == "fixed" else format(base, "f"),
+        "rate": None if kind == "fixed" else format(rate, "f"),
+        "fixed_amount": format(amount, "f") if kind == "fixed" else None,
         "month": month,
         "months": RECURRING_MONTHS if month else None,
         "unrounded": format(amount, "f"),
         "rule_amount": format(amount, "f"),
-        "role": "",
+        # The main partner's role in the program (the calculator's first role).
+        "role": role,
         "payable_on": day.isoformat(),
     }
 
@@ -80,7 +88,7 @@ def build_payouts(ctx: Ctx) -> None:
     for deal_id, partner_id, rep_id, won_on, one_time, monthly, program in won:
         if won_on < first_day:
             continue
-        rate, cap, rule_index = RATES[program.contract_type.code]
+        rate, cap, rule_index, recurring_index, _fee = RATES[program.contract_type.code]
         version = versions[program.pk]
         key = f"deal:{deal_id}:won"
         count = 0
@@ -89,11 +97,18 @@ def build_payouts(ctx: Ctx) -> None:
             amount = min(amount, cap)
         if amount:
             explanation = _explanation(
-                version, program, rule_index, "deal_amount", one_time, rate, amount, won_on
+                version,
+                program.partner_role,
+                rule_index,
+                "deal_amount",
+                one_time,
+                rate,
+                amount,
+                won_on,
             )
             lines.append(
                 (
-                    f"{key}:r{rule_index}:-",
+                    f"{key}:r{rule_index}:{program.partner_role}",
                     "accrual",
                     partner_id,
                     rep_id,
@@ -105,18 +120,26 @@ def build_payouts(ctx: Ctx) -> None:
                 )
             )
             count += 1
-        if monthly:
+        if monthly and recurring_index is not None:
             share = (monthly * rate / 100).quantize(Decimal(1), ROUND_DOWN)
             for month in range(1, RECURRING_MONTHS + 1):
                 day = _add_months(won_on, month - 1)
                 if day > today or not share:
                     break
                 explanation = _explanation(
-                    version, program, rule_index, "mrr", monthly, rate, share, day, month
+                    version,
+                    program.partner_role,
+                    recurring_index,
+                    "mrr",
+                    monthly,
+                    rate,
+                    share,
+                    day,
+                    month,
                 )
                 lines.append(
                     (
-                        f"{key}:r{rule_index}:-:m{month}",
+                        f"{key}:r{recurring_index}:{program.partner_role}:m{month}",
                         "recurring",
                         partner_id,
                         rep_id,
@@ -139,6 +162,41 @@ def build_payouts(ctx: Ctx) -> None:
                 count,
                 ctx.now,
             )
+        )
+    # The first meeting held of every partner deal: a fee where the program pays one.
+    for deal_id, partner_id, rep_id, held_on, program in ctx.extra["held"]:
+        if held_on < first_day:
+            continue
+        fee = RATES[program.contract_type.code][4]
+        key = f"deal:{deal_id}:meeting_held"
+        if fee is not None:
+            amount, rule_index = fee
+            explanation = _explanation(
+                versions[program.pk],
+                program.partner_role,
+                rule_index,
+                "event",
+                None,
+                None,
+                amount,
+                held_on,
+            )
+            lines.append(
+                (
+                    f"{key}:r{rule_index}:{program.partner_role}",
+                    "accrual",
+                    partner_id,
+                    rep_id,
+                    deal_id,
+                    amount,
+                    versions[program.pk].pk,
+                    explanation,
+                    held_on,
+                )
+            )
+        outcome = "lines" if fee is not None else "nothing_due"
+        sources.append(
+            (tenant.pk, key, deal_id, held_on, outcome, "", int(fee is not None), ctx.now)
         )
     copy_rows(
         ctx,
@@ -167,7 +225,7 @@ def build_payouts(ctx: Ctx) -> None:
                 partner_id,
                 rep_id,
                 deal_id,
-                source_id[key.split(":r")[0]],
+                source_id[key.rsplit(":r", 1)[0]],
                 amount,
                 "JPY",
                 version_id,
@@ -284,6 +342,9 @@ def build_payouts(ctx: Ctx) -> None:
                 "deemed" if paid else "",
                 issued_at if paid else None,
                 "",
+                # Above the second-approval amount a second person approved it too.
+                issued_at if gross > SECOND_APPROVAL_OVER else None,
+                ctx.admin.user_id if gross > SECOND_APPROVAL_OVER else None,
             )
 
     copy_rows(
@@ -325,6 +386,8 @@ def build_payouts(ctx: Ctx) -> None:
             "response",
             "responded_at",
             "response_comment",
+            "second_approved_at",
+            "second_approved_by_id",
         ),
         statement_rows(),
         "statements",

@@ -77,7 +77,10 @@ PROGRAMS = (
         PartnerRole.CLOSES,
         ProgramKpi.REVENUE,
         0.3,
-        [{"kind": "percentage", "rate": "20"}],
+        [
+            {"kind": "percentage", "rate": "20"},
+            {"kind": "recurring", "rate": "20", "months": 3},
+        ],
     ),
 )
 TIERS = (("レジスタード", 0.55), ("シルバー", 0.3), ("ゴールド", 0.15))
@@ -235,7 +238,14 @@ def build_partners(ctx: Ctx) -> None:
     pick_tier = Weighted([0, 1, 2], [weight for _name, weight in TIERS])
     contracts = []
     for index, partner in enumerate(ctx.partners):
-        program = programs[1] if index == 0 else pick_program.pick(rng)
+        # The next three cover every program, whatever the scale; the rest by share.
+        program = (
+            programs[1]
+            if index == 0
+            else programs[index - 1]
+            if index <= len(programs)
+            else pick_program.pick(rng)
+        )
         tier = ctx.extra["tiers"][program.pk][2 if index == 0 else pick_tier.pick(rng)]
         ctx.partner_program[partner.pk] = program
         # Contracts run a year and were signed in one of the last eleven months.

@@ -23,6 +23,7 @@ from insights.models import KpiSnapshot
 from insights.services import kpi_recompute
 from partners.models import Activity, Partner, PartnerRep
 from payouts.models import LedgerLine, PeriodStatus, Statement, StatementLine, StatementStatus
+from payouts.services.ledger import ledger_reconcile
 from programs.models import AssetView, PartnerContract
 
 pytestmark = pytest.mark.django_db
@@ -224,3 +225,13 @@ def test_a_dangling_reference_fails_the_build(tiny):
             [(tiny.tenant.pk, missing, rep.pk)],
         )
         connection.check_constraints()
+
+
+def test_the_ledger_is_complete_for_the_reconciliation(tiny):
+    """The bulk-written ledger has every source the handlers would have written: the daily
+    reconciliation finds no won deal, meeting or recurring month left to book."""
+    with tenant_context(tiny.tenant):
+        before = LedgerLine.objects.filter(tenant=tiny.tenant).count()
+        booked = ledger_reconcile(tenant=tiny.tenant, today=timezone.localdate())
+        assert LedgerLine.objects.filter(tenant=tiny.tenant).count() == before
+    assert booked == {"won": 0, "changes": 0, "clawbacks": 0, "meetings": 0, "recurring": 0}
