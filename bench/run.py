@@ -153,7 +153,7 @@ def format_report(results: dict) -> str:
         "|---|---|---|",
     ]
     for scale, built in results["build"].items():
-        rows = sum(built["counts"].values())
+        rows = sum(n for n in built["counts"].values() if isinstance(n, int))
         lines.append(f"| {scale} | {built['seconds']} | {rows:,} |")
     lines += ["", "| target | figure | limit | |", "|---|---|---|---|"]
     for scale, figures in results["recompute"].items():
