@@ -81,6 +81,11 @@ def test_tiny_build_has_its_people_and_objects(tiny):
         assert tiny.portal_admin.role == Role.PARTNER_ADMIN
         assert tiny.portal_rep.role == Role.PARTNER_REP
         assert Deal.objects.filter(tenant=tiny.tenant, partner__isnull=True).exists()
+        duplicates = Deal.objects.filter(
+            tenant=tiny.tenant, registration_status=RegistrationStatus.DUPLICATE
+        )
+        assert duplicates.exists()
+        assert not duplicates.filter(duplicate_of__isnull=True).exists()
         assert tiny.closed_period.status == PeriodStatus.CLOSED
         assert Statement.objects.filter(
             period=tiny.closed_period, status__in=[StatementStatus.ISSUED, StatementStatus.PAID]
