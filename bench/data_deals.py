@@ -6,6 +6,8 @@ import datetime
 import json
 from decimal import Decimal
 
+from django.db import connection
+
 from bench.data_base import Ctx, Weighted, copy_rows, ids_of
 from bench.data_people import kana_word
 from deals.models import (
@@ -161,7 +163,8 @@ def build_targets(ctx: Ctx) -> None:
 
 # Partner registrations by status (won and lost ones were approved first).
 STATUSES = Weighted(
-    ["pending", "rejected", "expired", "open", "won", "lost"], [8, 6, 6, 35, 30, 15]
+    ["pending", "rejected", "duplicate", "expired", "open", "won", "lost"],
+    [8, 5, 2, 6, 35, 29, 15],
 )
 OPEN_STAGES = (
     StageCode.APPROVED,
@@ -241,7 +244,9 @@ def build_deals(ctx: Ctx) -> None:
             events = [] if direct else [("registered", registered, {})]
             won_on = lost_on = None
             protected = None
-            if status == "rejected":
+            if status == "duplicate":
+                events.append(("duplicate", reviewed, {"reason": "同じ顧客の登録が先にある"}))
+            elif status == "rejected":
                 events.append(("rejected", reviewed, {"reason": "既に直販で商談中"}))
             elif status != "pending":
                 if not direct:
@@ -285,6 +290,7 @@ def build_deals(ctx: Ctx) -> None:
             registration = {
                 "pending": "pending",
                 "rejected": "rejected",
+                "duplicate": "duplicate",
                 "expired": "expired",
             }.get(status, "direct" if direct else "approved")
             yield (
@@ -316,7 +322,9 @@ def build_deals(ctx: Ctx) -> None:
                 registered_by,
                 reviewed,
                 ctx.admin.user_id if reviewed and not direct else None,
-                "既に直販で商談中" if status == "rejected" else "",
+                {"rejected": "既に直販で商談中", "duplicate": "同じ顧客の登録が先にある"}.get(
+                    status, ""
+                ),
                 protected,
                 stages[stage_code].pk,
                 stage_at,
@@ -371,6 +379,15 @@ def build_deals(ctx: Ctx) -> None:
         "deals",
     )
     deal_ids = ids_of(ctx, "deals_deal")
+    # A duplicate registration names the deal registered just before it (the same customer).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE deals_deal d SET duplicate_of_id = o.id, customer_name = o.customer_name, "
+            "customer_name_key = o.customer_name_key "
+            "FROM deals_deal o WHERE d.tenant_id = %s AND d.registration_status = 'duplicate' "
+            "AND o.tenant_id = d.tenant_id AND o.id = d.id - 1",
+            [tenant.pk],
+        )
 
     def stage_rows():
         for deal_id, plan in zip(deal_ids, plans, strict=True):

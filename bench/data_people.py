@@ -261,7 +261,6 @@ def build_partners(ctx: Ctx) -> None:
                 starts_on=starts_on,
                 ends_on=ends_on,
                 status=ContractStatus.EXPIRING if expiring else ContractStatus.ACTIVE,
-                terms_accepted_at=moment(ctx, (ctx.today - starts_on).days),
             )
         )
     PartnerContract.objects.bulk_create(contracts, batch_size=2000)

@@ -25,6 +25,7 @@ from partners.models import Activity, Partner, PartnerRep
 from payouts.models import LedgerLine, PeriodStatus, Statement, StatementLine, StatementStatus
 from payouts.services.ledger import ledger_reconcile
 from programs.models import AssetView, PartnerContract
+from tests.conftest import AppRoleClient
 
 pytestmark = pytest.mark.django_db
 
@@ -81,6 +82,11 @@ def test_tiny_build_has_its_people_and_objects(tiny):
         assert tiny.portal_admin.role == Role.PARTNER_ADMIN
         assert tiny.portal_rep.role == Role.PARTNER_REP
         assert Deal.objects.filter(tenant=tiny.tenant, partner__isnull=True).exists()
+        duplicates = Deal.objects.filter(
+            tenant=tiny.tenant, registration_status=RegistrationStatus.DUPLICATE
+        )
+        assert duplicates.exists()
+        assert not duplicates.filter(duplicate_of__isnull=True).exists()
         assert tiny.closed_period.status == PeriodStatus.CLOSED
         assert Statement.objects.filter(
             period=tiny.closed_period, status__in=[StatementStatus.ISSUED, StatementStatus.PAID]
@@ -178,7 +184,9 @@ def test_the_deal_to_win_is_won_through_the_deals_service(tiny, django_capture_o
         assert LedgerLine.objects.filter(tenant=tiny.tenant, deal=deal).exists()
 
 
-def test_its_people_open_their_home_pages(tiny, client):
+def test_its_people_open_their_home_pages(tiny, app_db_role):
+    # As the application's database role: row-level security sees the tenant's rows.
+    client = AppRoleClient()
     slug = tiny.tenant.slug
     pages = (
         (tiny.manager, reverse("partner_list", kwargs={"tenant_slug": slug})),
@@ -191,6 +199,9 @@ def test_its_people_open_their_home_pages(tiny, client):
         client.force_login(membership.user)
         response = client.get(url)
         assert response.status_code == 200, (membership.role, url)
+        if membership == tiny.manager:
+            # The rows are there for the app role, not only for the superuser.
+            assert tiny.big_partner.display_name in response.content.decode()
         client.logout()
 
 

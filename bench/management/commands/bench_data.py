@@ -29,4 +29,5 @@ class Command(BaseCommand):
         self.stdout.write(f"manager     {bench.manager.user.email}")
         self.stdout.write(f"portal      {bench.portal_admin.user.email}")
         self.stdout.write(f"deal to win {bench.deal_to_win.pk}")
+        self.stdout.write(f"built in    {bench.elapsed:.1f} s")
         self.stdout.write(f"elapsed     {time.perf_counter() - started:.1f} s")
