@@ -14,6 +14,10 @@ the SQL; every value is a parameter.
 Order matters: the event families first (funnel, deals, commission, views, sign-ins), then the
 reps and cadence families (reps read the rep rows the event families wrote), then the tenant
 and program roll-ups (sums of partner rows), then the vendor's direct deals on tenant rows.
+The families of each phase write their parts into a temporary stage, and one upsert per phase
+writes each snapshot row once (run_families): a row updated once per family would leave a new
+row version and index entries each time (the benchmark measured 2.3× the plain aggregates that
+way, 1.6–1.8× staged, at the `small` tenant).
 """
 
 from __future__ import annotations
@@ -52,6 +56,8 @@ class Scope:
     now: datetime.datetime = field(default_factory=timezone.now)
     # The benchmark's floor: each statement's SELECT runs to its end, nothing is written.
     aggregate_only: bool = False
+    # Set by run_families(): the partner families write into the stage (see there).
+    staging: bool = False
 
     @property
     def today(self) -> datetime.date:
@@ -114,7 +120,8 @@ def _execute(sql: str, params: dict) -> int:
 def _upsert(
     scope: Scope, *, ctes: str, columns: str, select: str, updates: str, params: dict
 ) -> int:
-    """`WITH ctes INSERT INTO the snapshots (columns) select ON CONFLICT DO UPDATE updates`.
+    """`WITH ctes INSERT INTO the snapshots (columns) select ON CONFLICT DO UPDATE updates`,
+    or, while run_families() stages, the same rows into the stage.
 
     With `scope.aggregate_only` the same WITH and SELECT run under EXPLAIN ANALYZE instead:
     the database computes every row and column and discards them, which is what the
@@ -123,14 +130,57 @@ def _upsert(
     if scope.aggregate_only:
         _execute(f"EXPLAIN (ANALYZE, TIMING OFF, COSTS OFF) {with_sql} {select}", params)
         return 0
+    target = STAGE if scope.staging else TABLE
+    conflict = "" if scope.staging else f"ON CONFLICT ({KEY}) DO UPDATE SET {updates}"
     sql = f"""
         {with_sql}
-        INSERT INTO {TABLE} (tenant_id, period_kind, period_start, subject_kind, subject_id,
-                             {columns}, computed_at)
+        INSERT INTO {target} (tenant_id, period_kind, period_start, subject_kind, subject_id,
+                              {columns}, computed_at)
         {select}
-        ON CONFLICT ({KEY}) DO UPDATE SET {updates}
+        {conflict}
     """
     return _execute(sql, params)
+
+
+# --- The stage ------------------------------------------------------------------------------
+# Each family yields its own columns of a snapshot row; written one family at a time, every
+# row would be updated once per family (a new row version and index entries each time). The
+# families of a phase write into a temporary table instead, and one statement writes each
+# snapshot row once: the sums of its families' parts.
+
+STAGE = "insights_kpi_stage"
+
+
+def _stage_open(scope: Scope) -> None:
+    """The transaction's stage, empty, with the snapshot table's key and measure columns."""
+    _execute(
+        f"""
+        CREATE TEMP TABLE IF NOT EXISTS {STAGE} ON COMMIT DROP AS
+            SELECT tenant_id, period_kind, period_start, subject_kind, subject_id, partner_id,
+                   {", ".join(MEASURES)}, computed_at
+            FROM {TABLE} WITH NO DATA
+        """,
+        {},
+    )
+    _execute(f"TRUNCATE {STAGE}", {})
+    scope.staging = True
+
+
+def _stage_write(scope: Scope, columns: tuple[str, ...]) -> int:
+    """One upsert of the staged parts, summed per snapshot key; `columns`: what the staged
+    families computed (a refresh of some families leaves the others' figures as they are)."""
+    scope.staging = False
+    sums = ", ".join(f"COALESCE(sum({c}), 0)" for c in columns)
+    sql = f"""
+        INSERT INTO {TABLE} (tenant_id, period_kind, period_start, subject_kind, subject_id,
+                             partner_id, {", ".join(columns)}, computed_at)
+        SELECT tenant_id, period_kind, period_start, subject_kind, subject_id,
+               max(partner_id), {sums}, max(computed_at)
+        FROM {STAGE}
+        GROUP BY tenant_id, period_kind, period_start, subject_kind, subject_id
+        ON CONFLICT ({KEY}) DO UPDATE SET {_updates(columns)}
+    """
+    return _execute(sql, {})
 
 
 def _updates(columns) -> str:
@@ -557,8 +607,9 @@ def direct_zero(scope: Scope) -> int:
     return _execute(sql, scope.params())
 
 
-# The partner families by name, with the columns each writes, in the order they run (the
-# reps family reads the rep rows the event families wrote).
+# The partner families by name, with the columns each writes, in the order they run. The
+# event families run first; the state families (reps, cadence) after their rows are written,
+# since the reps family reads the rep rows the event families wrote (active, producing).
 FAMILIES: dict[str, tuple] = {
     "funnel": (funnel_family, tuple(FUNNEL_MEASURES)),
     "deals": (deals_family, tuple(DEALS_MEASURES)),
@@ -568,13 +619,36 @@ FAMILIES: dict[str, tuple] = {
     "reps": (reps_family, REPS_COLUMNS),
     "cadence": (cadence_family, CADENCE_COLUMNS),
 }
-PARTNER_FAMILIES = tuple(family for family, _columns in FAMILIES.values())
+STATE_FAMILIES = ("reps", "cadence")
+
+
+def run_families(scope: Scope, names: tuple[str, ...] | None = None) -> int:
+    """The partner families `names` (None: all), in their order and in two phases (event
+    families, then state families); each phase is staged and written in one upsert. Returns
+    the snapshot rows written."""
+    chosen = [name for name in FAMILIES if names is None or name in names]
+    written = 0
+    for phase in (
+        [name for name in chosen if name not in STATE_FAMILIES],
+        [name for name in chosen if name in STATE_FAMILIES],
+    ):
+        if not phase:
+            continue
+        if scope.aggregate_only:
+            for name in phase:
+                FAMILIES[name][0](scope)
+            continue
+        _stage_open(scope)
+        for name in phase:
+            FAMILIES[name][0](scope)
+        written += _stage_write(scope, tuple(c for name in phase for c in FAMILIES[name][1]))
+    return written
 
 
 def full_recompute(scope: Scope) -> int:
     """Every family over all of the tenant's history, in order; returns the rows written (the
     caller deletes the tenant's old rows first). With `scope.aggregate_only`: the benchmark's
     floor, the same aggregates with nothing written."""
-    written = sum(family(scope) for family in PARTNER_FAMILIES)
+    written = run_families(scope)
     written += tenant_rollup(scope) + program_rollup(scope)
     return written + direct_family(scope)

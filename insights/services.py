@@ -68,12 +68,10 @@ def kpi_refresh_partner(
             partner_id=partner_id,
             subject_kind__in=[SubjectKind.PARTNER, SubjectKind.REP],
         ).delete()
-        chosen = list(kpi.FAMILIES.values())
     else:
-        # In the engine's order (the reps family reads what the event families wrote).
-        chosen = [kpi.FAMILIES[name] for name in kpi.FAMILIES if name in families]
-        kpi.partner_zero(scope, tuple(c for _family, columns in chosen for c in columns))
-    written = sum(family(scope) for family, _columns in chosen)
+        columns = tuple(c for name in families for c in kpi.FAMILIES[name][1])
+        kpi.partner_zero(scope, columns)
+    written = kpi.run_families(scope, families)
     kpi.rollups_zero(scope)
     written += kpi.tenant_rollup(scope) + kpi.program_rollup(scope)
     return written

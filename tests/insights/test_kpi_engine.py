@@ -349,6 +349,22 @@ def test_the_aggregates_alone_run_every_statement_and_write_nothing(data):
     assert not any("INSERT" in sql for sql in explained)
 
 
+def test_each_snapshot_row_is_written_once_per_phase(data):
+    """The families stage their parts; the snapshot table gets one upsert per phase (event
+    families, then reps and cadence), then the tenant, program and direct rows."""
+    tenant = data["tenant"]
+    with tenant_context(tenant), CaptureQueriesContext(connection) as queries:
+        kpi_recompute(tenant=tenant, now=NOW)
+    writes = [
+        q["sql"]
+        for q in queries
+        if "INSERT INTO insights_kpisnapshot" in " ".join(q["sql"].split())
+    ]
+    staged = [q["sql"] for q in queries if "INSERT INTO insights_kpi_stage" in q["sql"]]
+    assert len(writes) == 5
+    assert len(staged) == 7  # one per family
+
+
 def test_a_partner_refresh_matches_a_full_recompute(data):
     """An event's refresh writes what the nightly run would: change the data, refresh only
     the partner's periods of the events' days (registered 3 June, won 12 June), compare with
