@@ -41,6 +41,7 @@ SCALES: dict[str, dict[str, int]] = {
         "views": 3_000,
         "targets": 1_000,
         "activities": 500,
+        "prospects": 50,
     },
     "small": {
         "partners": 100,
@@ -49,6 +50,7 @@ SCALES: dict[str, dict[str, int]] = {
         "views": 300_000,
         "targets": 100_000,
         "activities": 50_000,
+        "prospects": 500,
     },
     "large": {
         "partners": 1_000,
@@ -57,6 +59,7 @@ SCALES: dict[str, dict[str, int]] = {
         "views": 3_000_000,
         "targets": 1_000_000,
         "activities": 500_000,
+        "prospects": 5_000,
     },
 }
 
@@ -106,6 +109,7 @@ def build_bench_tenant(*, scale: str, seed: int = 7, out=None) -> BenchTenant:
         data_people.build_activities(ctx)
         data_people.build_library(ctx)
         data_people.build_views(ctx)
+        data_people.build_prospects(ctx)
         data_deals.build_targets(ctx)
         data_deals.build_deals(ctx)
         data_payouts.build_payouts(ctx)

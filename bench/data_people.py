@@ -11,8 +11,24 @@ from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from accounts.models import Membership, User
 from accounts.roles import Role
 from bench.data_base import RANK_WEIGHT, Ctx, Weighted, copy_rows, ids_of, moment, timed
-from partners.choices import ActivityKind, Industry, PartnerStatus, Prefecture, Priority
-from partners.models import CadenceRule, Partner, PartnerType
+from partners.choices import (
+    ActivityKind,
+    CustomerSegment,
+    Industry,
+    PartnerStatus,
+    Prefecture,
+    Priority,
+    ProspectSource,
+)
+from partners.models import (
+    CadenceRule,
+    Partner,
+    PartnerPersona,
+    PartnerType,
+    Prospect,
+    ProspectStageChange,
+)
+from partners.services.recruitment import prospect_fit_scores_refresh
 from partners.validators import search_key
 from programs.models import (
     Asset,
@@ -577,3 +593,76 @@ def build_views(ctx: Ctx) -> None:
         rows(),
         "asset views",
     )
+
+
+PROSPECT_STAGES = {
+    "sourced": 30,
+    "contacted": 20,
+    "meeting": 15,
+    "proposal": 10,
+    "signed": 5,
+    "lost": 20,
+}
+PROSPECT_PATH = ("sourced", "contacted", "meeting", "proposal", "signed")
+
+
+def build_prospects(ctx: Ctx) -> None:
+    """Recruitment: prospects across the stages with their stage history, and the persona
+    their fit is scored against (stored as the services store it)."""
+    started = time.perf_counter()
+    rng, tenant = ctx.rng, ctx.tenant
+    stages = Weighted(list(PROSPECT_STAGES), list(PROSPECT_STAGES.values()))
+    owners = Weighted(ctx.managers, [1] * len(ctx.managers))
+    prospects = []
+    for _i in range(ctx.sizes["prospects"]):
+        kana = kana_word(ctx, rng.randint(3, 6))
+        prospects.append(
+            Prospect(
+                tenant=tenant,
+                company_name=f"{kana}{rng.choice(_COMPANY_SUFFIXES)}",
+                company_name_kana=kana,
+                industries=rng.sample(INDUSTRIES, rng.randint(0, 3)),
+                customer_segments=rng.sample(list(CustomerSegment.values), rng.randint(0, 2)),
+                prefectures=rng.sample(PREFECTURES, rng.randint(0, 3)),
+                employee_count=rng.choice([None, rng.randint(5, 3000)]),
+                sales_headcount=rng.choice([None, rng.randint(1, 200)]),
+                products_handled=rng.choice(["", "会計ソフト, 給与計算", "グループウェア"]),
+                source=rng.choice(list(ProspectSource.values)),
+                stage=stages.pick(rng),
+                owner=owners.pick(rng),
+                created_at=moment(ctx, rng.randint(30, 365)),
+            )
+        )
+    prospects = Prospect.objects.bulk_create(prospects, batch_size=2000)
+    changes = []
+    for prospect in prospects:
+        if prospect.stage == "lost":
+            path = [*PROSPECT_PATH[: rng.randint(1, 4)], "lost"]
+        else:
+            path = list(PROSPECT_PATH[: PROSPECT_PATH.index(prospect.stage) + 1])
+        at, previous = prospect.created_at, ""
+        for stage in path:
+            changes.append(
+                ProspectStageChange(
+                    tenant=tenant,
+                    prospect=prospect,
+                    from_stage=previous,
+                    to_stage=stage,
+                    changed_at=at,
+                    changed_by=rng.choice(ctx.manager_users),
+                )
+            )
+            previous = stage
+            at += datetime.timedelta(days=rng.randint(1, 20), hours=rng.randint(0, 23))
+    ProspectStageChange.objects.bulk_create(changes, batch_size=2000)
+    PartnerPersona.objects.create(
+        tenant=tenant,
+        ideal_industries=[Industry.IT, Industry.PROFESSIONAL],
+        ideal_prefectures=[Prefecture.TOKYO, Prefecture.KANAGAWA],
+        min_employee_count=50,
+        min_sales_headcount=10,
+        products_handled="会計ソフト, 給与",
+    )
+    prospect_fit_scores_refresh(tenant=tenant)
+    ctx.counts["prospect stage changes"] = len(changes)
+    timed(ctx, "prospects", len(prospects), started)

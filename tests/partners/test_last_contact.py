@@ -13,8 +13,8 @@ from django.db.models import Max
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
+from bench.data import build_bench_tenant
 from partners.choices import PartnerStatus, Priority
-from partners.management.bench_data import build_tenant
 from partners.models import Activity, Partner
 from partners.services import engagement as services
 from tests.factories.partners import ActivityFactory, PartnerFactory
@@ -167,7 +167,7 @@ def test_the_api_keeps_the_last_contact_on_create_and_on_moving_the_date(
 
 
 def test_the_benchmark_loader_fills_the_last_contact_of_every_partner(db):
-    bench = build_tenant(scale=0.05, seed=3, label="last-contact")
+    bench = build_bench_tenant(scale="tiny", seed=3)
 
     expected = computed_by_partner(bench.tenant)
     assert stored_by_partner(bench.tenant) == expected

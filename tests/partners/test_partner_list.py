@@ -4,7 +4,6 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scopes_disabled
@@ -195,15 +194,3 @@ def test_viewers_may_not_bulk_assign(tenant, viewer_member, client_for):
     assert response.status_code == 403
     with scopes_disabled():
         assert Partner.objects.get(pk=partner.pk).priority == Priority.C
-
-
-# --- the measuring command --------------------------------------------------------------------
-
-
-def test_bench_command_measures_every_page_at_a_tiny_scale(db, capsys):
-    call_command("partners_bench", "--in-place", "--scales", "0.03", "--runs", "1")
-
-    table = capsys.readouterr().out
-    assert "| trivial staff page (baseline) |" in table
-    for page in ("partner list", "recruitment report", "portal reps", "API activities"):
-        assert f"| {page} |" in table
