@@ -23,7 +23,9 @@ class Lines:
 def test_a_tiny_bench_measures_every_figure_and_writes_them(tmp_path):
     out = Lines()
     with bench_run.bench_environment():
-        results = bench_run.run(scales=["tiny"], runs=1, seed=7, out=out, memory=True)
+        results = bench_run.run(
+            scales=["tiny"], runs=1, seed=7, out=out, memory=True, statements=16
+        )
 
     recompute = results["recompute"]["tiny"]
     assert recompute["snapshot_rows"] > 0
@@ -32,10 +34,15 @@ def test_a_tiny_bench_measures_every_figure_and_writes_them(tmp_path):
     assert [row["page"] for row in results["pages"]][1:] == [page.label for page in PAGES]
     assert all(row["queries"]["tiny"] > 0 and row["median_ms"] > 0 for row in results["pages"])
     assert results["memory"]["child_peak_mb"] > 0
+    statements = results["statements"]
+    assert statements["issued"] == 16 and statements["most_pages"] >= 1
+    assert statements["weasyprint_ms"] > 0 and statements["per_statement_ms"] > 0
+    assert statements["one_process_per_s"] > 0 and statements["two_processes_per_s"] > 0
     assert results["build"]["tiny"]["counts"]
     report = bench_run.format_report(results)
     assert all(page.label in report for page in PAGES)
     assert "1. KPI full recompute at tiny" in report
+    assert "5. two worker processes against one" in report
     path = bench_run.write_results(results, tmp_path)
     assert json.loads(path.read_text(encoding="utf-8"))["pages"] == results["pages"]
     assert (tmp_path / "latest.json").read_text(encoding="utf-8") == path.read_text(

@@ -2,7 +2,7 @@
 `large`, measure them against their floors, print the table, write bench/results/*.json.
 
     manage.py bench                          # small and large, in a throwaway database
-    manage.py bench --scales tiny --runs 1 --in-place --no-memory   # the suite's smoke run
+    manage.py bench --scales small --runs 3 --statements 200   # a quicker look
 
 By default the data goes into a database of its own (`<name>_bench`, created with Django's
 test-database machinery and dropped afterwards), so the configured database is never touched.
@@ -30,6 +30,9 @@ class Command(BaseCommand):
         )
         parser.add_argument("--keep", action="store_true", help="keep the throwaway database")
         parser.add_argument("--no-memory", action="store_true", help="skip the worker's memory")
+        parser.add_argument(
+            "--statements", type=int, default=1000, help="payout statements to make (0: none)"
+        )
         parser.add_argument("--no-write", action="store_true", help="write no JSON")
         parser.add_argument(
             "--strict", action="store_true", help="exit with an error when a target is missed"
@@ -59,6 +62,7 @@ class Command(BaseCommand):
                     # VACUUM cannot run inside a transaction (the suite's in-place run is one).
                     settle=not options["in_place"],
                     memory=not options["no_memory"],
+                    statements=max(0, options["statements"]),
                 )
         finally:
             if old_name is not None:
