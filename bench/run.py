@@ -7,6 +7,7 @@ engine against its floor, a page against the trivial page, `large` against `smal
 import json
 import os
 import platform
+import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,11 +17,18 @@ from django.db import connection
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from accounts.models import Tenant, User
 from bench import kpi as bench_kpi
 from bench.data import build_bench_tenant
+from bench.load import measure_load
 from bench.memory import measure_worker_memory
 from bench.pages import measure_pages
-from bench.statements import SCALING_TARGET, STATEMENT_RATIO_TARGET, measure_statements
+from bench.statements import (
+    SCALING_TARGET,
+    STATEMENT_RATIO_TARGET,
+    issued_statements_tenant,
+    measure_statements,
+)
 from prm.celery import app as celery_app
 
 RESULTS_DIR = Path(settings.BASE_DIR) / "bench" / "results"
@@ -67,12 +75,15 @@ def settle_database(out) -> float:
 @contextmanager
 def bench_environment():
     """The bench's own URLs (the trivial page), the test client's host, e-mail kept in
-    memory, and tasks sent to a queue of this run that is emptied at the end (a won deal asks
-    for a KPI refresh: the bench times that refresh itself)."""
+    memory, files in a temporary folder, and tasks sent to a queue of this run that is
+    emptied at the end (a won deal asks for a KPI refresh: the bench times it itself)."""
+    media = tempfile.TemporaryDirectory(prefix="prm-bench-media-")
     bench_settings = override_settings(
         ROOT_URLCONF="bench.urls",
         ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"],
         EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+        # The statements' PDFs (and any file) go to a folder of this run, deleted after.
+        MEDIA_ROOT=media.name,
     )
     previous_queue = celery_app.conf.task_default_queue
     queue = f"prm-bench-{os.getpid()}"
@@ -81,6 +92,7 @@ def bench_environment():
         with bench_settings:
             yield
     finally:
+        media.cleanup()
         celery_app.conf.task_default_queue = previous_queue
         if not celery_app.conf.task_always_eager:
             with celery_app.connection_for_write() as conn:
@@ -96,6 +108,8 @@ def run(
     settle: bool = True,
     memory: bool = True,
     statements: int = 1000,
+    load_users: int = 50,
+    load_seconds: int = 300,
 ) -> dict:
     """Build one tenant per scale (smallest first), then measure. Returns the figures."""
     started = timezone.now()
@@ -138,6 +152,20 @@ def run(
     if memory:
         out.write(f"worker memory during the {largest} recompute…")
         results["memory"] = measure_worker_memory(benches[largest])
+    if load_users:
+        if statements:
+            figures = results["statements"]
+            statements_tenant = Tenant.objects.get(pk=figures["tenant_id"])
+            finance = User.objects.get(pk=figures["finance_user_id"])
+        else:
+            statements_tenant, finance = issued_statements_tenant(count=20, seed=seed, out=out)
+        results["load"] = measure_load(
+            benches[largest],
+            {"tenant": statements_tenant, "finance": finance},
+            users=load_users,
+            seconds=load_seconds,
+            out=out,
+        )
     results["finished_at"] = timezone.now().isoformat()
     return results
 
@@ -197,6 +225,14 @@ def format_report(results: dict) -> str:
             f"| 6. worker peak memory during the {largest} recompute | "
             f"{mem['child_peak_mb']} MB | ≤ 300 MB | {_mark(mem['met'])} |"
         )
+    if "load" in results:
+        load = results["load"]
+        lines.append(
+            f"| 7. load: {load['users']} users for {load['seconds']} s, "
+            f"{load['total'].get('requests', 0)} requests; {load['deals_registered']} deals "
+            f"registered, {load['deals_written']} written | {load['failed_requests']} failed | "
+            f"0, and nothing lost or doubled | {_mark(load['met'])} |"
+        )
     head = ["page (user)", *[f"queries {s}" for s in scales], f"median ms {largest}"]
     lines += ["", "| " + " | ".join([*head, "× trivial", ""]) + " |"]
     lines.append("|" + "---|" * (len(head) + 2))
@@ -209,6 +245,17 @@ def format_report(results: dict) -> str:
             _mark(row["met"]) if row["page"] != results["pages"][0]["page"] else "",
         ]
         lines.append("| " + " | ".join(cells) + " |")
+    if "load" in results:
+        lines += [
+            "",
+            "| under load | requests | failed | median ms | p95 ms |",
+            "|---|---|---|---|---|",
+        ]
+        for page in results["load"]["pages"]:
+            lines.append(
+                f"| {page['name']} | {page['requests']} | {page['failures']} | "
+                f"{page['median_ms']:.0f} | {page['p95_ms']:.0f} |"
+            )
     lines.append(
         f"(medians of {results['runs']} runs; a page's time is paired with a request of the "
         "trivial page in turns; 4. asks for the same queries at every scale and ≤ 5× trivial)"
@@ -230,6 +277,7 @@ def write_results(results: dict, directory: Path = RESULTS_DIR) -> Path:
 def all_met(results: dict) -> bool:
     checks = [figures["met"] for figures in results["recompute"].values()]
     checks.append(results["incremental"]["met"])
-    checks += [results[key]["met"] for key in ("growth", "memory", "statements") if key in results]
+    keys = ("growth", "memory", "statements", "load")
+    checks += [results[key]["met"] for key in keys if key in results]
     checks += [row["met"] for row in results["pages"][1:]]
     return all(checks)

@@ -16,6 +16,7 @@ import statistics
 import time
 import uuid
 
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.utils import timezone
 
 from accounts.models import Membership, Tenant, User
@@ -52,6 +53,8 @@ def build_statements_tenant(*, count: int, seed: int, out) -> tuple:
     with tenant_context(tenant):
         finance = User.objects.create(email=f"{tenant.slug}-finance@bench.example")
         Membership.objects.create(tenant=tenant, user=finance, role=Role.FINANCE)
+        # Finance must have a second factor: the load run signs this person in.
+        TOTP.activate(finance, generate_totp_secret())
         PayoutSettings.objects.create(tenant=tenant)
         partners = Partner.objects.bulk_create(
             Partner(tenant=tenant, legal_name=f"株式会社ベンチ{seed}-{i:05d}") for i in range(count)
@@ -157,6 +160,8 @@ def measure_statements(*, count: int, seed: int, out) -> dict:
     scaling = two / one if one else 0.0
     issued = _issued(tenant, ids)
     return {
+        "tenant_id": tenant.pk,
+        "finance_user_id": finance.pk,
         "statements": count,
         "issued": issued,
         "most_pages": pages,
@@ -170,3 +175,15 @@ def measure_statements(*, count: int, seed: int, out) -> dict:
         "scaling": round(scaling, 2),
         "met": ratio <= STATEMENT_RATIO_TARGET and scaling >= SCALING_TARGET and issued == count,
     }
+
+
+def issued_statements_tenant(*, count: int, seed: int, out) -> tuple[Tenant, User]:
+    """A statements tenant whose `count` statements are all issued here (the load run's
+    finance people download their PDFs when the statements figure was not measured)."""
+    tenant, finance, ids, _generate_s, _approve_s = build_statements_tenant(
+        count=count, seed=seed, out=out
+    )
+    with tenant_context(tenant):
+        for statement_id in ids:
+            statement_issue(tenant=tenant, statement_id=statement_id, actor_id=finance.pk)
+    return tenant, finance

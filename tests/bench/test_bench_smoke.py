@@ -24,7 +24,14 @@ def test_a_tiny_bench_measures_every_figure_and_writes_them(tmp_path):
     out = Lines()
     with bench_run.bench_environment():
         results = bench_run.run(
-            scales=["tiny"], runs=1, seed=7, out=out, memory=True, statements=16
+            scales=["tiny"],
+            runs=1,
+            seed=7,
+            out=out,
+            memory=True,
+            statements=16,
+            load_users=4,
+            load_seconds=8,
         )
 
     recompute = results["recompute"]["tiny"]
@@ -39,6 +46,10 @@ def test_a_tiny_bench_measures_every_figure_and_writes_them(tmp_path):
     assert statements["weasyprint_ms"] > 0 and statements["per_statement_ms"] > 0
     assert statements["one_process_per_s"] > 0 and statements["two_processes_per_s"] > 0
     assert results["build"]["tiny"]["counts"]
+    load = results["load"]
+    assert load["total"]["requests"] > 0 and load["failed_requests"] == 0, load
+    assert load["intact"], load
+    assert any(page["name"] == "staff: partner list" for page in load["pages"]) or load["pages"]
     report = bench_run.format_report(results)
     assert all(page.label in report for page in PAGES)
     assert "1. KPI full recompute at tiny" in report

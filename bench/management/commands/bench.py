@@ -33,6 +33,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--statements", type=int, default=1000, help="payout statements to make (0: none)"
         )
+        parser.add_argument("--load-users", type=int, default=50, help="0: no load run")
+        parser.add_argument("--load-seconds", type=int, default=300)
         parser.add_argument("--no-write", action="store_true", help="write no JSON")
         parser.add_argument(
             "--strict", action="store_true", help="exit with an error when a target is missed"
@@ -63,6 +65,8 @@ class Command(BaseCommand):
                     settle=not options["in_place"],
                     memory=not options["no_memory"],
                     statements=max(0, options["statements"]),
+                    load_users=max(0, options["load_users"]),
+                    load_seconds=max(1, options["load_seconds"]),
                 )
         finally:
             if old_name is not None:
