@@ -105,6 +105,7 @@ def build_bench_tenant(*, scale: str, seed: int = 7, out=None) -> BenchTenant:
         data_people.build_programs(ctx)
         data_people.build_partners(ctx)
         data_people.build_reps(ctx)
+        data_people.accept_terms(ctx)
         data_people.build_sign_ins(ctx)
         data_people.build_activities(ctx)
         data_people.build_library(ctx)

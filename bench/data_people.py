@@ -7,6 +7,7 @@ import time
 from decimal import Decimal
 
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+from django.db import connection
 
 from accounts.models import Membership, User
 from accounts.roles import Role
@@ -666,3 +667,35 @@ def build_prospects(ctx: Ctx) -> None:
     prospect_fit_scores_refresh(tenant=tenant)
     ctx.counts["prospect stage changes"] = len(changes)
     timed(ctx, "prospects", len(prospects), started)
+
+
+def accept_terms(ctx: Ctx) -> None:
+    """Every partner accepted its contract's terms when it began (deal registration asks for
+    that), by its first rep with a login where it has one."""
+    started = time.perf_counter()
+    accepted_by: dict[int, int] = {}
+    for partner_id, rep_ids in ctx.reps_by_partner.items():
+        users = [ctx.rep_user[rep_id] for rep_id in rep_ids if rep_id in ctx.rep_user]
+        if users:
+            accepted_by[partner_id] = users[0]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            UPDATE programs_partnercontract c
+            SET terms_accepted_at = c.starts_on::timestamptz,
+                terms_accepted_by_id = v.user_id
+            FROM unnest(%(partners)s::bigint[], %(users)s::bigint[]) AS v(partner_id, user_id)
+            WHERE c.tenant_id = %(tenant)s AND c.partner_id = v.partner_id
+            """,
+            {
+                "tenant": ctx.tenant.pk,
+                "partners": list(accepted_by),
+                "users": list(accepted_by.values()),
+            },
+        )
+        cursor.execute(
+            "UPDATE programs_partnercontract SET terms_accepted_at = starts_on::timestamptz "
+            "WHERE tenant_id = %(tenant)s AND terms_accepted_at IS NULL",
+            {"tenant": ctx.tenant.pk},
+        )
+    timed(ctx, "contract terms accepted", len(accepted_by), started)

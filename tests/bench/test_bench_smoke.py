@@ -47,7 +47,7 @@ def test_a_tiny_bench_measures_every_figure_and_writes_them(tmp_path):
     assert statements["one_process_per_s"] > 0 and statements["two_processes_per_s"] > 0
     assert results["build"]["tiny"]["counts"]
     load = results["load"]
-    assert load["total"]["requests"] > 0 and load["failed_requests"] == 0, load
+    assert load["total"]["requests"] > 0 and load["failed_requests"] == 0, load["failures"]
     assert load["intact"], load
     assert any(page["name"] == "staff: partner list" for page in load["pages"]) or load["pages"]
     report = bench_run.format_report(results)
