@@ -429,6 +429,20 @@ class Deal(TenantModel):
                 fields=["tenant", "registration_status", "registered_at"], name="deal_review"
             ),
             models.Index(fields=["tenant", "stage", "stage_changed_at"], name="deal_stage"),
+            # The pipeline list, most recently moved first (its default sort), without the
+            # registrations that never entered the pipeline.
+            models.Index(
+                models.F("tenant"),
+                models.F("stage_changed_at").desc(),
+                models.F("id").desc(),
+                condition=~models.Q(
+                    registration_status__in=[
+                        RegistrationStatus.REJECTED,
+                        RegistrationStatus.DUPLICATE,
+                    ]
+                ),
+                name="deal_pipeline_moved",
+            ),
             models.Index(fields=["tenant", "partner", "registered_at"], name="deal_partner"),
             models.Index(fields=["tenant", "won_on"], name="deal_won_on"),
             models.Index(fields=["tenant", "protected_until"], name="deal_protected_until"),

@@ -2,6 +2,7 @@
 a direct deal, and the stage settings."""
 
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import CURRENCY_CHOICES, Membership
@@ -21,6 +22,20 @@ def staff_members(tenant):
         .select_related("user")
         .order_by("user__full_name", "user__email")
     )
+
+
+class _ListedChoiceIterator(ModelChoiceIterator):
+    def __init__(self, field):
+        super().__init__(field)
+        self.queryset = field.listed
+
+
+class ListedChoiceField(forms.ModelChoiceField):
+    """Accepts any object of `queryset` but lists only those of `listed` (set before the
+    queryset): a tenant's thousands of reps never go into one select."""
+
+    iterator = _ListedChoiceIterator
+    listed = None
 
 
 class StyledForm(forms.Form):
@@ -45,7 +60,7 @@ class PipelineFilterForm(forms.Form):
         empty_label=_("All"),
         widget=forms.Select(attrs=SMALL),
     )
-    rep = forms.ModelChoiceField(
+    rep = ListedChoiceField(
         label=_("Partner rep"),
         required=False,
         queryset=PartnerRep.objects.none(),
@@ -91,11 +106,19 @@ class PipelineFilterForm(forms.Form):
         self.fields["partner"].queryset = Partner.objects.filter(tenant=tenant).order_by(
             "legal_name_kana", "legal_name"
         )
-        reps = PartnerRep.objects.filter(tenant=tenant).select_related("partner")
+        reps = PartnerRep.objects.filter(tenant=tenant).order_by("full_name")
         partner_id = self.data.get("partner") if self.is_bound else None
+        rep_id = self.data.get("rep") if self.is_bound else None
+        rep_field = self.fields["rep"]
         if partner_id and str(partner_id).isdigit():
             reps = reps.filter(partner_id=partner_id)
-        self.fields["rep"].queryset = reps.order_by("full_name")
+            rep_field.listed = reps
+        else:
+            # No partner chosen: only the rep asked for is listed (choosing a partner lists
+            # its reps); every rep of the tenant is still accepted.
+            rep_field.listed = reps.filter(pk__in=[rep_id] if str(rep_id).isdigit() else [])
+            rep_field.empty_label = _("All (choose a partner to list its reps)")
+        rep_field.queryset = reps
         self.fields["program"].queryset = Program.objects.filter(tenant=tenant).order_by("name")
         self.fields["stage"].queryset = DealStage.objects.filter(tenant=tenant).order_by(
             "position", "id"
