@@ -443,6 +443,19 @@ class Deal(TenantModel):
                 ),
                 name="deal_pipeline_moved",
             ),
+            # The board: each column's most recently moved cards, and (read from the index
+            # alone) its count and totals.
+            models.Index(
+                fields=["tenant", "stage", "-stage_changed_at", "-id"],
+                include=["currency", "amount_one_time"],
+                condition=~models.Q(
+                    registration_status__in=[
+                        RegistrationStatus.REJECTED,
+                        RegistrationStatus.DUPLICATE,
+                    ]
+                ),
+                name="deal_board_moved",
+            ),
             models.Index(fields=["tenant", "partner", "registered_at"], name="deal_partner"),
             models.Index(fields=["tenant", "won_on"], name="deal_won_on"),
             models.Index(fields=["tenant", "protected_until"], name="deal_protected_until"),

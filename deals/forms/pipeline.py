@@ -3,6 +3,8 @@ a direct deal, and the stage settings."""
 
 from django import forms
 from django.forms.models import ModelChoiceIterator
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import CURRENCY_CHOICES, Membership
@@ -22,6 +24,27 @@ def staff_members(tenant):
         .select_related("user")
         .order_by("user__full_name", "user__email")
     )
+
+
+class PlainSelect(forms.Select):
+    """A single select rendered without a template per option: a filter lists a large
+    tenant's partners (a thousand), which the option templates take a tenth of a second to
+    render. Flat choices only (no option groups)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        selected = {str(v) for v in self.format_value(value)}
+        options = format_html_join(
+            "\n",
+            '<option value="{}"{}>{}</option>',
+            (
+                (str(key), " selected" if str(key) in selected else "", label)
+                for key, label in self.choices
+            ),
+        )
+        final_attrs = self.build_attrs(self.attrs, attrs)
+        return format_html(
+            '<select name="{}"{}>\n{}\n</select>', name, flatatt(final_attrs), options
+        )
 
 
 class _ListedChoiceIterator(ModelChoiceIterator):
@@ -51,42 +74,42 @@ class PipelineFilterForm(forms.Form):
         label=_("Source"),
         required=False,
         choices=[("", _("All")), ("partner", _("Partner deals")), ("direct", _("Direct deals"))],
-        widget=forms.Select(attrs=SMALL),
+        widget=PlainSelect(attrs=SMALL),
     )
     partner = forms.ModelChoiceField(
         label=_("Partner"),
         required=False,
         queryset=Partner.objects.none(),
         empty_label=_("All"),
-        widget=forms.Select(attrs=SMALL),
+        widget=PlainSelect(attrs=SMALL),
     )
     rep = ListedChoiceField(
         label=_("Partner rep"),
         required=False,
         queryset=PartnerRep.objects.none(),
         empty_label=_("All"),
-        widget=forms.Select(attrs=SMALL),
+        widget=PlainSelect(attrs=SMALL),
     )
     program = forms.ModelChoiceField(
         label=_("Program"),
         required=False,
         queryset=Program.objects.none(),
         empty_label=_("All"),
-        widget=forms.Select(attrs=SMALL),
+        widget=PlainSelect(attrs=SMALL),
     )
     stage = forms.ModelChoiceField(
         label=_("Stage"),
         required=False,
         queryset=DealStage.objects.none(),
         empty_label=_("All"),
-        widget=forms.Select(attrs=SMALL),
+        widget=PlainSelect(attrs=SMALL),
     )
     owner = OwnerChoiceField(
         label=_("Owner"),
         required=False,
         queryset=Membership.objects.none(),
         empty_label=_("All"),
-        widget=forms.Select(attrs=SMALL),
+        widget=PlainSelect(attrs=SMALL),
     )
     registered_from = forms.DateField(
         label=_("Registered from"), required=False, widget=forms.DateInput(attrs=DATE)

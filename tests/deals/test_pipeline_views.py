@@ -270,3 +270,27 @@ def test_a_viewer_reads_the_pipeline_but_cannot_move_or_edit_stages(
         {"stage": stage_of(tenant, StageCode.WON).pk},
     )
     assert response.status_code == 403
+
+
+def test_the_board_shows_each_columns_most_recently_moved_cards_and_how_many_more(
+    tenant, admin_member, client_for, monkeypatch
+):
+    from deals.selectors import pipeline as pipeline_selectors
+
+    monkeypatch.setattr(pipeline_selectors, "BOARD_CARDS_PER_STAGE", 2)
+    partner = PartnerFactory(tenant=tenant)
+    base = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
+    for i in range(4):
+        _approved(
+            tenant,
+            partner,
+            customer_name=f"Card {i}",
+            stage_changed_at=base + datetime.timedelta(days=i),
+        )
+    DealFactory(partner=partner, customer_name="Rejected Card", registration_status="rejected")
+
+    body = client_for(admin_member).get(url(tenant, "pipeline_board")).content.decode()
+
+    assert "Card 3" in body and "Card 2" in body
+    assert "Card 1" not in body and "Card 0" not in body and "Rejected Card" not in body
+    assert "2 more deals" in body
