@@ -156,6 +156,14 @@ class TargetAccount(TenantModel):
                 fields=["tenant", "milestone", "milestone_at"], name="target_tenant_milestone"
             ),
             models.Index(fields=["tenant", "company_name_key"], name="target_tenant_name_key"),
+            # The funnel board: open accounts, longest in their milestone first; its counts per
+            # milestone read from the index alone.
+            models.Index(
+                fields=["tenant", "milestone_at", "id"],
+                include=["milestone"],
+                condition=models.Q(milestone__in=MILESTONE_ORDER),
+                name="target_open_oldest",
+            ),
         ]
 
     def __str__(self) -> str:
