@@ -164,6 +164,8 @@ class TargetAccount(TenantModel):
                 condition=models.Q(milestone__in=MILESTONE_ORDER),
                 name="target_open_oldest",
             ),
+            # The API's list and a partner's own list, newest first.
+            models.Index(fields=["tenant", "-created_at", "-id"], name="target_newest"),
         ]
 
     def __str__(self) -> str:
