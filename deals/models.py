@@ -466,6 +466,8 @@ class Deal(TenantModel):
                 ),
                 name="deal_board_moved",
             ),
+            # The API's list, newest registration first (the default order).
+            models.Index(fields=["tenant", "-registered_at", "-id"], name="deal_newest"),
             models.Index(fields=["tenant", "partner", "registered_at"], name="deal_partner"),
             models.Index(fields=["tenant", "won_on"], name="deal_won_on"),
             models.Index(fields=["tenant", "protected_until"], name="deal_protected_until"),
