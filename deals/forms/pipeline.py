@@ -3,10 +3,9 @@ a direct deal, and the stage settings."""
 
 from django import forms
 from django.forms.models import ModelChoiceIterator
-from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import PlainSelect
 from accounts.models import CURRENCY_CHOICES, Membership
 from accounts.roles import STAFF_ROLES
 from deals.models import AttributionRole, DealStage, StageKind
@@ -24,27 +23,6 @@ def staff_members(tenant):
         .select_related("user")
         .order_by("user__full_name", "user__email")
     )
-
-
-class PlainSelect(forms.Select):
-    """A single select rendered without a template per option: a filter lists a large
-    tenant's partners (a thousand), which the option templates take a tenth of a second to
-    render. Flat choices only (no option groups)."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        selected = {str(v) for v in self.format_value(value)}
-        options = format_html_join(
-            "\n",
-            '<option value="{}"{}>{}</option>',
-            (
-                (str(key), " selected" if str(key) in selected else "", label)
-                for key, label in self.choices
-            ),
-        )
-        final_attrs = self.build_attrs(self.attrs, attrs)
-        return format_html(
-            '<select name="{}"{}>\n{}\n</select>', name, flatatt(final_attrs), options
-        )
 
 
 class _ListedChoiceIterator(ModelChoiceIterator):
