@@ -1,11 +1,34 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from accounts.audit import action_label
 from accounts.models import ApiKey, Tenant
 from accounts.roles import PORTAL_ROLES, STAFF_ROLES, Role
 from accounts.services import TENANT_SETTINGS_FIELDS
+
+
+class PlainSelect(forms.Select):
+    """A single select rendered without a template per option: a filter lists a large
+    tenant's partners (a thousand), which the option templates take a tenth of a second to
+    render. Flat choices only (no option groups)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        selected = {str(v) for v in self.format_value(value)}
+        options = format_html_join(
+            "\n",
+            '<option value="{}"{}>{}</option>',
+            (
+                (str(key), " selected" if str(key) in selected else "", label)
+                for key, label in self.choices
+            ),
+        )
+        final_attrs = self.build_attrs(self.attrs, attrs)
+        return format_html(
+            '<select name="{}"{}>\n{}\n</select>', name, flatatt(final_attrs), options
+        )
 
 
 def form_add_service_errors(form: forms.Form, error: ValidationError) -> None:

@@ -156,6 +156,16 @@ class TargetAccount(TenantModel):
                 fields=["tenant", "milestone", "milestone_at"], name="target_tenant_milestone"
             ),
             models.Index(fields=["tenant", "company_name_key"], name="target_tenant_name_key"),
+            # The funnel board: open accounts, longest in their milestone first; its counts per
+            # milestone read from the index alone.
+            models.Index(
+                fields=["tenant", "milestone_at", "id"],
+                include=["milestone"],
+                condition=models.Q(milestone__in=MILESTONE_ORDER),
+                name="target_open_oldest",
+            ),
+            # The API's list and a partner's own list, newest first.
+            models.Index(fields=["tenant", "-created_at", "-id"], name="target_newest"),
         ]
 
     def __str__(self) -> str:
@@ -429,6 +439,35 @@ class Deal(TenantModel):
                 fields=["tenant", "registration_status", "registered_at"], name="deal_review"
             ),
             models.Index(fields=["tenant", "stage", "stage_changed_at"], name="deal_stage"),
+            # The pipeline list, most recently moved first (its default sort), without the
+            # registrations that never entered the pipeline.
+            models.Index(
+                models.F("tenant"),
+                models.F("stage_changed_at").desc(),
+                models.F("id").desc(),
+                condition=~models.Q(
+                    registration_status__in=[
+                        RegistrationStatus.REJECTED,
+                        RegistrationStatus.DUPLICATE,
+                    ]
+                ),
+                name="deal_pipeline_moved",
+            ),
+            # The board: each column's most recently moved cards, and (read from the index
+            # alone) its count and totals.
+            models.Index(
+                fields=["tenant", "stage", "-stage_changed_at", "-id"],
+                include=["currency", "amount_one_time"],
+                condition=~models.Q(
+                    registration_status__in=[
+                        RegistrationStatus.REJECTED,
+                        RegistrationStatus.DUPLICATE,
+                    ]
+                ),
+                name="deal_board_moved",
+            ),
+            # The API's list, newest registration first (the default order).
+            models.Index(fields=["tenant", "-registered_at", "-id"], name="deal_newest"),
             models.Index(fields=["tenant", "partner", "registered_at"], name="deal_partner"),
             models.Index(fields=["tenant", "won_on"], name="deal_won_on"),
             models.Index(fields=["tenant", "protected_until"], name="deal_protected_until"),

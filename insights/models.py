@@ -127,6 +127,11 @@ class KpiSnapshot(TenantModel):
                 fields=["tenant", "partner", "period_kind", "period_start"],
                 name="kpi_snapshot_partner",
             ),
+            # The API's list, newest period first (its default order).
+            models.Index(
+                fields=["tenant", "-period_start", "subject_kind", "subject_id", "period_kind"],
+                name="kpi_snapshot_newest",
+            ),
         ]
 
     def __str__(self) -> str:

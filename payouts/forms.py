@@ -4,6 +4,7 @@ partner's dispute of a statement."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import PlainSelect
 from accounts.models import CURRENCY_CHOICES
 from partners.choices import BankAccountType
 from partners.forms.directory import style
@@ -161,20 +162,20 @@ class StatementFilterForm(forms.Form):
         required=False,
         queryset=PayoutPeriod.objects.none(),
         empty_label=_("All"),
-        widget=forms.Select(attrs=SMALL),
+        widget=PlainSelect(attrs=SMALL),
     )
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
         choices=[("", _("All")), *StatementStatus.choices],
-        widget=forms.Select(attrs=SMALL),
+        widget=PlainSelect(attrs=SMALL),
     )
     partner = forms.ModelChoiceField(
         label=_("Partner"),
         required=False,
         queryset=Partner.objects.none(),
         empty_label=_("All"),
-        widget=forms.Select(attrs=SMALL),
+        widget=PlainSelect(attrs=SMALL),
     )
     # "-" (not ""): the empty choice is "all", so awaiting the partner needs a value of its own.
     response = forms.ChoiceField(
@@ -185,7 +186,7 @@ class StatementFilterForm(forms.Form):
             ("-", PartnerResponse.NONE.label),
             *[(value, label) for value, label in PartnerResponse.choices if value],
         ],
-        widget=forms.Select(attrs=SMALL),
+        widget=PlainSelect(attrs=SMALL),
     )
 
     def __init__(self, *args, tenant, **kwargs):

@@ -2,8 +2,10 @@
 a direct deal, and the stage settings."""
 
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import PlainSelect
 from accounts.models import CURRENCY_CHOICES, Membership
 from accounts.roles import STAFF_ROLES
 from deals.models import AttributionRole, DealStage, StageKind
@@ -23,6 +25,20 @@ def staff_members(tenant):
     )
 
 
+class _ListedChoiceIterator(ModelChoiceIterator):
+    def __init__(self, field):
+        super().__init__(field)
+        self.queryset = field.listed
+
+
+class ListedChoiceField(forms.ModelChoiceField):
+    """Accepts any object of `queryset` but lists only those of `listed` (set before the
+    queryset): a tenant's thousands of reps never go into one select."""
+
+    iterator = _ListedChoiceIterator
+    listed = None
+
+
 class StyledForm(forms.Form):
     """Bootstrap classes on every widget (partners' `style`)."""
 
@@ -36,42 +52,42 @@ class PipelineFilterForm(forms.Form):
         label=_("Source"),
         required=False,
         choices=[("", _("All")), ("partner", _("Partner deals")), ("direct", _("Direct deals"))],
-        widget=forms.Select(attrs=SMALL),
+        widget=PlainSelect(attrs=SMALL),
     )
     partner = forms.ModelChoiceField(
         label=_("Partner"),
         required=False,
         queryset=Partner.objects.none(),
         empty_label=_("All"),
-        widget=forms.Select(attrs=SMALL),
+        widget=PlainSelect(attrs=SMALL),
     )
-    rep = forms.ModelChoiceField(
+    rep = ListedChoiceField(
         label=_("Partner rep"),
         required=False,
         queryset=PartnerRep.objects.none(),
         empty_label=_("All"),
-        widget=forms.Select(attrs=SMALL),
+        widget=PlainSelect(attrs=SMALL),
     )
     program = forms.ModelChoiceField(
         label=_("Program"),
         required=False,
         queryset=Program.objects.none(),
         empty_label=_("All"),
-        widget=forms.Select(attrs=SMALL),
+        widget=PlainSelect(attrs=SMALL),
     )
     stage = forms.ModelChoiceField(
         label=_("Stage"),
         required=False,
         queryset=DealStage.objects.none(),
         empty_label=_("All"),
-        widget=forms.Select(attrs=SMALL),
+        widget=PlainSelect(attrs=SMALL),
     )
     owner = OwnerChoiceField(
         label=_("Owner"),
         required=False,
         queryset=Membership.objects.none(),
         empty_label=_("All"),
-        widget=forms.Select(attrs=SMALL),
+        widget=PlainSelect(attrs=SMALL),
     )
     registered_from = forms.DateField(
         label=_("Registered from"), required=False, widget=forms.DateInput(attrs=DATE)
@@ -91,11 +107,19 @@ class PipelineFilterForm(forms.Form):
         self.fields["partner"].queryset = Partner.objects.filter(tenant=tenant).order_by(
             "legal_name_kana", "legal_name"
         )
-        reps = PartnerRep.objects.filter(tenant=tenant).select_related("partner")
+        reps = PartnerRep.objects.filter(tenant=tenant).order_by("full_name")
         partner_id = self.data.get("partner") if self.is_bound else None
+        rep_id = self.data.get("rep") if self.is_bound else None
+        rep_field = self.fields["rep"]
         if partner_id and str(partner_id).isdigit():
             reps = reps.filter(partner_id=partner_id)
-        self.fields["rep"].queryset = reps.order_by("full_name")
+            rep_field.listed = reps
+        else:
+            # No partner chosen: only the rep asked for is listed (choosing a partner lists
+            # its reps); every rep of the tenant is still accepted.
+            rep_field.listed = reps.filter(pk__in=[rep_id] if str(rep_id).isdigit() else [])
+            rep_field.empty_label = _("All (choose a partner to list its reps)")
+        rep_field.queryset = reps
         self.fields["program"].queryset = Program.objects.filter(tenant=tenant).order_by("name")
         self.fields["stage"].queryset = DealStage.objects.filter(tenant=tenant).order_by(
             "position", "id"

@@ -4,8 +4,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, QuerySet, Sum, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 
 from accounts.models import Membership, Tenant
@@ -112,7 +111,7 @@ class BoardColumn:
 
 def pipeline_board(*, tenant: Tenant, deals: QuerySet[Deal]) -> list[BoardColumn]:
     """One column per stage: how many deals, their one-time totals per currency, and the
-    most recently moved cards. Three queries whatever the number of deals or stages."""
+    most recently moved cards. Four queries whatever the number of deals or stages."""
     columns = {stage.pk: BoardColumn(stage=stage) for stage in stage_list(tenant=tenant)}
     filtered = deals.order_by()
     totals = (
@@ -126,7 +125,10 @@ def pipeline_board(*, tenant: Tenant, deals: QuerySet[Deal]) -> list[BoardColumn
             continue
         column.count += row["n"]
         column.totals.append(Money(row["one_time"] or Decimal(0), row["currency"]))
-    cards = _with_rows(Deal.objects.filter(tenant=tenant, pk__in=ranked_ids(filtered))).order_by(
+    ids = ranked_ids(filtered, [pk for pk, column in columns.items() if column.count])
+    if not ids:
+        return list(columns.values())
+    cards = _with_rows(Deal.objects.filter(tenant=tenant, pk__in=ids)).order_by(
         "-stage_changed_at", "-id"
     )
     for deal in cards:
@@ -136,17 +138,20 @@ def pipeline_board(*, tenant: Tenant, deals: QuerySet[Deal]) -> list[BoardColumn
     return list(columns.values())
 
 
-def ranked_ids(deals: QuerySet[Deal]) -> QuerySet:
-    """The ids of the BOARD_CARDS_PER_STAGE most recently moved deals of each stage (a
-    filter on a window function: Django puts the ranking in a subquery)."""
-    ranked = deals.annotate(
-        board_rank=Window(
-            RowNumber(),
-            partition_by=[F("stage_id")],
-            order_by=[F("stage_changed_at").desc(), F("id").desc()],
-        )
-    )
-    return ranked.filter(board_rank__lte=BOARD_CARDS_PER_STAGE).values("id")
+def ranked_ids(deals: QuerySet[Deal], stage_ids: list[int]) -> list[int]:
+    """The ids of the BOARD_CARDS_PER_STAGE most recently moved deals of each stage: one
+    LIMIT per stage joined by UNION ALL, each read from the stage's index, not a ranking of
+    every deal of the tenant. Read as a list: as a subquery the planner joins every deal."""
+    per_stage = [
+        deals.filter(stage_id=stage_id)
+        .order_by("-stage_changed_at", "-id")
+        .values_list("id", flat=True)[:BOARD_CARDS_PER_STAGE]
+        for stage_id in stage_ids
+    ]
+    if not per_stage:
+        return []
+    first, *rest = per_stage
+    return list(first.union(*rest, all=True) if rest else first)
 
 
 def partner_deals(*, tenant: Tenant, partner_id: int) -> QuerySet[Deal]:

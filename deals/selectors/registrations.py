@@ -8,7 +8,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Prefetch
+from django.db.models import Prefetch
 from django.http import Http404
 
 from accounts.models import Tenant
@@ -26,11 +26,11 @@ from partners.models import Partner
 
 def review_queue(*, tenant: Tenant):
     """Pending registrations, oldest first, each with its stored conflicts prefetched (one
-    query for all of them)."""
+    query for all of them; a row's number of matches is how many were prefetched). No count
+    annotated over the join: that grouped every pending deal before the page was cut."""
     return (
         Deal.objects.filter(tenant=tenant, registration_status=RegistrationStatus.PENDING)
         .select_related("partner", "program", "rep")
-        .annotate(conflict_count=Count("conflicts"))
         .prefetch_related(
             Prefetch(
                 "conflicts",

@@ -66,9 +66,14 @@ def target_accounts(
     return queryset.order_by("milestone_at", "pk")
 
 
-def milestone_counts(queryset: QuerySet[TargetAccount]) -> dict[str, int]:
-    """{milestone: number of accounts} of every milestone (0 where none), one query."""
+def milestone_counts(
+    queryset: QuerySet[TargetAccount], milestones: tuple | list | None = None
+) -> dict[str, int]:
+    """{milestone: number of accounts} of every milestone (0 where none, and for those not in
+    `milestones` when given), one query."""
     counts = dict.fromkeys(Milestone.values, 0)
+    if milestones is not None:
+        queryset = queryset.filter(milestone__in=milestones)
     for row in queryset.order_by().values("milestone").annotate(n=Count("pk")):
         counts[row["milestone"]] = row["n"]
     return counts

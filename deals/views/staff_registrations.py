@@ -24,6 +24,7 @@ def review_queue(request, tenant_slug):
     tenant = request.tenant
     page = paginate(request, selectors.review_queue(tenant=tenant))
     for deal in page.object_list:
+        deal.conflict_count = len(deal.conflict_rows)
         reasons = []
         for row in deal.conflict_rows:
             for reason in row.reasons:

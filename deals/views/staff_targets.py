@@ -59,7 +59,8 @@ def funnel_board(request, tenant_slug):
         owner_id=filters["owner"].pk if filters.get("owner") else None,
         stuck_days=filters.get("stuck"),
     )
-    counts = selectors.milestone_counts(base)
+    # The board shows the open milestones only: their counts are all it reads.
+    counts = selectors.milestone_counts(base, milestones=MILESTONE_ORDER)
     shown = [milestone] if milestone else list(MILESTONE_ORDER)
     total = sum(counts[m] for m in shown)
     cards = selectors.target_accounts(

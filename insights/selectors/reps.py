@@ -264,6 +264,10 @@ def partner_labels(*, tenant: Tenant, partner_ids) -> dict[int, tuple[str, str]]
     }
 
 
+# The derived metrics a rep's point reads (its other figures are measures of the row).
+REP_POINT_METRICS = ("revenue",)
+
+
 def rep_points(rows: list[dict], labels: dict[int, tuple[str, str]]) -> list[RepPoint]:
     points = []
     for row in rows:
@@ -289,7 +293,7 @@ def rep_analytics(*, tenant: Tenant, kpi_filter: KpiFilter) -> RepAnalytics:
     """Every rep of the filtered partners in the filter's period, in quadrants and bands, and
     each partner's headroom. Three queries: reps, partners, names and owners."""
     kpi_filter = resolved(tenant, kpi_filter)
-    rep_rows = kpi_by_rep(tenant=tenant, kpi_filter=kpi_filter)
+    rep_rows = kpi_by_rep(tenant=tenant, kpi_filter=kpi_filter, codes=REP_POINT_METRICS)
     partner_rows = kpi_by_partner(tenant=tenant, kpi_filter=kpi_filter)
     labels = partner_labels(
         tenant=tenant,
@@ -321,6 +325,7 @@ def partner_rep_distribution(
         tenant=tenant,
         kpi_filter=KpiFilter(kpi_filter.period_kind, kpi_filter.period_start),
         partner_id=partner.pk,
+        codes=REP_POINT_METRICS,
     )
     labels = {partner.pk: (partner.display_name or partner.legal_name, owner)}
     return distribute(rep_points(rows, labels), labels)

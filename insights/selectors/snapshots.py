@@ -180,10 +180,16 @@ def _named(row: dict) -> dict:
 
 
 def kpi_by_rep(
-    *, tenant: Tenant, kpi_filter: KpiFilter, partner_id: int | None = None
+    *,
+    tenant: Tenant,
+    kpi_filter: KpiFilter,
+    partner_id: int | None = None,
+    codes: tuple[str, ...] | None = None,
 ) -> list[dict]:
     """One row per rep known or with figures in the filter's period (of one partner, or of
-    the partners the filter slices), with the rep's and the partner's names. One query."""
+    the partners the filter slices), with the rep's and the partner's names. One query.
+    `codes`: the derived metrics a row's "kpi" holds (all of them when None); a tenant has
+    thousands of reps, and a page that reads one metric need not derive the fifty."""
     kpi_filter = resolved(tenant, kpi_filter)
     partners = partner_snapshot_rows(tenant, kpi_filter).filter(
         period_start=kpi_filter.period_start
@@ -210,7 +216,7 @@ def kpi_by_rep(
     result = []
     for row in found:
         row["rep_id"] = row.pop("subject_id")
-        row["kpi"] = derive(row)
+        row["kpi"] = derive(row, codes)
         result.append(row)
     return result
 

@@ -7,12 +7,15 @@ import zoneinfo
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.contrib.postgres.fields import ArrayField
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
     DateField,
     ExpressionWrapper,
     F,
+    Func,
     IntegerField,
     Q,
     QuerySet,
@@ -250,6 +253,18 @@ DUE_ROW_FIELDS = (
 )
 
 
+class _IdIn(Func):
+    """`field = ANY(ids)`, the ids as one array parameter: unlike `__in`, an empty list still
+    runs the query, so the due list makes the same queries whether its page is empty or not."""
+
+    template = "%(expressions)s)"
+    arg_joiner = " = ANY("
+    output_field = BooleanField()
+
+    def __init__(self, field: str, ids: list[int]):
+        super().__init__(F(field), Value(list(ids), output_field=ArrayField(IntegerField())))
+
+
 def due_rows_for(
     *, tenant: Tenant, ranked: list[tuple[int, date | None]], today: date, rules: dict | None = None
 ) -> list[Partner]:
@@ -258,9 +273,7 @@ def due_rows_for(
     OPEN_ACTIONS_SHOWN open actions: two queries. The due dates come from the ranking, so the
     page's partners are loaded by id alone."""
     rules = rules or cadence_rules(tenant=tenant)
-    if not ranked:
-        return []
-    loaded = Partner.objects.filter(tenant=tenant, pk__in=[pk for pk, _due in ranked])
+    loaded = Partner.objects.filter(_IdIn("pk", [pk for pk, _due in ranked]), tenant=tenant)
     by_pk = {p.pk: p for p in loaded.select_related("owner__user").only(*DUE_ROW_FIELDS)}
     partners = []
     for pk, due_on in ranked:
@@ -273,6 +286,7 @@ def due_rows_for(
         today=today,
         rules=rules,
         actions_per_partner=OPEN_ACTIONS_SHOWN,
+        always_query=True,
     )
 
 
@@ -291,19 +305,21 @@ def due_rows_complete(
     today: date,
     rules: dict | None = None,
     actions_per_partner: int | None = None,
+    always_query: bool = False,
 ) -> list[Partner]:
     """Give each partner of one page its `cadence`, `days_overdue` (negative: due in that many
     days; None: never contacted), `days_until`, `is_overdue` and `open_actions` (activities
     whose next action is past its due date, oldest first; the first `actions_per_partner`
-    when given) with `open_action_count` (all of them): one query for the page."""
+    when given) with `open_action_count` (all of them): one query for the page (made for an
+    empty page too with `always_query`)."""
     rules = rules or cadence_rules(tenant=tenant)
     open_actions: dict[int, list[Activity]] = {}
     open_counts: dict[int, int] = {}
-    if partners:
+    if partners or always_query:
         actions = (
             Activity.objects.filter(
+                _IdIn("partner_id", [p.pk for p in partners]),
                 tenant=tenant,
-                partner__in=[p.pk for p in partners],
                 next_action_due__lt=today,
             )
             .exclude(next_action="")

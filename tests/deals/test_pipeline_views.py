@@ -12,7 +12,7 @@ from accounts.urls_helpers import tenant_reverse
 from deals.models import Deal, DealStage, RegistrationStatus, StageCode
 from programs.models import ContractKind
 from tests.factories.deals import DealFactory, stage_of
-from tests.factories.partners import PartnerFactory
+from tests.factories.partners import PartnerFactory, PartnerRepFactory
 from tests.factories.programs import ProgramFactory, built_in_contract_type
 
 pytestmark = pytest.mark.django_db
@@ -80,6 +80,28 @@ def test_the_list_filters_by_partner_and_source_and_hides_rejected(
     assert "Mine Corp" in mine and "Theirs Corp" not in mine
     assert "Direct Corp" in direct and "Mine Corp" not in direct
     assert "Rejected Corp" not in everything and "Direct Corp" in everything
+
+
+def test_the_rep_filter_lists_the_chosen_partners_reps_only_and_accepts_any(
+    tenant, admin_member, client_for
+):
+    # A large tenant has thousands of reps: the select never lists all of them.
+    partner, other = PartnerFactory(tenant=tenant), PartnerFactory(tenant=tenant)
+    mine = PartnerRepFactory(tenant=tenant, partner=partner, full_name="Rep Mine")
+    theirs = PartnerRepFactory(tenant=tenant, partner=other, full_name="Rep Theirs")
+    _approved(tenant, partner, customer_name="Mine Corp", rep=mine)
+    _approved(tenant, other, customer_name="Theirs Corp", rep=theirs)
+    client = client_for(admin_member)
+
+    unfiltered = client.get(url(tenant, "pipeline_list")).content.decode()
+    by_partner = client.get(url(tenant, "pipeline_list"), {"partner": partner.pk}).content.decode()
+    by_rep = client.get(url(tenant, "pipeline_list"), {"rep": theirs.pk}).content.decode()
+
+    assert f'<option value="{mine.pk}"' not in unfiltered
+    assert f'<option value="{mine.pk}"' in by_partner
+    assert f'<option value="{theirs.pk}"' not in by_partner
+    assert "Theirs Corp" in by_rep and "Mine Corp" not in by_rep
+    assert f'<option value="{theirs.pk}" selected' in by_rep
 
 
 def test_staff_move_a_deal_from_the_board_and_come_back_to_it(tenant, admin_member, client_for):
@@ -248,3 +270,27 @@ def test_a_viewer_reads_the_pipeline_but_cannot_move_or_edit_stages(
         {"stage": stage_of(tenant, StageCode.WON).pk},
     )
     assert response.status_code == 403
+
+
+def test_the_board_shows_each_columns_most_recently_moved_cards_and_how_many_more(
+    tenant, admin_member, client_for, monkeypatch
+):
+    from deals.selectors import pipeline as pipeline_selectors
+
+    monkeypatch.setattr(pipeline_selectors, "BOARD_CARDS_PER_STAGE", 2)
+    partner = PartnerFactory(tenant=tenant)
+    base = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
+    for i in range(4):
+        _approved(
+            tenant,
+            partner,
+            customer_name=f"Card {i}",
+            stage_changed_at=base + datetime.timedelta(days=i),
+        )
+    DealFactory(partner=partner, customer_name="Rejected Card", registration_status="rejected")
+
+    body = client_for(admin_member).get(url(tenant, "pipeline_board")).content.decode()
+
+    assert "Card 3" in body and "Card 2" in body
+    assert "Card 1" not in body and "Card 0" not in body and "Rejected Card" not in body
+    assert "2 more deals" in body

@@ -161,3 +161,22 @@ def test_list_page_makes_the_same_queries_with_3_and_30_rows(
     with_30 = count_queries(client, url, headers)
 
     assert with_30 == with_3, f"{label}: {with_3} queries with 3 rows, {with_30} with 30"
+
+
+def test_the_due_list_makes_the_same_queries_empty_as_with_partners_due(
+    tenant, manager_member, fresh_client_for, in_tenant
+):
+    # A tenant whose partners were all contacted lately has an empty due list (the bench's
+    # small tenant): its page still runs the same queries as one with partners due.
+    url = reverse("contact_due_list", kwargs={"tenant_slug": tenant.slug}) + "?owner=all"
+    client = fresh_client_for(manager_member)
+    with in_tenant(tenant):
+        never_contacted = PartnerFactory(tenant=tenant, status=PartnerStatus.ACTIVE)
+    first = client.get(url)
+    assert first.context["total_count"] == 1
+    with_one_due = count_queries(client, url, {})
+    with in_tenant(tenant):
+        never_contacted.status = PartnerStatus.TERMINATED
+        never_contacted.save(update_fields=["status"])
+    assert client.get(url).context["total_count"] == 0
+    assert count_queries(client, url, {}) == with_one_due
