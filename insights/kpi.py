@@ -76,6 +76,8 @@ class Scope:
             "period_kinds": [kind for kind, _start in self.periods],
             "period_starts": [start for _kind, start in self.periods],
         }
+        for i, (kind, start) in enumerate(self.periods):
+            params[f"period_kind_{i}"], params[f"period_start_{i}"] = kind, start
         return params
 
     def partner_filter(self, column: str) -> str:
@@ -520,18 +522,47 @@ def partner_zero(scope: Scope, columns: tuple[str, ...]) -> int:
     return _execute(sql, scope.params())
 
 
+def _partner_rows(scope: Scope) -> str:
+    """The CTE `rows`: the tenant's partner rows of the scope's periods. For a few periods
+    each is looked up by the key's index (a lateral join per period): a filter on pairs made
+    PostgreSQL read every partner row of the tenant, 2.7 % of a full recompute at the `large`
+    bench tenant, for a refresh that reads a few thousand."""
+    if not scope.periods:
+        return f"""
+            rows AS (
+                SELECT s.* FROM {TABLE} s
+                WHERE s.tenant_id = %(tenant)s AND s.subject_kind = 'partner'
+            )
+        """
+    values = ", ".join(
+        f"(%(period_kind_{i})s::text, %(period_start_{i})s::date)"
+        for i in range(len(scope.periods))
+    )
+    return f"""
+        rows AS (
+            SELECT s.* FROM (VALUES {values}) AS p(kind, start)
+            CROSS JOIN LATERAL (
+                SELECT * FROM {TABLE} r
+                WHERE r.tenant_id = %(tenant)s AND r.subject_kind = 'partner'
+                      AND r.period_kind = p.kind AND r.period_start = p.start
+                -- A fence: pulled up into a plain join, the lookup per period became one
+                -- scan of every partner row again.
+                OFFSET 0
+            ) s
+        )
+    """
+
+
 def tenant_rollup(scope: Scope) -> int:
     sums = ", ".join(f"sum(s.{c})" for c in ROLLED)
     select = f"""
         SELECT %(tenant)s, s.period_kind, s.period_start, 'tenant', 0, {sums}, %(now)s
-        FROM {TABLE} s
-        WHERE s.tenant_id = %(tenant)s AND s.subject_kind = 'partner'
-              {scope.period_filter("s.period_kind", "s.period_start")}
+        FROM rows s
         GROUP BY s.period_kind, s.period_start
     """
     return _upsert(
         scope,
-        ctes="",
+        ctes=_partner_rows(scope),
         columns=", ".join(ROLLED),
         select=select,
         updates=_updates(ROLLED),
@@ -545,11 +576,9 @@ def program_rollup(scope: Scope) -> int:
     sums = ", ".join(f"sum(s.{c})" for c in ROLLED)
     select = f"""
         SELECT %(tenant)s, s.period_kind, s.period_start, 'program', pr.id, {sums}, %(now)s
-        FROM {TABLE} s
+        FROM rows s
         JOIN programs_program pr ON pr.tenant_id = s.tenant_id
-        WHERE s.tenant_id = %(tenant)s AND s.subject_kind = 'partner'
-              {scope.period_filter("s.period_kind", "s.period_start")}
-              AND EXISTS (
+        WHERE EXISTS (
                   SELECT 1 FROM programs_partnercontract c
                   WHERE c.tenant_id = %(tenant)s AND c.program_id = pr.id
                         AND c.partner_id = s.subject_id AND c.status <> 'draft'
@@ -559,7 +588,7 @@ def program_rollup(scope: Scope) -> int:
     """
     return _upsert(
         scope,
-        ctes="",
+        ctes=_partner_rows(scope),
         columns=", ".join(ROLLED),
         select=select,
         updates=_updates(ROLLED),
