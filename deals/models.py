@@ -442,9 +442,7 @@ class Deal(TenantModel):
             # The pipeline list, most recently moved first (its default sort), without the
             # registrations that never entered the pipeline.
             models.Index(
-                models.F("tenant"),
-                models.F("stage_changed_at").desc(),
-                models.F("id").desc(),
+                fields=["tenant", "-stage_changed_at", "-id"],
                 condition=~models.Q(
                     registration_status__in=[
                         RegistrationStatus.REJECTED,

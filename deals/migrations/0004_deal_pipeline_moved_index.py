@@ -17,6 +17,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='deal',
-            index=models.Index(models.F('tenant'), models.OrderBy(models.F('stage_changed_at'), descending=True), models.OrderBy(models.F('id'), descending=True), condition=models.Q(('registration_status__in', ['rejected', 'duplicate']), _negated=True), name='deal_pipeline_moved'),
+            index=models.Index(condition=models.Q(('registration_status__in', ['rejected', 'duplicate']), _negated=True), fields=['tenant', '-stage_changed_at', '-id'], name='deal_pipeline_moved'),
         ),
     ]
