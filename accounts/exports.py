@@ -402,12 +402,17 @@ def _fail(job: ExportJob, message: str) -> None:
     )
 
 
-def export_job_get(*, tenant: Tenant, actor: User, export_id: int) -> ExportJob:
-    """The person's own job or ExportJob.DoesNotExist (views answer 404).
+def export_job_get(
+    *, tenant: Tenant, actor: User, export_id: int, kind_in: Iterable[str]
+) -> ExportJob:
+    """The person's own job of one of the page's kinds, or ExportJob.DoesNotExist (views
+    answer 404: another kind's job is not this page's to show).
 
     SECURITY(tenant): only the person who asked: the file holds what their filters and their
     permissions produced, so a colleague asks for their own."""
-    return ExportJob.objects.get(tenant=tenant, created_by=actor, pk=export_id)
+    return ExportJob.objects.get(
+        tenant=tenant, created_by=actor, pk=export_id, kind__in=list(kind_in)
+    )
 
 
 def export_job_recent(

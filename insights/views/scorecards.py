@@ -206,11 +206,11 @@ def partner_qbr_pdf(request, tenant_slug, partner_id):
 def _job_context(request, export_id: int) -> dict:
     tenant = request.tenant
     try:
-        job = exports.export_job_get(tenant=tenant, actor=request.user, export_id=export_id)
+        job = exports.export_job_get(
+            tenant=tenant, actor=request.user, export_id=export_id, kind_in=[QBR_KIND]
+        )
     except ExportJob.DoesNotExist as error:
         raise Http404 from error
-    if job.kind != QBR_KIND:
-        raise Http404
     query = QueryDict(job.query)
     partner = scorecard_partner_find(tenant=tenant, partner_id=query.get("partner"))
     back = ""

@@ -209,11 +209,11 @@ def partner_export(request, tenant_slug):
 def _export_context(request, export_id: int) -> dict:
     tenant = request.tenant
     try:
-        job = exports.export_job_get(tenant=tenant, actor=request.user, export_id=export_id)
+        job = exports.export_job_get(
+            tenant=tenant, actor=request.user, export_id=export_id, kind_in=EXPORT_KINDS
+        )
     except ExportJob.DoesNotExist as error:
         raise Http404 from error
-    if job.kind not in EXPORT_KINDS:
-        raise Http404
     return {
         "nav": "partners",
         "job": job,
